@@ -1,0 +1,53 @@
+"""Invoices a mutuality issues to a member (EI-1: open invoices and their lines)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+InvoiceStatus = Literal["open", "paid", "cancelled"]
+CENT = Decimal("0.01")
+
+
+class InvalidInvoice(ValueError):
+    """The invoice breaks a rule; the message says which, for the problem+json detail."""
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    service_date: date
+    description: str
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if not self.amount.is_finite():
+            raise InvalidInvoice("a line amount must be a number")
+        if self.amount <= 0:
+            raise InvalidInvoice("a line amount must be positive")
+        if self.amount != self.amount.quantize(CENT):
+            raise InvalidInvoice("a line amount has at most two decimals (cents)")
+        if not self.description.strip():
+            raise InvalidInvoice("a line needs a description")
+
+
+@dataclass(frozen=True)
+class Invoice:
+    invoice_id: str
+    member_id: str
+    issue_date: date
+    due_date: date
+    lines: tuple[InvoiceLine, ...]
+    structured_reference: str
+    status: InvoiceStatus = "open"
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise InvalidInvoice("an invoice needs at least one line")
+        if self.due_date < self.issue_date:
+            raise InvalidInvoice("the due date cannot be before the issue date")
+        if any(line.service_date > self.issue_date for line in self.lines):
+            raise InvalidInvoice("a service date cannot be after the issue date")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))

@@ -1,0 +1,143 @@
+"""billing-svc HTTP API: staff issue invoices; members list their own."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
+from mylm_shared.mongo import Document
+from mylm_shared.problems import Problem
+from pydantic import BaseModel, ConfigDict, Field
+
+from billing.domain.invoice import InvalidInvoice
+from billing.service.handlers import (
+    BillingService,
+    IdempotencyConflict,
+    IssueInvoice,
+    UnknownMember,
+)
+
+router = APIRouter(tags=["invoices"])
+
+DecimalString = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{1,9}(\.\d{1,2})?$",
+        description='Amount in EUR as a decimal string, e.g. "12.50" (no negatives).',
+        examples=["12.50"],
+    ),
+]
+
+
+def billing(request: Request) -> BillingService:
+    service: BillingService = request.app.state.runtime.extras["billing"]
+    return service
+
+
+Billing = Annotated[BillingService, Depends(billing)]
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service_date: date
+    description: str = Field(min_length=1, max_length=200)
+    amount: DecimalString
+
+
+class InvoiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    member_id: str = Field(min_length=1, max_length=64)
+    issue_date: date
+    due_date: date
+    lines: list[LineIn] = Field(min_length=1, max_length=500)
+
+
+class LineOut(BaseModel):
+    service_date: date
+    description: str
+    amount: str
+
+
+class InvoiceOut(BaseModel):
+    invoice_id: str
+    member_id: str
+    issue_date: date
+    due_date: date
+    lines: list[LineOut]
+    total: str
+    currency: Literal["EUR"] = "EUR"
+    structured_reference: str
+    status: str
+
+    @classmethod
+    def of(cls, doc: Document) -> "InvoiceOut":
+        return cls(invoice_id=doc["_id"], **{k: v for k, v in doc.items() if k in cls.model_fields})
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceOut]
+    limit: int
+    offset: int
+
+
+@router.post("/v1/invoices", status_code=201, response_model=InvoiceOut)
+async def issue_invoice(
+    body: InvoiceIn,
+    response: Response,
+    principal: StaffPrincipal,
+    service: Billing,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> InvoiceOut:
+    """Staff issue an invoice to a member; ``invoice.issued`` follows through the outbox.
+
+    With an ``Idempotency-Key``: the same key and body return the same invoice (no second
+    event); the same key with another body is a 409.
+    """
+    command = IssueInvoice(
+        member_id=body.member_id,
+        issue_date=body.issue_date,
+        due_date=body.due_date,
+        lines=tuple((li.service_date, li.description, Decimal(li.amount)) for li in body.lines),
+    )
+    try:
+        stored, created = await service.issue_invoice(command, principal.subject, idempotency_key)
+    except InvalidInvoice as error:
+        raise Problem(422, str(error), title="Invalid invoice") from None
+    except UnknownMember:
+        raise Problem(422, "The member is unknown to billing.", title="Unknown member") from None
+    except IdempotencyConflict:
+        raise Problem(
+            409,
+            "This Idempotency-Key was already used with a different request.",
+            title="Idempotency-Key reused",
+        ) from None
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return InvoiceOut.of(stored)
+
+
+@router.get("/v1/members/{member_id}/invoices", response_model=InvoicePage)
+async def list_invoices(
+    member_id: str,
+    principal: CurrentPrincipal,
+    service: Billing,
+    status: Literal["open", "paid", "cancelled"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> InvoicePage:
+    """A member's invoices, newest first (EI-1); ``status=open`` for the open ones."""
+    ensure_member_access(principal, member_id)
+    docs = await service.repository.list_invoice_docs(
+        member_id, status=status, limit=limit, offset=offset
+    )
+    return InvoicePage(items=[InvoiceOut.of(d) for d in docs], limit=limit, offset=offset)
+
+
+@router.get("/v1/invoices/{invoice_id}", response_model=InvoiceOut)
+async def get_invoice(invoice_id: str, principal: CurrentPrincipal, service: Billing) -> InvoiceOut:
+    """One invoice, for its member or staff (404 for anyone else: nothing leaks)."""
+    doc = await service.repository.get_invoice_doc(invoice_id)
+    if doc is None or not (principal.is_staff or principal.member_id == doc["member_id"]):
+        raise Problem(404, "No such invoice.")
+    return InvoiceOut.of(doc)

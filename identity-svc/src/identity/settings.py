@@ -1,0 +1,22 @@
+from mylm_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "identity-svc"
+    port: int = 8001
+    access_token_seconds: int = 900
+    refresh_token_days: int = 30
+    # Seed the demo accounts (dev profile only; `make run`). Never in production.
+    seed_demo_data: bool | None = None
+    # PEM of the Ed25519 signing key (a mounted secret in production). Without it, the
+    # dev/test profiles generate one and keep it in the service's own database.
+    signing_key_file: str | None = None
+
+    @property
+    def seeds_demo_data(self) -> bool:
+        if self.seed_demo_data is None:
+            return self.profile == "dev"
+        return self.seed_demo_data and self.profile != "prod"

@@ -1,0 +1,13 @@
+from mylm_shared.runner import serve
+
+from inbox.bootstrap import create_app
+from inbox.settings import InboxSettings
+
+
+def main() -> None:
+    settings = InboxSettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""inbox-svc's Mongo database: documents and the members' languages."""
+
+import contextlib
+from datetime import UTC, datetime
+
+from mylm_shared.mongo import Document, IndexSpec
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from inbox.domain.documents import InboxDocument
+
+DOCUMENTS = "documents"
+MEMBERS = "members"
+
+INDEXES = [IndexSpec(DOCUMENTS, [("member_id", 1), ("created_at", -1)])]
+
+
+class InboxRepository:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._documents = db[DOCUMENTS]
+        self._members = db[MEMBERS]
+
+    async def file(self, document: InboxDocument) -> None:
+        """Insert once; a redelivered event finds the document there already."""
+        with contextlib.suppress(DuplicateKeyError):
+            await self._documents.insert_one(
+                {
+                    "_id": document.document_id,
+                    "member_id": document.member_id,
+                    "kind": document.kind,
+                    "title": document.title,
+                    "source_id": document.source_id,
+                    "created_at": document.created_at,
+                    "read": document.read,
+                }
+            )
+
+    async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]:
+        cursor = (
+            self._documents.find({"member_id": member_id})
+            .sort([("created_at", -1), ("_id", 1)])
+            .skip(offset)
+            .limit(limit)
+        )
+        return [
+            InboxDocument(
+                document_id=d["_id"],
+                member_id=d["member_id"],
+                kind=d["kind"],
+                title=d["title"],
+                source_id=d["source_id"],
+                created_at=d["created_at"],
+                read=d.get("read", False),
+            )
+            for d in await cursor.to_list()
+        ]
+
+    async def remember_language(self, member_id: str, language: str) -> None:
+        await self._members.update_one(
+            {"_id": member_id},
+            {"$set": {"language": language, "updated_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+
+    async def language_of(self, member_id: str) -> str | None:
+        doc = await self._members.find_one({"_id": member_id})
+        return doc.get("language") if doc else None

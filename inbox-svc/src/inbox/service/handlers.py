@@ -1,0 +1,32 @@
+"""Inbox use cases: file a document for every issued invoice (IN-1, EI-1)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
+
+from inbox.adapters.repository import InboxRepository
+from inbox.domain.documents import InboxDocument, document_id_for, invoice_title
+
+
+@dataclass
+class InboxService:
+    repository: InboxRepository
+
+    async def on_invoice_issued(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
+        language = await self.repository.language_of(invoice.member_id) or "nl"
+        await self.repository.file(
+            InboxDocument(
+                document_id=document_id_for("invoice", invoice.invoice_id),
+                member_id=invoice.member_id,
+                kind="invoice",
+                title=invoice_title(
+                    language, invoice.structured_reference, invoice.total, invoice.due_date
+                ),
+                source_id=invoice.invoice_id,
+                created_at=event.time.astimezone(UTC) if event.time.tzinfo else datetime.now(UTC),
+            )
+        )
+
+    async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
+        await self.repository.remember_language(member.member_id, member.language)

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Installs the local platform servers into $ROOT/.cache/platform/:
+#   kafka/libs/*.jar   Apache Kafka (broker + tools) and runtime deps, from Maven Central
+#   bin/ferretdb       FerretDB, built from its Go module
+#   bin/mailpit        Mailpit, built from its Go module with its web UI (npm)
+# Idempotent: every component has a stamp file; a second run is a quick no-op.
+# Needs: java >= 17, mvn, go, node + npm, python3 (for a bit of JSON parsing).
+set -euo pipefail
+
+KAFKA_VERSION=4.1.1            # keep in sync with kafka/pom.xml
+FERRETDB_VERSION=v1.24.2
+MAILPIT_VERSION=v1.28.0
+RECIPE=1                       # bump to force rebuilds when this script's recipe changes
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CACHE="$ROOT/.cache/platform"
+
+log() { printf '[platform] %s\n' "$*"; }
+die() { printf '[platform] ERROR: %s\n' "$*" >&2; exit 1; }
+trap 'rc=$?; [ $rc -eq 0 ] || printf "[platform] ERROR: install failed (exit %s) at line %s: %s\n" "$rc" "$LINENO" "$BASH_COMMAND" >&2' EXIT
+
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found on PATH ($2)"; }
+
+# stamp_ok NAME KEY ARTIFACT: true when ARTIFACT exists and the stamp holds KEY
+stamp_ok() { [ -e "$3" ] && [ -f "$CACHE/stamps/$1" ] && [ "$(cat "$CACHE/stamps/$1")" = "$2" ]; }
+stamp_set() { mkdir -p "$CACHE/stamps"; printf '%s' "$2" >"$CACHE/stamps/$1"; }
+
+mkdir -p "$CACHE/bin" "$CACHE/src" "$CACHE/stamps"
+
+# ---------------------------------------------------------------- Go settings
+# Everything Go downloads or caches stays under .cache/platform/go.
+go_env() {
+  export GOPATH="$CACHE/go"
+  export GOMODCACHE="$CACHE/go/pkg/mod"
+  export GOCACHE="$CACHE/go/cache"
+  export GOFLAGS="-mod=mod -buildvcs=false"
+  export GOWORK=off
+  export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+  export CGO_ENABLED=0
+  export GOTELEMETRY=off 2>/dev/null || true
+}
+
+# go_download MODULE@VERSION -> prints "<dir>\t<commit>" of the read-only module copy
+go_download() {
+  local tmp out
+  tmp="$(mktemp -d)"
+  out="$(cd "$tmp" && go mod download -json "$1")" || { rm -rf "$tmp"; die "go mod download $1 failed"; }
+  rm -rf "$tmp"
+  printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+if d.get("Error"):
+    sys.exit("go mod download: " + d["Error"])
+print(d["Dir"] + "\t" + (d.get("Origin") or {}).get("Hash", ""))'
+}
+
+# copy_src DIR NAME -> writable copy in $CACHE/src/NAME
+copy_src() {
+  rm -rf "$CACHE/src/$2"
+  cp -R "$1" "$CACHE/src/$2"
+  chmod -R u+w "$CACHE/src/$2"
+}
+
+# ---------------------------------------------------------------- Kafka
+install_kafka() {
+  local pom="$HERE/kafka/pom.xml" libs="$CACHE/kafka/libs" key
+  key="kafka-$KAFKA_VERSION-r$RECIPE-$(sha256sum "$pom" | cut -c1-16)"
+  if stamp_ok kafka "$key" "$libs"; then
+    log "kafka $KAFKA_VERSION: up to date"
+    return
+  fi
+  need java "Java 17+ runtime"
+  need mvn "Apache Maven"
+  local jv
+  jv="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+  [ "${jv%%.*}" -ge 17 ] 2>/dev/null || die "Kafka 4.x needs Java 17+, found '$jv'"
+  log "kafka $KAFKA_VERSION: fetching jars from Maven Central (mvn) ..."
+  rm -rf "$libs.tmp"
+  (cd "$HERE/kafka" && mvn -B -q \
+      -Dmaven.repo.local="$CACHE/m2" \
+      dependency:copy-dependencies \
+      -DoutputDirectory="$libs.tmp" -DincludeScope=runtime) \
+    || die "mvn dependency:copy-dependencies failed"
+  ls "$libs.tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "kafka_2.13 jar missing after mvn"
+  rm -rf "$libs"
+  mv "$libs.tmp" "$libs"
+  log "kafka $KAFKA_VERSION: checking the jars load (kafka.tools.StorageTool) ..."
+  java -cp "$libs/*" kafka.tools.StorageTool random-uuid >/dev/null \
+    || die "kafka.tools.StorageTool does not run from $libs"
+  stamp_set kafka "$key"
+  log "kafka $KAFKA_VERSION: installed $(ls "$libs" | wc -l) jars in ${libs#$ROOT/}"
+}
+
+# ---------------------------------------------------------------- FerretDB
+install_ferretdb() {
+  local bin="$CACHE/bin/ferretdb" key="ferretdb-$FERRETDB_VERSION-r$RECIPE" line dir commit src
+  if stamp_ok ferretdb "$key" "$bin"; then
+    log "ferretdb $FERRETDB_VERSION: up to date"
+    return
+  fi
+  need go "Go toolchain"
+  go_env
+  log "ferretdb $FERRETDB_VERSION: downloading Go module ..."
+  line="$(go_download "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")"
+  dir="${line%%$'\t'*}"; commit="${line#*$'\t'}"
+  [ -d "$dir/cmd/ferretdb" ] || die "unexpected FerretDB module layout in $dir"
+  copy_src "$dir" ferretdb
+  src="$CACHE/src/ferretdb"
+  # FerretDB panics at start-up without build/version/version.txt (normally made by its Taskfile).
+  printf '%s\n' "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  printf '%s\n' "${commit:-unknown}" >"$src/build/version/commit.txt"
+  printf '%s\n' "$FERRETDB_VERSION" >"$src/build/version/branch.txt"
+  printf '%s\n' "local" >"$src/build/version/package.txt"
+  log "ferretdb $FERRETDB_VERSION: go build (slow the first time) ..."
+  (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$bin.tmp" ./cmd/ferretdb) \
+    || die "go build of FerretDB failed"
+  mv "$bin.tmp" "$bin"
+  "$bin" --version >/dev/null || die "built ferretdb does not run"
+  stamp_set ferretdb "$key"
+  log "ferretdb $FERRETDB_VERSION: installed ${bin#$ROOT/}"
+}
+
+# ---------------------------------------------------------------- Mailpit
+install_mailpit() {
+  local bin="$CACHE/bin/mailpit" key="mailpit-$MAILPIT_VERSION-r$RECIPE" line dir src size
+  if stamp_ok mailpit "$key" "$bin"; then
+    log "mailpit $MAILPIT_VERSION: up to date"
+    return
+  fi
+  need go "Go toolchain"
+  need npm "Node.js + npm (to build Mailpit's web UI)"
+  go_env
+  log "mailpit $MAILPIT_VERSION: downloading Go module ..."
+  # its checksum-database lookup fails (404), the module's own go.sum still pins its deps
+  line="$(GONOSUMDB="github.com/axllent/mailpit${GONOSUMDB:+,$GONOSUMDB}" \
+          go_download "github.com/axllent/mailpit@$MAILPIT_VERSION")"
+  dir="${line%%$'\t'*}"
+  [ -f "$dir/package-lock.json" ] || die "unexpected Mailpit module layout in $dir"
+  copy_src "$dir" mailpit
+  src="$CACHE/src/mailpit"
+  log "mailpit $MAILPIT_VERSION: building web UI (npm ci + npm run build) ..."
+  (cd "$src" \
+    && npm_config_cache="$CACHE/npm-cache" npm ci --no-audit --no-fund --loglevel=error \
+    && npm_config_cache="$CACHE/npm-cache" npm run --silent build) >"$CACHE/src/mailpit-npm.log" 2>&1 \
+    || { tail -n 40 "$CACHE/src/mailpit-npm.log" >&2; die "Mailpit web UI build failed (log: $CACHE/src/mailpit-npm.log)"; }
+  for f in app.js app.css; do
+    size="$(stat -c %s "$src/server/ui/dist/$f" 2>/dev/null || echo 0)"
+    [ "$size" -gt 10000 ] || die "Mailpit UI asset server/ui/dist/$f missing or too small ($size bytes)"
+  done
+  rm -rf "$src/node_modules"   # only needed for the UI build; the assets are embedded in the binary
+  log "mailpit $MAILPIT_VERSION: go build (slow the first time) ..."
+  (cd "$src" && GONOSUMDB="github.com/axllent/mailpit${GONOSUMDB:+,$GONOSUMDB}" \
+      go build -trimpath -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" \
+      -o "$bin.tmp" .) \
+    || die "go build of Mailpit failed"
+  mv "$bin.tmp" "$bin"
+  "$bin" version --no-release-check >/dev/null || die "built mailpit does not run"
+  stamp_set mailpit "$key"
+  log "mailpit $MAILPIT_VERSION: installed ${bin#$ROOT/}"
+}
+
+start=$SECONDS
+install_kafka
+install_ferretdb
+install_mailpit
+log "all installed in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

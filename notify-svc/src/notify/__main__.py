@@ -1,0 +1,13 @@
+from mylm_shared.runner import serve
+
+from notify.bootstrap import create_app
+from notify.settings import NotifySettings
+
+
+def main() -> None:
+    settings = NotifySettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

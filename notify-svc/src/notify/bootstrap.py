@@ -1,0 +1,37 @@
+"""Wires notify-svc: SMTP sender, repository, consumers."""
+
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+from mylm_shared.consumer import Consumer
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
+
+from notify.adapters.repository import NotifyRepository
+from notify.adapters.smtp import SmtpSender
+from notify.service.handlers import NotifyService
+from notify.settings import NotifySettings
+
+
+def create_app(settings: NotifySettings | None = None) -> FastAPI:
+    settings = settings or NotifySettings()
+
+    def consumers(runtime: Runtime) -> Sequence[Consumer]:
+        sender = SmtpSender(settings.smtp_url, settings.mail_from, settings.smtp_timeout_seconds)
+        service = NotifyService(NotifyRepository(runtime.db), sender)
+        runtime.extras["notify"] = service
+        return [
+            Consumer("notify-members", MEMBER_REGISTERED, service.on_member_registered),
+            Consumer("notify-invoices", INVOICE_ISSUED, service.on_invoice_issued),
+        ]
+
+    return create_service_app(
+        settings,
+        ServiceDefinition(
+            title="notify-svc",
+            description="E-mails to My LM members from events (EI-4).",
+            routers=[],
+            consumers=consumers,
+            verify_tokens=False,
+        ),
+    )

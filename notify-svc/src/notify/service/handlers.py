@@ -1,0 +1,58 @@
+"""Notify use cases: e-mail the member when an invoice is issued (EI-4)."""
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
+
+from notify.adapters.repository import NotifyRepository
+from notify.domain.messages import Email, invoice_issued_email
+
+log = logging.getLogger(__name__)
+
+
+class EmailSender(Protocol):
+    async def send(self, email: Email) -> None: ...
+
+
+class RecipientUnknown(Exception):
+    """member.registered not seen yet: retried, then dead-lettered."""
+
+
+@dataclass
+class NotifyService:
+    repository: NotifyRepository
+    sender: EmailSender
+
+    async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
+        await self.repository.remember_recipient(
+            member.member_id, member.email, member.language, member.first_name
+        )
+
+    async def on_invoice_issued(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
+        recipient = await self.repository.recipient(invoice.member_id)
+        if recipient is None:
+            raise RecipientUnknown(invoice.member_id)
+        if not recipient.get("email") or not recipient.get("invoice_emails", True):
+            log.info("no invoice e-mail for this member", extra={"event_id": event.id})
+            return
+        # One e-mail per event: claimed before sending, marked sent after the SMTP server
+        # accepted it. Only a crash between those two steps can send it again, with the
+        # same Message-ID.
+        if (
+            await self.repository.claim_email(event.id, invoice.member_id, "invoice_issued")
+            == "sent"
+        ):
+            return
+        email = invoice_issued_email(
+            to=recipient["email"],
+            language=recipient.get("language", "nl"),
+            first_name=recipient.get("first_name", ""),
+            total=invoice.total,
+            due_date=invoice.due_date,
+            structured_reference=invoice.structured_reference,
+            event_id=event.id,
+        )
+        await self.sender.send(email)
+        await self.repository.mark_sent(event.id)

@@ -1,0 +1,182 @@
+"""Idempotent Kafka consumers: ledger of processed events, retries with backoff, dead letters.
+
+For every message on a subscribed topic:
+1. it is parsed as a CloudEvent of the expected type; a malformed one goes straight to
+   ``<topic>.dlq`` (retrying cannot fix it) and the partition moves on;
+2. an event already in the ledger (``processed_events``, unique ``_id`` = consumer + event
+   id) is skipped: redelivery after a crash is harmless;
+3. the effect runs, retried with exponential backoff; an effect that keeps failing goes
+   to the DLQ with the error in its headers;
+4. the ledger entry is written, and only then is the offset committed.
+Effects must themselves be idempotent on the event id (deterministic ``_id``s), which
+covers a crash between the effect and the ledger entry.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from pydantic import BaseModel, ValidationError
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from mylm_shared.events import CloudEvent, EventSpec, dlq_topic
+from mylm_shared.mongo import Document
+from mylm_shared.settings import ServiceSettings
+from mylm_shared.telemetry import consumer_span
+
+log = logging.getLogger(__name__)
+
+LEDGER = "processed_events"
+
+Handler = Callable[[CloudEvent, Any], Awaitable[None]]
+
+
+class MalformedEvent(ValueError):
+    """The message is not a valid event of the expected type."""
+
+
+class ProcessedEvents:
+    """The ledger of events a consumer has fully handled."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._collection = db[LEDGER]
+
+    @staticmethod
+    def _key(consumer: str, event_id: str) -> str:
+        return f"{consumer}:{event_id}"
+
+    async def seen(self, consumer: str, event_id: str) -> bool:
+        return await self._collection.find_one({"_id": self._key(consumer, event_id)}) is not None
+
+    async def record(self, consumer: str, event_id: str) -> None:
+        # A concurrent redelivery may have recorded it first.
+        with contextlib.suppress(DuplicateKeyError):
+            await self._collection.insert_one(
+                {"_id": self._key(consumer, event_id), "at": datetime.now(UTC)}
+            )
+
+
+def parse_event(body: bytes, spec: EventSpec[Any]) -> tuple[CloudEvent, BaseModel]:
+    try:
+        envelope = CloudEvent.model_validate_json(body)
+    except ValidationError as error:
+        raise MalformedEvent(f"not a CloudEvent: {error.error_count()} error(s)") from error
+    if envelope.type != spec.event_type:
+        raise MalformedEvent(f"unexpected type {envelope.type!r}, expected {spec.event_type!r}")
+    try:
+        return envelope, spec.parse(envelope)
+    except ValidationError as error:
+        raise MalformedEvent(f"invalid {spec.event_type} data: {error}") from error
+
+
+@dataclass
+class Consumer:
+    """One idempotent consumer: a name (ledger scope), the event it takes, its effect."""
+
+    name: str
+    spec: EventSpec[Any]
+    handle: Handler
+
+
+class DeadLetters:
+    def __init__(self, producer: AIOKafkaProducer, settings: ServiceSettings) -> None:
+        self._producer = producer
+        self._settings = settings
+
+    async def send(self, message: KafkaMessage, topic: str, reason: str, error: str) -> None:
+        record = message.raw_message
+        headers: list[tuple[str, bytes]] = list(getattr(record, "headers", None) or [])
+        headers += [
+            ("dlq-reason", reason.encode()),
+            ("dlq-error", error[:2000].encode()),
+            ("dlq-original-topic", topic.encode()),
+            ("dlq-original-partition", str(getattr(record, "partition", "")).encode()),
+            ("dlq-original-offset", str(getattr(record, "offset", "")).encode()),
+            ("dlq-consumer", self._settings.group_id.encode()),
+        ]
+        await self._producer.send_and_wait(
+            dlq_topic(topic),
+            value=message.body,
+            key=getattr(record, "key", None),
+            headers=headers,
+        )
+        log.warning("dead-lettered a message", extra={"topic": topic, "reason": reason})
+
+
+def register_consumers(
+    broker: KafkaBroker,
+    settings: ServiceSettings,
+    ledger: ProcessedEvents,
+    dead_letters: DeadLetters,
+    consumers: Sequence[Consumer],
+) -> None:
+    for consumer in consumers:
+        _register(broker, settings, ledger, dead_letters, consumer)
+
+
+def _register(
+    broker: KafkaBroker,
+    settings: ServiceSettings,
+    ledger: ProcessedEvents,
+    dead_letters: DeadLetters,
+    consumer: Consumer,
+) -> None:
+    topic = settings.topic(consumer.spec.topic)
+
+    async def on_message(body: bytes, message: KafkaMessage) -> None:
+        headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
+        with consumer_span(f"{topic} process", headers, consumer=consumer.name):
+            try:
+                envelope, payload = parse_event(body, consumer.spec)
+            except MalformedEvent as error:
+                await dead_letters.send(message, topic, "malformed", str(error))
+                return
+            if await ledger.seen(consumer.name, envelope.id):
+                return
+            failure = await _run_with_retries(consumer, envelope, payload, settings)
+            if failure is not None:
+                await dead_letters.send(message, topic, "handler-failed", repr(failure))
+                return
+            await ledger.record(consumer.name, envelope.id)
+
+    on_message.__name__ = f"{consumer.name}_on_{consumer.spec.topic.replace('.', '_')}"
+    on_message.__doc__ = consumer.spec.description
+    broker.subscriber(
+        topic,
+        group_id=settings.group_id,
+        auto_offset_reset="earliest",
+        # The offset is committed after the effect; an exception (e.g. the DLQ itself is
+        # unreachable) seeks back so the message is delivered again.
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.spec.topic}:{consumer.name}",
+        description=consumer.spec.description,
+    )(on_message)
+
+
+async def _run_with_retries(
+    consumer: Consumer, envelope: CloudEvent, payload: BaseModel, settings: ServiceSettings
+) -> Exception | None:
+    delay = settings.consumer_backoff_seconds
+    for attempt in range(1, settings.consumer_max_attempts + 1):
+        try:
+            await consumer.handle(envelope, payload)
+            return None
+        except Exception as error:
+            if attempt == settings.consumer_max_attempts:
+                log.exception("event handler failed for good", extra={"event_id": envelope.id})
+                return error
+            log.warning(
+                "event handler failed; retrying",
+                extra={"event_id": envelope.id, "attempt": attempt, "error": repr(error)},
+            )
+            await asyncio.sleep(delay)
+            delay *= 2
+    return None

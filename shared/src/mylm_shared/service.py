@@ -1,0 +1,194 @@
+"""The app factory every service uses: one process serving HTTP (FastAPI) and consuming
+Kafka (FastStream), with its Mongo database, outbox relay, health and readiness probes.
+
+Start-up: JSON logs → Mongo indexes → topics → producer → outbox relay → consumers.
+Graceful shutdown (SIGTERM): stop consuming → flush the outbox → close clients.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from mylm_shared.auth import TokenVerifier
+from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, register_consumers
+from mylm_shared.events import EventSpec
+from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
+from mylm_shared.mongo import Document, IndexSpec, ensure_indexes, make_mongo_client
+from mylm_shared.outbox import OutboxRelay
+from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers
+from mylm_shared.settings import ServiceSettings
+from mylm_shared.telemetry import TraceMiddleware, setup_telemetry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The live adapters of one service process, shared by its entrypoints."""
+
+    settings: ServiceSettings
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+    broker: KafkaBroker
+    token_verifier: TokenVerifier | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ServiceDefinition:
+    """What makes one service: its API, the data it owns and the events it speaks."""
+
+    title: str
+    description: str
+    routers: Sequence[APIRouter]
+    indexes: Sequence[IndexSpec] = ()
+    produces: Sequence[EventSpec[Any]] = ()
+    outbox_collections: Sequence[str] = ()
+    consumers: Callable[[Runtime], Sequence[Consumer]] | None = None
+    on_startup: Callable[[Runtime], Awaitable[None]] | None = None
+    on_shutdown: Callable[[Runtime], Awaitable[None]] | None = None
+    verify_tokens: bool = True
+
+
+async def _retry(what: str, action: Callable[[], Awaitable[Any]], deadline_seconds: float) -> None:
+    """Start-up may race the platform (Kafka still electing a controller): keep trying."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + deadline_seconds
+    delay = 0.2
+    while True:
+        try:
+            await action()
+            return
+        except Exception as error:
+            if loop.time() > deadline:
+                raise
+            log.warning("%s not ready yet: %r; retrying", what, error)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 3.0)
+
+
+def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
+    setup_telemetry(settings.service_name, settings.log_level)
+    broker = make_broker(settings)
+    for spec in definition.produces:
+        # Documents the topic in the AsyncAPI output; publishing goes through the outbox.
+        broker.publisher(
+            settings.topic(spec.topic), title=spec.event_type, description=spec.description
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo = make_mongo_client(settings.mongodb_uri, settings.service_name)
+        db = mongo[settings.database_name]
+        producer = make_producer(settings)
+        runtime = Runtime(settings, mongo, db, producer, broker)
+        if definition.verify_tokens:
+            runtime.token_verifier = TokenVerifier(
+                settings.jwt_issuer, settings.jwt_audience, jwks_url=settings.jwks_url
+            )
+        app.state.runtime = runtime
+        await _retry("MongoDB", lambda: ensure_indexes(db, definition.indexes), 60)
+        consumers = list(definition.consumers(runtime)) if definition.consumers else []
+        if settings.create_topics:
+            logical = [s.topic for s in definition.produces] + [c.spec.topic for c in consumers]
+            names = topics_with_dead_letters(settings.topic(t) for t in logical)
+            await _retry(
+                "Kafka",
+                lambda: ensure_topics(
+                    settings.kafka_bootstrap_servers, names, settings.topic_partitions
+                ),
+                90,
+            )
+        await _retry("Kafka producer", producer.start, 90)
+        relay = OutboxRelay(
+            [db[name] for name in definition.outbox_collections],
+            producer,
+            topic_prefix=settings.topic_prefix,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        if definition.outbox_collections and settings.outbox_relay_enabled:
+            relay.start()
+        if consumers:
+            register_consumers(
+                broker, settings, ProcessedEvents(db), DeadLetters(producer, settings), consumers
+            )
+            await _retry("Kafka consumers", broker.start, 90)
+        if definition.on_startup:
+            await definition.on_startup(runtime)
+        log.info("service started", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            log.info("service stopping")
+            if consumers:
+                await broker.stop()
+            if definition.on_shutdown:
+                await definition.on_shutdown(runtime)
+            if settings.outbox_relay_enabled:
+                await relay.stop()
+            await producer.stop()
+            await mongo.close()
+
+    app = FastAPI(title=definition.title, description=definition.description, lifespan=lifespan)
+    app.add_middleware(TraceMiddleware)
+    install_problem_handlers(app)
+    for router in definition.routers:
+        app.include_router(router)
+    _add_operations_routes(app, broker, definition)
+    return app
+
+
+def _add_operations_routes(
+    app: FastAPI, broker: KafkaBroker, definition: ServiceDefinition
+) -> None:
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: MongoDB and Kafka are reachable."""
+        runtime: Runtime = request.app.state.runtime
+        checks: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(2):
+                await runtime.db.command("ping")
+            checks["mongodb"] = "ok"
+        except Exception as error:
+            checks["mongodb"] = f"unreachable: {error!r}"[:200]
+        try:
+            async with asyncio.timeout(2):
+                await runtime.producer.client.fetch_all_metadata()
+            checks["kafka"] = "ok"
+        except Exception as error:
+            checks["kafka"] = f"unreachable: {error!r}"[:200]
+        ready = all(v == "ok" for v in checks.values())
+        if ready:
+            return JSONResponse({"status": "ready", "checks": checks})
+        body = {
+            "type": "about:blank",
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": "A dependency is unreachable.",
+            "checks": checks,
+        }
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON)
+
+    @app.get("/asyncapi.json", tags=["operations"])
+    async def asyncapi() -> JSONResponse:
+        """The AsyncAPI document of every topic this service publishes or consumes."""
+        spec = AsyncAPI(broker, title=definition.title, description=definition.description)
+        return JSONResponse(spec.to_specification().to_jsonable())
