@@ -151,7 +151,9 @@ def _register(
     on_message.__doc__ = consumer.spec.description
     broker.subscriber(
         topic,
-        group_id=settings.group_id,
+        # One consumer group per handler: its own offsets, and no rebalance ping-pong
+        # between a service's subscribers on different topics.
+        group_id=f"{settings.group_id}.{consumer.name}",
         auto_offset_reset="earliest",
         # The offset is committed after the effect; an exception (e.g. the DLQ itself is
         # unreachable) seeks back so the message is delivered again.

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Local platform servers: Kafka (KRaft), FerretDB (MongoDB wire protocol on SQLite), Mailpit.
 
-Standard library only.  CLI:
+Run inside the workspace environment (`uv run`).  CLI:
 
-    python infra/platform/servers.py install
-    python infra/platform/servers.py up     [--data-dir DIR]
-    python infra/platform/servers.py down   [--data-dir DIR]
-    python infra/platform/servers.py status [--data-dir DIR]
+    python -m infra.local.servers install
+    python -m infra.local.servers up     [--data-dir DIR]
+    python -m infra.local.servers down   [--data-dir DIR]
+    python -m infra.local.servers status [--data-dir DIR]
 
 Importable: install(), up(data_dir) -> list[str], down(data_dir), status(data_dir).
 
@@ -19,12 +19,14 @@ point to a non-local host, that server is skipped (the external one is used).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
+import contextlib
+import logging
 import json
 import os
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
@@ -35,6 +37,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -72,16 +79,6 @@ def _port_open(port: int, host: str = HOST, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
-
-
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise OSError("connection closed")
-        buf += chunk
-    return buf
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -136,64 +133,49 @@ def _alive(pid: int) -> bool:
 # --------------------------------------------------------------------------- health checks
 
 
-def _kafka_api_versions(port: int = KAFKA_PORT, timeout: float = 2.0) -> bool:
-    """Send a Kafka ApiVersions v0 request; True if the broker answers with error_code 0."""
-    client_id = b"platform-health"
-    header = struct.pack(">hhih", 18, 0, 7, len(client_id)) + client_id
-    try:
-        with socket.create_connection((HOST, port), timeout=timeout) as s:
-            s.settimeout(timeout)
-            s.sendall(struct.pack(">i", len(header)) + header)
-            (size,) = struct.unpack(">i", _recv_exact(s, 4))
-            body = _recv_exact(s, size)
-    except OSError:
+def _kafka_api_versions(port: int = KAFKA_PORT, timeout: float = 3.0) -> bool:
+    """True when the broker answers a metadata request (aiokafka admin client)."""
+    if not _port_open(port):
         return False
-    if len(body) < 6:
-        return False
-    corr, err = struct.unpack(">ih", body[:6])
-    return corr == 7 and err == 0
 
+    async def probe() -> bool:
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=f"{HOST}:{port}", request_timeout_ms=int(timeout * 1000)
+        )
+        try:
+            await asyncio.wait_for(admin.start(), timeout)
+            cluster = await asyncio.wait_for(admin.describe_cluster(), timeout)
+            return bool(cluster.get("brokers"))
+        except Exception:
+            return False
+        finally:
+            with contextlib.suppress(Exception):
+                await admin.close()
 
-def _bson_cstring(s: str) -> bytes:
-    return s.encode() + b"\x00"
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # a refused probe is expected
+    return asyncio.run(probe())
 
 
 def _mongo_ping(port: int = MONGO_PORT, timeout: float = 2.0) -> bool:
-    """OP_MSG {ping: 1, $db: "admin"}; True if the reply has ok == 1."""
-    elems = b"\x10" + _bson_cstring("ping") + struct.pack("<i", 1)
-    db = b"admin" + b"\x00"
-    elems += b"\x02" + _bson_cstring("$db") + struct.pack("<i", len(db)) + db
-    doc = struct.pack("<i", len(elems) + 5) + elems + b"\x00"
-    payload = struct.pack("<I", 0) + b"\x00" + doc
-    msg = struct.pack("<iiii", 16 + len(payload), 1, 0, 2013) + payload
+    """True when the MongoDB-compatible server answers ``ping``."""
+    client: MongoClient[dict[str, Any]] = MongoClient(
+        HOST,
+        port,
+        serverSelectionTimeoutMS=int(timeout * 1000),
+        connectTimeoutMS=int(timeout * 1000),
+    )
     try:
-        with socket.create_connection((HOST, port), timeout=timeout) as s:
-            s.settimeout(timeout)
-            s.sendall(msg)
-            (length,) = struct.unpack("<i", _recv_exact(s, 4))
-            rest = _recv_exact(s, length - 4)
-    except (OSError, struct.error):
+        return bool(client.admin.command("ping").get("ok") == 1)
+    except PyMongoError:
         return False
-    _req, _resp_to, opcode = struct.unpack("<iii", rest[:12])
-    if opcode != 2013:
-        return False
-    body = rest[12 + 4 + 1 :]  # flags, section kind 0
-    i = body.find(b"ok\x00")
-    while i > 0:
-        t = body[i - 1]
-        v = body[i + 3 :]
-        if t == 0x01 and len(v) >= 8:
-            return struct.unpack("<d", v[:8])[0] == 1.0
-        if t == 0x10 and len(v) >= 4:
-            return struct.unpack("<i", v[:4])[0] == 1
-        i = body.find(b"ok\x00", i + 1)
-    return False
+    finally:
+        client.close()
 
 
 def _http_ok(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status == 200
+            return bool(r.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -312,16 +294,7 @@ logger.cleaner.level = warn
         cid = _kafka_cluster_id(kdir)
         _say(f"kafka: formatting storage in {logdir} (cluster id {cid})")
         r = subprocess.run(
-            jvm
-            + [
-                "kafka.tools.StorageTool",
-                "format",
-                "-t",
-                cid,
-                "-c",
-                str(props),
-                "--ignore-formatted",
-            ],
+            [*jvm, "kafka.tools.StorageTool", "format", *("-t", cid, "-c", str(props))],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -331,7 +304,7 @@ logger.cleaner.level = warn
             raise PlatformError(
                 f"kafka storage format failed (exit {r.returncode}):\n{r.stdout[-4000:]}"
             )
-    return jvm + ["kafka.Kafka", str(props)]
+    return [*jvm, "kafka.Kafka", str(props)]
 
 
 def _prepare_ferretdb(data_dir: Path) -> list[str]:
@@ -430,15 +403,16 @@ def _state_path(data_dir: Path) -> Path:
     return data_dir / "started.json"
 
 
-def _load_state(data_dir: Path) -> dict:
+def _load_state(data_dir: Path) -> dict[str, Any]:
     p = _state_path(data_dir)
     try:
-        return json.loads(p.read_text())
+        loaded: dict[str, Any] = json.loads(p.read_text())
+        return loaded
     except (OSError, ValueError):
         return {}
 
 
-def _save_state(data_dir: Path, state: dict) -> None:
+def _save_state(data_dir: Path, state: dict[str, Any]) -> None:
     p = _state_path(data_dir)
     if not state:
         p.unlink(missing_ok=True)
@@ -448,7 +422,7 @@ def _save_state(data_dir: Path, state: dict) -> None:
     tmp.replace(p)
 
 
-def _entry_alive(entry: dict) -> bool:
+def _entry_alive(entry: dict[str, Any]) -> bool:
     pid = int(entry["pid"])
     if not _alive(pid):
         return False
@@ -466,11 +440,11 @@ def install() -> None:
         raise PlatformError(f"install.sh failed (exit {r.returncode})")
 
 
-def _resolve(data_dir: str | os.PathLike | None) -> Path:
+def _resolve(data_dir: str | os.PathLike[str] | None) -> Path:
     return Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR
 
 
-def _start(server: Server, data_dir: Path) -> dict:
+def _start(server: Server, data_dir: Path) -> dict[str, Any]:
     argv = server.prepare(data_dir)
     logp = server.log_path(data_dir)
     logp.parent.mkdir(parents=True, exist_ok=True)
@@ -480,7 +454,8 @@ def _start(server: Server, data_dir: Path) -> dict:
     env.update(server.env)
     with open(logp, "ab") as logf:
         logf.write(
-            f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {server.name}: {' '.join(argv)}\n".encode()
+            f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {server.name}: "
+            f"{' '.join(argv)}\n".encode()
         )
         logf.flush()
         offset = logf.tell()
@@ -514,7 +489,7 @@ def _marker_seen(logp: Path, offset: int, marker: str) -> bool:
         return False
 
 
-def _wait_healthy(server: Server, data_dir: Path, entry: dict | None) -> None:
+def _wait_healthy(server: Server, data_dir: Path, entry: dict[str, Any] | None) -> None:
     timeout = START_TIMEOUT[server.name]
     deadline = time.monotonic() + timeout
     logp = server.log_path(data_dir)
@@ -526,7 +501,8 @@ def _wait_healthy(server: Server, data_dir: Path, entry: dict | None) -> None:
             return
         if entry and not _entry_alive(entry):
             raise PlatformError(
-                f"{server.name} exited during start-up (pid {entry['pid']}). Tail of {logp}:\n{_tail(logp)}"
+                f"{server.name} exited during start-up (pid {entry['pid']}). "
+                f"Tail of {logp}:\n{_tail(logp)}"
             )
         if time.monotonic() > deadline:
             what = (
@@ -535,19 +511,20 @@ def _wait_healthy(server: Server, data_dir: Path, entry: dict | None) -> None:
                 else f"{server.name} (not started by us)"
             )
             raise PlatformError(
-                f"{what} not healthy after {timeout:.0f}s on port(s) {server.ports}. Tail of {logp}:\n{_tail(logp)}"
+                f"{what} not healthy after {timeout:.0f}s on port(s) {server.ports}. "
+                f"Tail of {logp}:\n{_tail(logp)}"
             )
         time.sleep(0.5)
 
 
-def up(data_dir: str | os.PathLike | None = None) -> list[str]:
+def up(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
     """Start the servers that are not already answering; return the names started here."""
     ddir = _resolve(data_dir)
     (ddir / "logs").mkdir(parents=True, exist_ok=True)
     state = _load_state(ddir)
     state = {k: v for k, v in state.items() if _entry_alive(v)}
     started: list[str] = []
-    to_check: list[tuple[Server, dict | None]] = []
+    to_check: list[tuple[Server, dict[str, Any] | None]] = []
     try:
         for srv in SERVERS:
             ext = _external_target(srv)
@@ -567,34 +544,30 @@ def up(data_dir: str | os.PathLike | None = None) -> list[str]:
             started.append(srv.name)
             _say(f"{srv.name}: started pid {entry['pid']} (log {entry['log']})")
             to_check.append((srv, entry))
-        for srv, entry in to_check:
-            _wait_healthy(srv, ddir, entry)
+        for srv, maybe_ours in to_check:
+            _wait_healthy(srv, ddir, maybe_ours)
             _say(f"{srv.name}: healthy on {', '.join(f'{HOST}:{p}' for p in srv.ports)}")
     finally:
         _save_state(ddir, state)
     return started
 
 
-def _stop_entry(name: str, entry: dict) -> None:
+def _stop_entry(name: str, entry: dict[str, Any]) -> None:
     pid, pgid = int(entry["pid"]), int(entry.get("pgid", entry["pid"]))
     if not _entry_alive(entry):
         _say(f"{name}: pid {pid} already gone")
     else:
         _say(f"{name}: stopping pid {pid} (SIGTERM to process group {pgid})")
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + STOP_GRACE
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _alive(pid):
             _say(f"{name}: still alive after {STOP_GRACE:.0f}s, SIGKILL")
         # also catches stray group members once the leader is gone
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL if _alive(pid) else signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
         deadline = time.monotonic() + 10
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -610,7 +583,7 @@ def _stop_entry(name: str, entry: dict) -> None:
         time.sleep(0.2)
 
 
-def down(data_dir: str | os.PathLike | None = None) -> None:
+def down(data_dir: str | os.PathLike[str] | None = None) -> None:
     """Stop only the processes recorded in <data_dir>/started.json."""
     ddir = _resolve(data_dir)
     state = _load_state(ddir)
@@ -632,11 +605,11 @@ def down(data_dir: str | os.PathLike | None = None) -> None:
     _say("all stopped")
 
 
-def status(data_dir: str | os.PathLike | None = None) -> dict[str, dict]:
+def status(data_dir: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Any]]:
     """Report each server: external / port open / healthy / pid we started."""
     ddir = _resolve(data_dir)
     state = _load_state(ddir)
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for srv in SERVERS:
         ext = _external_target(srv)
         entry = state.get(srv.name)

@@ -1,0 +1,52 @@
+# The two commands of a fresh machine: `make run` and `make test` (see README.md).
+# Everything they need is installed on first use and cached under .cache/ (git-ignored).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_LINK_MODE ?= copy
+export UV_PYTHON ?= $(shell command -v $(PYTHON))
+
+.PHONY: run test lint unit bench setup tools platform-install platform-up platform-down platform-status clean
+
+## make run: install what is missing, start the local platform and every service with demo data
+run: setup
+	exec $(UV) run --frozen python -m infra.local.run
+
+## make test: install what is missing, lint, then every test (starts and stops what it needs)
+test: setup lint
+	$(UV) run --frozen pytest
+
+## make bench: N invoices end to end vs raw Kafka produce->consume (N=2000 by default)
+N ?= 2000
+bench: setup
+	$(UV) run --frozen python -m tests_e2e_bench --invoices $(N)
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+
+unit: setup
+	$(UV) run --frozen pytest -m "not integration and not e2e"
+
+setup: tools platform-install
+
+tools:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+
+platform-install:
+	bash infra/local/install.sh
+
+platform-up: setup
+	$(UV) run --frozen python -m infra.local.servers up
+
+platform-down:
+	$(UV) run --frozen python -m infra.local.servers down
+
+platform-status:
+	$(UV) run --frozen python -m infra.local.servers status
+
+## make clean: drop the local data (demo and test); keeps the installed servers
+clean: platform-down
+	rm -rf .cache/platform/data

@@ -1,0 +1,50 @@
+"""The real servers the integration and e2e tests talk to.
+
+If Kafka, FerretDB and Mailpit already answer (e.g. `make run` is up, or external
+servers are configured), they are used as they are; tests isolate themselves with their
+own topic prefix and database names. Otherwise the test platform is started from a
+clean data folder and stopped at the end of the session.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from infra.local import servers
+
+TEST_DATA_DIR = servers.CACHE / "data" / "test"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    kafka_bootstrap_servers: str
+    mongodb_uri: str
+    smtp_url: str
+    mailpit_api: str
+
+
+def endpoints() -> Endpoints:
+    return Endpoints(
+        kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        mongodb_uri=os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/"),
+        smtp_url=os.environ.get("SMTP_URL", "smtp://127.0.0.1:1025"),
+        mailpit_api=os.environ.get("MAILPIT_API", "http://127.0.0.1:8025"),
+    )
+
+
+@contextmanager
+def running_platform() -> Iterator[Endpoints]:
+    state = servers.status(TEST_DATA_DIR).values()
+    if all(info["external"] or info["healthy"] for info in state):
+        yield endpoints()
+        return
+    if not any(info["healthy"] for info in state):
+        shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)  # a session of our own starts clean
+    started = servers.up(TEST_DATA_DIR)
+    try:
+        yield endpoints()
+    finally:
+        if started:
+            servers.down(TEST_DATA_DIR)
