@@ -12,16 +12,16 @@ async def eventually(
     probe: Callable[[], Awaitable[T]],
     *,
     until: Callable[[T], bool] = bool,
-    timeout: float = 30.0,
+    within: float = 30.0,
     interval: float = 0.1,
     what: str = "condition",
 ) -> T:
     """Call ``probe`` until ``until(result)`` holds; fail with the last result at the deadline."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         result = await probe()
         if until(result):
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout:.0f}s; last: {result!r}")
+            raise AssertionError(f"{what} not reached within {within:.0f}s; last: {result!r}")
         await asyncio.sleep(interval)

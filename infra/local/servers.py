@@ -22,8 +22,8 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import logging
 import json
+import logging
 import os
 import signal
 import socket

@@ -151,6 +151,9 @@ def _register(
     on_message.__doc__ = consumer.spec.description
     broker.subscriber(
         topic,
+        # The handler parses the raw bytes itself: a malformed body must reach the DLQ,
+        # not fail in FastStream's own decoding and be redelivered forever.
+        decoder=_raw_body,
         # One consumer group per handler: its own offsets, and no rebalance ping-pong
         # between a service's subscribers on different topics.
         group_id=f"{settings.group_id}.{consumer.name}",
@@ -161,6 +164,10 @@ def _register(
         title=f"{consumer.spec.topic}:{consumer.name}",
         description=consumer.spec.description,
     )(on_message)
+
+
+async def _raw_body(message: KafkaMessage) -> bytes:
+    return message.body
 
 
 async def _run_with_retries(

@@ -37,6 +37,7 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
         enable_idempotence=True,
         acks="all",
         logger=logging.getLogger(f"{settings.service_name}.bus"),
+        log_level=logging.DEBUG,  # per-message "Received/Processed" lines; errors stay loud
     )
 
 

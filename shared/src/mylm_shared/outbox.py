@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from mylm_shared.events import CloudEvent
@@ -95,15 +96,20 @@ class OutboxRelay:
         # Every send must be acknowledged (acks=all) before any event leaves the outbox.
         await asyncio.gather(*sends)
         ids = [d["_id"] for d in documents]
-        event_ids = [e["id"] for d in documents for e in d.get(OUTBOX, [])]
-        await collection.update_many(
-            {"_id": {"$in": ids}}, {"$pull": {OUTBOX: {"id": {"$in": event_ids}}}}
+        # $pullAll of the exact entries published: portable to FerretDB, whose $pull
+        # cannot match array elements by a condition on one of their fields.
+        await collection.bulk_write(
+            [
+                UpdateOne({"_id": d["_id"]}, {"$pullAll": {OUTBOX: d.get(OUTBOX, [])}})
+                for d in documents
+            ],
+            ordered=False,
         )
         # Only documents that got no new event meanwhile stop being pending.
         await collection.update_many(
             {"_id": {"$in": ids}, OUTBOX: {"$size": 0}}, {"$set": {PENDING: False}}
         )
-        return len(event_ids)
+        return len(sends)
 
     async def _send(self, entry: Document) -> "asyncio.Future[Any]":
         headers = [(k, str(v).encode()) for k, v in entry.get("headers", {}).items()]

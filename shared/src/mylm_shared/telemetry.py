@@ -37,7 +37,7 @@ def setup_telemetry(service_name: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka", "pymongo", "faststream"):
+    for noisy in ("aiokafka", "kafka", "pymongo", "faststream", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

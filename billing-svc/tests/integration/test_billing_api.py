@@ -1,0 +1,180 @@
+"""billing-svc against the real FerretDB and Kafka: issuing invoices (EI-1) through the
+outbox, idempotent retries, validation, and members seeing only their own invoices."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from billing.adapters.repository import MEMBERS
+from billing.bootstrap import create_app
+from billing.settings import BillingSettings
+
+from testkit.apps import isolated, member_registered, serving
+from testkit.kafka import event_ids, publish, read_all
+from testkit.platform import Endpoints
+from testkit.polling import eventually
+from testkit.tokens import TokenMint
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Billing:
+    client: httpx.AsyncClient
+    tokens: TokenMint
+    member_id: str
+    topic_prefix: str
+    bootstrap: str
+
+
+def invoice_body(member_id: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "member_id": member_id,
+        "issue_date": "2026-11-23",
+        "due_date": "2026-12-23",
+        "lines": [
+            {"service_date": "2026-11-02", "description": "Consultatie", "amount": "12.50"},
+            {"service_date": "2026-11-03", "description": "Kinesitherapie", "amount": "7.25"},
+        ],
+    }
+    return {**body, **overrides}
+
+
+@pytest.fixture
+async def billing(platform: Endpoints, run_id: str) -> AsyncIterator[Billing]:
+    tokens = TokenMint()
+    app = create_app(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
+    member = member_registered()
+    async with serving(app, tokens) as client:  # creates the run's topics
+        await publish(
+            platform.kafka_bootstrap_servers,
+            f"{run_id}.member.registered",
+            member.model_dump_json().encode(),
+            key=member.subject or "",
+        )
+        billing = Billing(
+            client, tokens, member.subject or "", f"{run_id}.", platform.kafka_bootstrap_servers
+        )
+
+        members = app.state.runtime.db[MEMBERS]
+
+        async def member_known() -> int:
+            return await members.count_documents({"_id": billing.member_id})
+
+        await eventually(member_known, what="billing learns the member from member.registered")
+        yield billing
+
+
+async def issued_events(billing: Billing) -> list[str]:
+    return event_ids(await read_all(billing.bootstrap, f"{billing.topic_prefix}invoice.issued"))
+
+
+async def test_staff_issue_an_invoice_and_invoice_issued_goes_out_once(billing: Billing) -> None:
+    response = await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+    )
+    assert response.status_code == 201, response.text
+    invoice = response.json()
+    assert invoice["total"] == "19.75"
+    assert invoice["status"] == "open"
+    assert invoice["member_id"] == billing.member_id
+    assert invoice["structured_reference"].startswith("+++")
+
+    events = await eventually(lambda: issued_events(billing), what="invoice.issued published")
+    records = await read_all(billing.bootstrap, f"{billing.topic_prefix}invoice.issued")
+    assert len(events) == 1
+    assert records[0].key == billing.member_id.encode()  # key = member: per-member order
+
+
+async def test_same_idempotency_key_and_body_returns_the_same_invoice_without_a_second_event(
+    billing: Billing,
+) -> None:
+    headers = {**billing.tokens.staff(), "Idempotency-Key": "retry-1"}
+    first = await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=headers
+    )
+    second = await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=headers
+    )
+    assert first.status_code == second.status_code == 201
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert first.json() == second.json()
+
+    # a later, different invoice is the fence: once it is out, the replay would be too
+    await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+    )
+    events = await eventually(lambda: issued_events(billing), until=lambda ids: len(ids) >= 2)
+    assert len(events) == 2
+
+
+async def test_same_idempotency_key_with_another_body_is_a_conflict(billing: Billing) -> None:
+    headers = {**billing.tokens.staff(), "Idempotency-Key": "retry-2"}
+    await billing.client.post("/v1/invoices", json=invoice_body(billing.member_id), headers=headers)
+    changed = invoice_body(billing.member_id, due_date="2026-12-31")
+    response = await billing.client.post("/v1/invoices", json=changed, headers=headers)
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"lines": []},
+        {"due_date": "2026-11-01"},
+        {"lines": [{"service_date": "2026-11-02", "description": "x", "amount": "-5.00"}]},
+        {"lines": [{"service_date": "2026-11-02", "description": "x", "amount": "twelve"}]},
+        {"lines": [{"service_date": "2026-11-02", "description": "x", "amount": "0.00"}]},
+        {"member_id": "someone-billing-never-heard-of"},
+    ],
+    ids=["no-lines", "due-before-issue", "negative", "non-numeric", "zero", "unknown-member"],
+)
+async def test_invalid_invoices_are_422_problems_and_store_nothing(
+    billing: Billing, overrides: dict[str, Any]
+) -> None:
+    response = await billing.client.post(
+        "/v1/invoices",
+        json=invoice_body(**{"member_id": billing.member_id, **overrides}),
+        headers=billing.tokens.staff(),
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 422
+    listed = await billing.client.get(
+        f"/v1/members/{billing.member_id}/invoices", headers=billing.tokens.staff()
+    )
+    assert listed.json()["items"] == []
+
+
+async def test_members_cannot_issue_invoices(billing: Billing) -> None:
+    response = await billing.client.post(
+        "/v1/invoices",
+        json=invoice_body(billing.member_id),
+        headers=billing.tokens.member(billing.member_id),
+    )
+    assert response.status_code == 403
+
+
+async def test_a_member_lists_only_their_own_invoices(billing: Billing) -> None:
+    await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+    )
+    own = await billing.client.get(
+        f"/v1/members/{billing.member_id}/invoices",
+        headers=billing.tokens.member(billing.member_id),
+    )
+    assert own.status_code == 200
+    assert [i["member_id"] for i in own.json()["items"]] == [billing.member_id]
+
+    stranger = billing.tokens.member(str(uuid.uuid4()))
+    other = await billing.client.get(f"/v1/members/{billing.member_id}/invoices", headers=stranger)
+    assert other.status_code in (403, 404)
+    invoice_id = own.json()["items"][0]["invoice_id"]
+    assert (
+        await billing.client.get(f"/v1/invoices/{invoice_id}", headers=stranger)
+    ).status_code == 404
+    anonymous = await billing.client.get(f"/v1/members/{billing.member_id}/invoices")
+    assert anonymous.status_code == 401

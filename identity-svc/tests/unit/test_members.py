@@ -1,0 +1,53 @@
+"""RG-1 / MT-1: a member has a valid INSZ and belongs to an LLM mutuality."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from identity.domain.members import STAFF, Account, InvalidMember, Member
+from identity.domain.tokens import access_claims
+
+
+def member(national_number: str = "85073003328", mutuality: str = "LM Plus") -> Member:
+    return Member(
+        member_id="m-1",
+        member_number="LM-1",
+        national_number=national_number,
+        first_name="Jan",
+        last_name="Peeters",
+        birth_date=date(1985, 7, 30),
+        language="nl",
+        mutuality=mutuality,
+    )
+
+
+def test_valid_member() -> None:
+    assert member().national_number == "85073003328"
+
+
+def test_insz_with_a_wrong_check_is_refused() -> None:
+    with pytest.raises(InvalidMember, match="INSZ"):
+        member("85073003329")
+
+
+def test_insz_born_after_2000_uses_the_2_prefix_check() -> None:
+    # 2000-01-01, sequence 001: the check is computed over "2" + the first nine digits
+    base = "000101001"
+    check = 97 - int("2" + base) % 97
+    assert member(f"{base}{check:02d}").national_number.startswith("000101")
+
+
+def test_unknown_mutuality_is_refused() -> None:
+    with pytest.raises(InvalidMember, match="mutuality"):
+        member(mutuality="Some Other Fund")
+
+
+def test_access_token_claims() -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    account = Account("a-1", "demo.staff", "hash", None, frozenset({STAFF}))
+    claims = access_claims(
+        account, issuer="mylm-identity", audience="mylm", now=now, lifetime=timedelta(minutes=15)
+    )
+    assert claims["sub"] == "a-1"
+    assert claims["member_id"] is None
+    assert claims["roles"] == ["staff"]
+    assert claims["exp"] - claims["iat"] == 900

@@ -1,0 +1,82 @@
+"""A service app running in the test's process against the real platform: its lifespan
+(indexes, topics, outbox relay, Kafka consumers) runs for real; HTTP goes through httpx."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from decimal import Decimal
+
+import httpx
+from fastapi import FastAPI
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    MEMBER_REGISTERED,
+    CloudEvent,
+    InvoiceIssuedV1,
+    MemberRegisteredV1,
+    new_event,
+)
+from mylm_shared.events.catalog import InvoiceLineV1, Language
+
+from testkit.platform import Endpoints
+from testkit.tokens import TokenMint
+
+
+def isolated(endpoints: Endpoints, run_id: str, service: str) -> dict[str, object]:
+    """Settings keyword arguments giving one test its own topics, database and groups."""
+    return {
+        "profile": "test",
+        "kafka_bootstrap_servers": endpoints.kafka_bootstrap_servers,
+        "mongodb_uri": endpoints.mongodb_uri,
+        "topic_prefix": f"{run_id}.",
+        "mongodb_database": f"{run_id}_{service}",
+        "consumer_group": f"{run_id}.{service}",
+        "topic_partitions": 2,
+    }
+
+
+@asynccontextmanager
+async def serving(
+    app: FastAPI, tokens: TokenMint | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        if tokens is not None:
+            app.state.runtime.token_verifier = tokens.verifier()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client
+
+
+def member_registered(
+    member_id: str | None = None, email: str = "jan@example.test", language: Language = "nl"
+) -> CloudEvent:
+    member_id = member_id or str(uuid.uuid4())
+    payload = MemberRegisteredV1(
+        member_id=member_id,
+        email=email,
+        language=language,
+        mutuality="LM Plus",
+        first_name="Jan",
+        last_name="Peeters",
+    )
+    return new_event(MEMBER_REGISTERED, payload, source="/tests", subject=member_id)
+
+
+def invoice_issued(
+    member_id: str, total: str = "19.75", reference: str = "+++000/0000/00101+++"
+) -> CloudEvent:
+    payload = InvoiceIssuedV1(
+        invoice_id=str(uuid.uuid4()),
+        member_id=member_id,
+        issue_date=date(2026, 11, 23),
+        due_date=date(2026, 12, 23),
+        total=Decimal(total),
+        structured_reference=reference,
+        lines=[
+            InvoiceLineV1(
+                service_date=date(2026, 11, 2), description="Consult", amount=Decimal(total)
+            )
+        ],
+    )
+    return new_event(INVOICE_ISSUED, payload, source="/tests", subject=member_id)
