@@ -1,0 +1,99 @@
+"""inbox-svc against the real FerretDB and Kafka (IN-1): one document per issued
+invoice, in the member's language, never twice, visible only to that member."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from inbox.adapters.repository import MEMBERS
+from inbox.bootstrap import create_app
+from inbox.settings import InboxSettings
+from mylm_shared.events import CloudEvent
+
+from testkit.apps import invoice_issued, isolated, member_registered, serving
+from testkit.kafka import publish
+from testkit.platform import Endpoints
+from testkit.polling import eventually
+from testkit.tokens import TokenMint
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Inbox:
+    client: httpx.AsyncClient
+    tokens: TokenMint
+    member_id: str
+    publish: Any
+
+    async def documents(self) -> list[dict[str, Any]]:
+        response = await self.client.get(
+            f"/v1/members/{self.member_id}/documents", headers=self.tokens.member(self.member_id)
+        )
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+
+@pytest.fixture
+async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
+    tokens = TokenMint()
+    app = create_app(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
+    async with serving(app, tokens) as client:
+
+        async def send(topic: str, event: CloudEvent) -> None:
+            await publish(
+                platform.kafka_bootstrap_servers,
+                f"{run_id}.{topic}",
+                event.model_dump_json().encode(),
+                key=event.subject or "",
+            )
+
+        member = member_registered(language="fr")
+        await send("member.registered", member)
+        members = app.state.runtime.db[MEMBERS]
+
+        async def language_known() -> int:
+            return await members.count_documents({"_id": member.subject})
+
+        await eventually(language_known, what="inbox learns the member's language")
+        yield Inbox(client, tokens, member.subject or "", send)
+
+
+async def test_an_issued_invoice_files_one_document_in_the_members_language(inbox: Inbox) -> None:
+    event = invoice_issued(inbox.member_id, total="42.10")
+    await inbox.publish("invoice.issued", event)
+    documents = await eventually(inbox.documents, what="the invoice document")
+    assert len(documents) == 1
+    document = documents[0]
+    assert document["kind"] == "invoice"
+    assert document["source_id"] == event.data["invoice_id"]
+    assert document["read"] is False
+    assert document["title"].startswith("Facture +++000/0000/00101+++ — 42,10 €")
+    assert document["created_at"]
+
+
+async def test_a_redelivered_event_and_a_republished_invoice_file_nothing_twice(
+    inbox: Inbox,
+) -> None:
+    event = invoice_issued(inbox.member_id)
+    await inbox.publish("invoice.issued", event)  # the same event twice: ledger
+    await inbox.publish("invoice.issued", event)
+    # the same invoice under a new event id (a relay re-publish): deterministic document id
+    await inbox.publish("invoice.issued", event.model_copy(update={"id": str(uuid.uuid4())}))
+    fence = invoice_issued(inbox.member_id)
+    await inbox.publish("invoice.issued", fence)  # same member, same partition: after the rest
+    documents = await eventually(inbox.documents, until=lambda d: len(d) >= 2)
+    assert sorted(d["source_id"] for d in documents) == sorted(
+        [event.data["invoice_id"], fence.data["invoice_id"]]
+    )
+
+
+async def test_another_member_cannot_list_the_documents(inbox: Inbox) -> None:
+    path = f"/v1/members/{inbox.member_id}/documents"
+    stranger = inbox.tokens.member(str(uuid.uuid4()))
+    assert (await inbox.client.get(path, headers=stranger)).status_code in (403, 404)
+    assert (await inbox.client.get(path)).status_code == 401

@@ -1,0 +1,98 @@
+"""notify-svc against the real FerretDB, Kafka and Mailpit (EI-4): one e-mail per issued
+invoice, to the address on file, in the member's language; never twice."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from mylm_shared.events import CloudEvent
+from notify.adapters.repository import RECIPIENTS
+from notify.bootstrap import create_app
+from notify.settings import NotifySettings
+
+from testkit.apps import invoice_issued, isolated, member_registered, serving
+from testkit.kafka import publish
+from testkit.mailpit import Mailpit
+from testkit.platform import Endpoints
+from testkit.polling import eventually
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Notify:
+    domain: str
+    mailpit: Mailpit
+    publish: Any
+    register: Any
+
+    async def emails(self) -> list[dict[str, Any]]:
+        return await self.mailpit.messages_to(self.domain)
+
+
+@pytest.fixture
+async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
+    settings = NotifySettings(**isolated(platform, run_id, "notify"), smtp_url=platform.smtp_url)  # type: ignore[arg-type]
+    app = create_app(settings)
+    mailpit = Mailpit(platform.mailpit_api)
+    async with serving(app) as _client:
+
+        async def send(topic: str, event: CloudEvent) -> None:
+            await publish(
+                platform.kafka_bootstrap_servers,
+                f"{run_id}.{topic}",
+                event.model_dump_json().encode(),
+                key=event.subject or "",
+            )
+
+        recipients = app.state.runtime.db[RECIPIENTS]
+
+        async def register(language: str) -> str:
+            member = member_registered(
+                email=f"{uuid.uuid4().hex[:8]}@{run_id}.test", language=language
+            )  # type: ignore[arg-type]
+            await send("member.registered", member)
+
+            async def known() -> int:
+                return await recipients.count_documents({"_id": member.subject})
+
+            await eventually(known, what="notify learns the recipient")
+            return member.subject or ""
+
+        yield Notify(f"{run_id}.test", mailpit, send, register)
+    await mailpit.aclose()
+
+
+async def test_an_issued_invoice_sends_one_email_in_dutch(notify: Notify) -> None:
+    member_id = await notify.register("nl")
+    await notify.publish("invoice.issued", invoice_issued(member_id, total="19.75"))
+    emails = await eventually(notify.emails, what="the invoice e-mail")
+    assert len(emails) == 1
+    message = await notify.mailpit.message(emails[0]["ID"])
+    assert message["To"][0]["Address"].endswith(f"@{notify.domain}")
+    assert message["Subject"].startswith("Nieuwe factuur")
+    assert "€ 19,75" in message["Text"]
+    assert "23/12/2026" in message["Text"]
+    assert "+++000/0000/00101+++" in message["Text"]
+
+
+async def test_french_members_get_french_emails(notify: Notify) -> None:
+    member_id = await notify.register("fr")
+    await notify.publish("invoice.issued", invoice_issued(member_id, total="5.00"))
+    emails = await eventually(notify.emails)
+    message = await notify.mailpit.message(emails[0]["ID"])
+    assert "5,00 €" in message["Text"]
+    assert "Nieuwe factuur" not in message["Subject"]
+
+
+async def test_a_redelivered_event_sends_no_second_email(notify: Notify) -> None:
+    member_id = await notify.register("nl")
+    event = invoice_issued(member_id)
+    await notify.publish("invoice.issued", event)
+    await notify.publish("invoice.issued", event)
+    fence = invoice_issued(member_id, total="1.00")
+    await notify.publish("invoice.issued", fence)  # same partition, so handled after both
+    emails = await eventually(notify.emails, until=lambda e: len(e) >= 2)
+    assert len(emails) == 2

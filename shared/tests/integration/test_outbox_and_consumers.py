@@ -1,0 +1,153 @@
+"""The delivery guarantees of shared/, against the real Kafka and FerretDB: the outbox
+relay publishes every pending event once and clears it; consumers handle each event
+once, retry with backoff, and dead-letter what cannot be handled without blocking
+the events behind it."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, register_consumers
+from mylm_shared.events import INVOICE_ISSUED, CloudEvent, InvoiceIssuedV1
+from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
+from mylm_shared.mongo import make_mongo_client
+from mylm_shared.outbox import OutboxRelay, outbox_entry, with_outbox
+from mylm_shared.settings import ServiceSettings
+
+from testkit.apps import invoice_issued, isolated
+from testkit.kafka import event_ids, publish, read_all
+from testkit.platform import Endpoints
+from testkit.polling import eventually
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def settings(platform: Endpoints, run_id: str) -> ServiceSettings:
+    return ServiceSettings(
+        service_name="shared-tests",
+        consumer_max_attempts=3,
+        consumer_backoff_seconds=0.05,
+        **isolated(platform, run_id, "shared"),  # type: ignore[arg-type]
+    )
+
+
+async def test_the_relay_publishes_each_pending_event_once_then_clears_it(
+    settings: ServiceSettings,
+) -> None:
+    await ensure_topics(settings.kafka_bootstrap_servers, [settings.topic("invoice.issued")], 2)
+    mongo = make_mongo_client(settings.mongodb_uri, "tests")
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        invoices = mongo[settings.database_name]["invoices"]
+        first, second, third = (invoice_issued(str(uuid.uuid4())) for _ in range(3))
+        await invoices.insert_one(with_outbox({"_id": "a"}, outbox_entry("invoice.issued", first)))
+        await invoices.insert_one(
+            with_outbox(
+                {"_id": "b"},
+                outbox_entry("invoice.issued", second),
+                outbox_entry("invoice.issued", third),
+            )
+        )
+        relay = OutboxRelay([invoices], producer, topic_prefix=settings.topic_prefix)
+
+        assert await relay.publish_pending() == 3
+        assert await relay.publish_pending() == 0  # nothing left to publish
+
+        records = await read_all(settings.kafka_bootstrap_servers, settings.topic("invoice.issued"))
+        assert sorted(event_ids(records)) == sorted([first.id, second.id, third.id])
+        assert await invoices.count_documents({"_outbox_pending": True}) == 0
+        assert await invoices.count_documents({"_outbox": {"$size": 0}}) == 2
+    finally:
+        await producer.stop()
+        await mongo.drop_database(settings.database_name)
+        await mongo.close()
+
+
+@dataclass
+class Recorder:
+    """A handler that records what it handled and always fails on one poisoned invoice."""
+
+    poisoned: set[str] = field(default_factory=set)
+    handled: list[str] = field(default_factory=list)
+    attempts: dict[str, int] = field(default_factory=dict)
+
+    async def __call__(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
+        self.attempts[invoice.invoice_id] = self.attempts.get(invoice.invoice_id, 0) + 1
+        if invoice.invoice_id in self.poisoned:
+            raise RuntimeError("cannot handle this one")
+        self.handled.append(invoice.invoice_id)
+
+
+@pytest.fixture
+async def consuming(settings: ServiceSettings) -> AsyncIterator[Recorder]:
+    topic = settings.topic("invoice.issued")
+    await ensure_topics(settings.kafka_bootstrap_servers, topics_with_dead_letters([topic]), 1)
+    mongo = make_mongo_client(settings.mongodb_uri, "tests")
+    producer = make_producer(settings)
+    await producer.start()
+    broker = make_broker(settings)
+    recorder = Recorder()
+    register_consumers(
+        broker,
+        settings,
+        ProcessedEvents(mongo[settings.database_name]),
+        DeadLetters(producer, settings),
+        [Consumer("recorder", INVOICE_ISSUED, recorder)],
+    )
+    await broker.start()
+    try:
+        yield recorder
+    finally:
+        await broker.stop()
+        await producer.stop()
+        await mongo.drop_database(settings.database_name)
+        await mongo.close()
+
+
+async def send(settings: ServiceSettings, body: bytes) -> None:
+    await publish(settings.kafka_bootstrap_servers, settings.topic("invoice.issued"), body, key="m")
+
+
+def invoice_id(event: CloudEvent) -> str:
+    return str(event.data["invoice_id"])
+
+
+async def test_a_redelivered_event_is_handled_once(
+    settings: ServiceSettings, consuming: Recorder
+) -> None:
+    event, fence = invoice_issued("m"), invoice_issued("m")
+    for body in (event, event, fence):
+        await send(settings, body.model_dump_json().encode())
+
+    async def handled() -> list[str]:
+        return consuming.handled
+
+    await eventually(handled, until=lambda h: invoice_id(fence) in h)
+    assert consuming.handled == [invoice_id(event), invoice_id(fence)]
+
+
+async def test_malformed_and_failing_messages_are_dead_lettered_and_later_ones_delivered(
+    settings: ServiceSettings, consuming: Recorder
+) -> None:
+    poisoned, after = invoice_issued("m"), invoice_issued("m")
+    consuming.poisoned.add(invoice_id(poisoned))
+    await send(settings, b'{"this is": "not an event"')
+    await send(settings, poisoned.model_dump_json().encode())
+    await send(settings, after.model_dump_json().encode())
+
+    async def handled() -> list[str]:
+        return consuming.handled
+
+    await eventually(handled, until=lambda h: invoice_id(after) in h)
+    dead = await eventually(
+        lambda: read_all(settings.kafka_bootstrap_servers, settings.topic("invoice.issued.dlq")),
+        until=lambda records: len(records) >= 2,
+    )
+    reasons = [dict(r.headers)["dlq-reason"] for r in dead]
+    assert reasons == [b"malformed", b"handler-failed"]
+    assert dead[0].value == b'{"this is": "not an event"'  # kept byte for byte
+    assert consuming.attempts[invoice_id(poisoned)] == settings.consumer_max_attempts
+    assert consuming.handled == [invoice_id(after)]
