@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from mylm_shared.events import CloudEvent
 
 
@@ -28,6 +28,17 @@ async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, byt
                 if batch and batch[-1].offset + 1 >= ends[tp]:
                     pending.discard(tp)
         return records
+    finally:
+        await consumer.stop()
+
+
+async def end_offsets(bootstrap: str, topic: str) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = list(consumer.assignment())
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
+        return ends
     finally:
         await consumer.stop()
 

@@ -1,0 +1,149 @@
+"""The four services of the walking skeleton as real processes on one isolated run
+(own topics, databases, consumer groups and e-mail domain), and the calls a user makes."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+
+from testkit.kafka import end_offsets
+from testkit.mailpit import Mailpit
+from testkit.people import new_member
+from testkit.platform import Endpoints
+from testkit.services import ServiceProcess
+
+PASSWORD = "Demo-Passw0rd!"
+LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
+MODULES = ("identity", "billing", "inbox", "notify")
+
+
+@dataclass
+class Slice:
+    run_id: str
+    endpoints: Endpoints
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def email_domain(self) -> str:
+        return f"{self.run_id}.example.org"
+
+    def topic(self, name: str) -> str:
+        return f"{self.run_id}.{name}"
+
+    def start(self, **per_service_env: dict[str, str]) -> None:
+        log_dir = LOG_ROOT / self.run_id
+        identity = ServiceProcess("identity", self._env("identity"), log_dir)
+        jwks = f"{identity.url}/.well-known/jwks.json"
+        self.services["identity"] = identity.start(SEED_DEMO_DATA="true")
+        identity.wait_ready()
+        for module in MODULES[1:]:
+            env = {**self._env(module), "JWKS_URL": jwks}
+            self.services[module] = ServiceProcess(module, env, log_dir).start(
+                **per_service_env.get(module, {})
+            )
+        for module in MODULES[1:]:
+            self.services[module].wait_ready()
+
+    def _env(self, module: str) -> dict[str, str]:
+        return {
+            "PROFILE": "test",
+            "KAFKA_BOOTSTRAP_SERVERS": self.endpoints.kafka_bootstrap_servers,
+            "MONGODB_URI": self.endpoints.mongodb_uri,
+            "SMTP_URL": self.endpoints.smtp_url,
+            "TOPIC_PREFIX": f"{self.run_id}.",
+            "TOPIC_PARTITIONS": "3",
+            "MONGODB_DATABASE": f"{self.run_id}_{module}",
+            "CONSUMER_GROUP": f"{self.run_id}.{module}",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            service.stop()
+
+    def url(self, module: str) -> str:
+        return self.services[module].url
+
+
+class User:
+    """Someone calling the HTTP APIs with a bearer token."""
+
+    def __init__(self, slice_: Slice, token: str) -> None:
+        self._slice = slice_
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.http = httpx.AsyncClient(timeout=30)
+
+    @classmethod
+    async def log_in(cls, slice_: Slice, username: str) -> "User":
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{slice_.url('identity')}/v1/sessions",
+                json={"username": username, "password": PASSWORD},
+            )
+        response.raise_for_status()
+        return cls(slice_, response.json()["access_token"])
+
+    async def call(self, method: str, module: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return await self.http.request(
+            method, f"{self._slice.url(module)}{path}", headers=headers, **kwargs
+        )
+
+    async def register_member(self, local_part: str, language: str = "nl") -> str:
+        email = f"{local_part}@{self._slice.email_domain}"
+        response = await self.call(
+            "POST", "identity", "/v1/members", json=new_member(email, language)
+        )
+        assert response.status_code == 201, response.text
+        member_id: str = response.json()["member_id"]
+        return member_id
+
+    async def issue_invoice(
+        self, member_id: str, key: str, amount: str = "19.75"
+    ) -> httpx.Response:
+        body = {
+            "member_id": member_id,
+            "issue_date": "2026-11-23",
+            "due_date": "2026-12-23",
+            "lines": [
+                {"service_date": "2026-11-02", "description": "Consultatie", "amount": amount}
+            ],
+        }
+        return await self.call(
+            "POST", "billing", "/v1/invoices", json=body, headers={"Idempotency-Key": key}
+        )
+
+    async def documents(self, member_id: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            response = await self.call(
+                "GET",
+                "inbox",
+                f"/v1/members/{member_id}/documents",
+                params={"limit": 200, "offset": len(items)},
+            )
+            assert response.status_code == 200, response.text
+            page = response.json()["items"]
+            items.extend(page)
+            if len(page) < 200:
+                return items
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+async def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
+    """Messages of ``topic`` the consumer group has not committed yet."""
+    ends = await end_offsets(bootstrap, topic)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items())
+
+
+__all__ = ["Mailpit", "Slice", "User", "consumer_lag"]
