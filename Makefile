@@ -4,7 +4,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
-export UV_PYTHON ?= $(shell command -v $(PYTHON))
 
 .PHONY: run test lint unit bench setup tools platform-install platform-up platform-down platform-status clean
 
@@ -19,7 +18,7 @@ test: setup lint
 ## make bench: N invoices end to end vs raw Kafka produce->consume (N=2000 by default)
 N ?= 2000
 bench: setup
-	$(UV) run --frozen python -m tests_e2e_bench --invoices $(N)
+	PYTHONPATH=. $(UV) run --frozen python tests-e2e/bench.py --invoices $(N)
 
 lint: setup
 	$(UV) run --frozen ruff check .

@@ -53,6 +53,7 @@ HOST = "127.0.0.1"
 
 KAFKA_PORT, KAFKA_CONTROLLER_PORT = 9092, 9093
 MONGO_PORT = 27017
+FERRETDB_DEBUG_PORT = 28088
 SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
 
 START_TIMEOUT = {"kafka": 180.0, "ferretdb": 60.0, "mailpit": 60.0}
@@ -315,7 +316,11 @@ def _prepare_ferretdb(data_dir: Path) -> list[str]:
     state = data_dir / "ferretdb-state"
     db.mkdir(parents=True, exist_ok=True)
     state.mkdir(parents=True, exist_ok=True)
-    url = "file:" + urllib.parse.quote(str(db.resolve()), safe="/") + "/"
+    # WAL + synchronous=NORMAL: a crash of any process loses nothing committed; only an
+    # OS crash or power cut may lose the last transactions (fine for a local platform).
+    url = (
+        "file:" + urllib.parse.quote(str(db.resolve()), safe="/") + "/?_pragma=synchronous(normal)"
+    )
     return [
         str(exe),
         f"--listen-addr={HOST}:{MONGO_PORT}",
@@ -323,7 +328,7 @@ def _prepare_ferretdb(data_dir: Path) -> list[str]:
         f"--sqlite-url={url}",
         f"--state-dir={state}",
         "--telemetry=disable",
-        "--debug-addr=-",
+        f"--debug-addr={HOST}:{FERRETDB_DEBUG_PORT}",  # /debug/metrics for pool and load
         "--log-level=warn",
     ]
 

@@ -161,6 +161,9 @@ def _register(
         # The offset is committed after the effect; an exception (e.g. the DLQ itself is
         # unreachable) seeks back so the message is delivered again.
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        # Partitions are handled in parallel by several group members; order within a
+        # partition (one member's events) is kept, and each commit follows its effect.
+        max_workers=settings.consumer_workers,
         title=f"{consumer.spec.topic}:{consumer.name}",
         description=consumer.spec.description,
     )(on_message)

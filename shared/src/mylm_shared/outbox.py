@@ -1,10 +1,20 @@
 """Transactional outbox with single-document atomicity.
 
 A state change and the events it causes are written in ONE document write: the events
-sit in the changed document's ``_outbox`` array, flagged by ``_outbox_pending``. The
-relay publishes pending events with the idempotent producer (acks=all) and only then
-removes them from the document. A crash before the removal re-publishes them: delivery
-is at-least-once, and consumers are idempotent on the event id.
+sit in the changed document's ``_outbox`` array. Right after that write, a small
+*hint* (``outbox_hints``: which document has news) wakes the relay. The relay takes a
+hint, reads that document by ``_id``, publishes its events with the idempotent producer
+(acks=all) and only then removes exactly those events from the document (``$pullAll``).
+
+Crash anywhere and nothing is lost: a document whose events were not removed still
+carries them; a sweep (at start-up, then periodically) finds every document with a
+non-empty ``_outbox`` and hints it again. Delivery is at-least-once; consumers are
+idempotent on the event id.
+
+Why hints instead of querying a "pending" flag: every hot-path query here filters on
+``_id`` alone, which FerretDB's SQLite backend pushes down; a flag query is a full
+collection scan there. On MongoDB both are cheap; the sweep uses the ``_outbox.id``
+index (``OUTBOX_INDEX``) there.
 """
 
 import asyncio
@@ -15,22 +25,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from mylm_shared.events import CloudEvent
-from mylm_shared.mongo import Document
+from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.telemetry import current_trace_headers
 
 log = logging.getLogger(__name__)
 
 OUTBOX = "_outbox"
-PENDING = "_outbox_pending"
-SINCE = "_outbox_since"
+HINTS = "outbox_hints"
+
+
+def outbox_index(collection: str) -> IndexSpec:
+    """Lets the sweep find documents with unpublished events without a scan (MongoDB)."""
+    return IndexSpec(collection, [(f"{OUTBOX}.id", 1)])
 
 
 def outbox_entry(topic: str, event: CloudEvent) -> Document:
-    """One pending message: logical topic, key (the member), CloudEvent JSON, trace headers."""
+    """One unpublished message: logical topic, key (the member), CloudEvent JSON, trace."""
     return {
         "id": event.id,
         "topic": topic,
@@ -41,24 +55,45 @@ def outbox_entry(topic: str, event: CloudEvent) -> Document:
 
 
 def with_outbox(document: Document, *entries: Document) -> Document:
-    """``document`` plus its pending events, ready for one atomic insert."""
-    return {**document, OUTBOX: list(entries), PENDING: True, SINCE: datetime.now(UTC)}
+    """``document`` plus its unpublished events, ready for one atomic insert."""
+    return {**document, OUTBOX: list(entries)}
 
 
 def outbox_update(*entries: Document) -> Document:
-    """Update operators that append pending events to an existing document atomically."""
-    return {
-        "$push": {OUTBOX: {"$each": list(entries)}},
-        "$set": {PENDING: True, SINCE: datetime.now(UTC)},
-    }
+    """Update operators that append unpublished events to a document atomically."""
+    return {"$push": {OUTBOX: {"$each": list(entries)}}}
 
 
 def strip_outbox(document: Document) -> Document:
-    return {k: v for k, v in document.items() if k not in (OUTBOX, PENDING, SINCE)}
+    return {k: v for k, v in document.items() if k != OUTBOX}
+
+
+async def wake_relay(collection: AsyncCollection[Document], document_id: Any) -> None:
+    """Tell the relay that ``document_id`` has events (after the atomic write).
+
+    If this write is lost (crash, error), the sweep finds the events anyway, later.
+    """
+    with contextlib.suppress(DuplicateKeyError):  # already hinted, not yet taken
+        await collection.database[HINTS].insert_one(
+            {
+                "_id": f"{collection.name}:{document_id}",
+                "collection": collection.name,
+                "document_id": document_id,
+                "at": datetime.now(UTC),
+            }
+        )
+
+
+async def insert_with_events(
+    collection: AsyncCollection[Document], document: Document, *entries: Document
+) -> None:
+    """Insert ``document`` and its events atomically, then wake the relay."""
+    await collection.insert_one(with_outbox(document, *entries))
+    await wake_relay(collection, document["_id"])
 
 
 class OutboxRelay:
-    """Publishes the pending events of some collections, oldest first, then clears them."""
+    """Publishes the events of hinted documents, then removes them from the documents."""
 
     def __init__(
         self,
@@ -67,48 +102,58 @@ class OutboxRelay:
         *,
         topic_prefix: str = "",
         poll_seconds: float = 0.05,
-        batch_size: int = 500,
+        sweep_seconds: float = 30.0,
+        batch_size: int = 200,
     ) -> None:
-        self._collections = collections
+        self._collections = {c.name: c for c in collections}
+        self._hints = collections[0].database[HINTS] if collections else None
         self._producer = producer
         self._prefix = topic_prefix
         self._poll = poll_seconds
+        self._sweep_every = sweep_seconds
         self._batch = batch_size
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
-    async def publish_pending(self) -> int:
-        """One pass over every collection; returns how many events it published."""
-        published = 0
-        for collection in self._collections:
-            published += await self._publish_batch(collection)
-        return published
+    async def sweep(self) -> int:
+        """Hint every document that still carries events (after a crash, a lost hint)."""
+        hinted = 0
+        for collection in self._collections.values():
+            cursor = collection.find({f"{OUTBOX}.id": {"$exists": True}}, {"_id": 1})
+            async for document in cursor:
+                await wake_relay(collection, document["_id"])
+                hinted += 1
+        return hinted
 
-    async def _publish_batch(self, collection: AsyncCollection[Document]) -> int:
-        cursor = collection.find({PENDING: True}, {OUTBOX: 1}).sort(SINCE, 1).limit(self._batch)
-        documents = await cursor.to_list()
-        if not documents:
+    async def publish_pending(self) -> int:
+        """One pass over the hints; returns how many events it published."""
+        if self._hints is None:
             return 0
-        sends: list[asyncio.Future[Any]] = []
-        for document in documents:
-            for entry in document.get(OUTBOX, []):
-                sends.append(await self._send(entry))
-        # Every send must be acknowledged (acks=all) before any event leaves the outbox.
-        await asyncio.gather(*sends)
-        ids = [d["_id"] for d in documents]
-        # $pullAll of the exact entries published: portable to FerretDB, whose $pull
-        # cannot match array elements by a condition on one of their fields.
-        await collection.bulk_write(
-            [
-                UpdateOne({"_id": d["_id"]}, {"$pullAll": {OUTBOX: d.get(OUTBOX, [])}})
-                for d in documents
-            ],
-            ordered=False,
-        )
-        # Only documents that got no new event meanwhile stop being pending.
-        await collection.update_many(
-            {"_id": {"$in": ids}, OUTBOX: {"$size": 0}}, {"$set": {PENDING: False}}
-        )
+        hints = await self._hints.find({}).sort("at", 1).limit(self._batch).to_list()
+        if not hints:
+            return 0
+        taken: list[tuple[AsyncCollection[Document], Document]] = []
+        for hint in hints:
+            collection = self._collections.get(hint["collection"])
+            # The hint goes first: an event appended from now on comes with a new hint.
+            await self._hints.delete_one({"_id": hint["_id"]})
+            if collection is None:
+                continue
+            document = await collection.find_one({"_id": hint["document_id"]}, {OUTBOX: 1})
+            if document and document.get(OUTBOX):
+                taken.append((collection, document))
+        sends = [await self._send(entry) for _, document in taken for entry in document[OUTBOX]]
+        # Every send must be acknowledged (acks=all) before any event leaves its document.
+        try:
+            await asyncio.gather(*sends)
+        except Exception:
+            for collection, document in taken:  # try these again on the next pass
+                await wake_relay(collection, document["_id"])
+            raise
+        for collection, document in taken:
+            await collection.update_one(
+                {"_id": document["_id"]}, {"$pullAll": {OUTBOX: document[OUTBOX]}}
+            )
         return len(sends)
 
     async def _send(self, entry: Document) -> "asyncio.Future[Any]":
@@ -123,8 +168,14 @@ class OutboxRelay:
         return future
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
         while not self._stopping.is_set():
             try:
+                if loop.time() >= next_sweep:
+                    if hinted := await self.sweep():
+                        log.info("outbox sweep found unpublished events", extra={"n": hinted})
+                    next_sweep = loop.time() + self._sweep_every
                 published = await self.publish_pending()
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
@@ -137,7 +188,7 @@ class OutboxRelay:
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
 
     async def stop(self, flush_timeout: float = 5.0) -> None:
-        """Stop polling, then flush what is still pending (graceful shutdown)."""
+        """Stop polling, then flush what is still hinted (graceful shutdown)."""
         self._stopping.set()
         if self._task:
             await self._task

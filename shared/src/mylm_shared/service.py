@@ -25,7 +25,7 @@ from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, registe
 from mylm_shared.events import EventSpec
 from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
 from mylm_shared.mongo import Document, IndexSpec, ensure_indexes, make_mongo_client
-from mylm_shared.outbox import OutboxRelay
+from mylm_shared.outbox import OutboxRelay, outbox_index
 from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers
 from mylm_shared.settings import ServiceSettings
 from mylm_shared.telemetry import TraceMiddleware, setup_telemetry
@@ -99,7 +99,8 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                 settings.jwt_issuer, settings.jwt_audience, jwks_url=settings.jwks_url
             )
         app.state.runtime = runtime
-        await _retry("MongoDB", lambda: ensure_indexes(db, definition.indexes), 60)
+        indexes = [*definition.indexes, *(outbox_index(c) for c in definition.outbox_collections)]
+        await _retry("MongoDB", lambda: ensure_indexes(db, indexes), 60)
         consumers = list(definition.consumers(runtime)) if definition.consumers else []
         if settings.create_topics:
             logical = [s.topic for s in definition.produces] + [c.spec.topic for c in consumers]

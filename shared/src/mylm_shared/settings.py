@@ -38,6 +38,8 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 0.05
     # Off only to simulate a crash between the database write and the publish (tests).
     outbox_relay_enabled: bool = True
+    # Kafka consumers per subscription, each taking a share of the partitions.
+    consumer_workers: int = 3
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
 

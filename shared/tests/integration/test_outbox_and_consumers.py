@@ -12,7 +12,7 @@ from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, registe
 from mylm_shared.events import INVOICE_ISSUED, CloudEvent, InvoiceIssuedV1
 from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
 from mylm_shared.mongo import make_mongo_client
-from mylm_shared.outbox import OutboxRelay, outbox_entry, with_outbox
+from mylm_shared.outbox import OutboxRelay, insert_with_events, outbox_entry, with_outbox
 from mylm_shared.settings import ServiceSettings
 
 from testkit.apps import invoice_issued, isolated
@@ -33,7 +33,7 @@ def settings(platform: Endpoints, run_id: str) -> ServiceSettings:
     )
 
 
-async def test_the_relay_publishes_each_pending_event_once_then_clears_it(
+async def test_the_relay_publishes_each_event_once_then_removes_it(
     settings: ServiceSettings,
 ) -> None:
     await ensure_topics(settings.kafka_bootstrap_servers, [settings.topic("invoice.issued")], 2)
@@ -42,24 +42,27 @@ async def test_the_relay_publishes_each_pending_event_once_then_clears_it(
     await producer.start()
     try:
         invoices = mongo[settings.database_name]["invoices"]
-        first, second, third = (invoice_issued(str(uuid.uuid4())) for _ in range(3))
-        await invoices.insert_one(with_outbox({"_id": "a"}, outbox_entry("invoice.issued", first)))
-        await invoices.insert_one(
-            with_outbox(
-                {"_id": "b"},
-                outbox_entry("invoice.issued", second),
-                outbox_entry("invoice.issued", third),
-            )
+        first, second, third, orphan = (invoice_issued(str(uuid.uuid4())) for _ in range(4))
+        await insert_with_events(invoices, {"_id": "a"}, outbox_entry("invoice.issued", first))
+        await insert_with_events(
+            invoices,
+            {"_id": "b"},
+            outbox_entry("invoice.issued", second),
+            outbox_entry("invoice.issued", third),
         )
+        # a crash right after the atomic write: the events are stored, the hint is not
+        await invoices.insert_one(with_outbox({"_id": "c"}, outbox_entry("invoice.issued", orphan)))
         relay = OutboxRelay([invoices], producer, topic_prefix=settings.topic_prefix)
 
         assert await relay.publish_pending() == 3
-        assert await relay.publish_pending() == 0  # nothing left to publish
+        assert await relay.publish_pending() == 0  # nothing hinted any more
+        assert await relay.sweep() == 1  # the sweep finds the orphan
+        assert await relay.publish_pending() == 1
+        assert await relay.sweep() == 0
 
         records = await read_all(settings.kafka_bootstrap_servers, settings.topic("invoice.issued"))
-        assert sorted(event_ids(records)) == sorted([first.id, second.id, third.id])
-        assert await invoices.count_documents({"_outbox_pending": True}) == 0
-        assert await invoices.count_documents({"_outbox": {"$size": 0}}) == 2
+        assert sorted(event_ids(records)) == sorted([first.id, second.id, third.id, orphan.id])
+        assert await invoices.count_documents({"_outbox": {"$size": 0}}) == 3
     finally:
         await producer.stop()
         await mongo.drop_database(settings.database_name)

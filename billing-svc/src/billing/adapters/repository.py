@@ -6,9 +6,10 @@ from typing import Any
 
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
 from mylm_shared.mongo import Document, IndexSpec
-from mylm_shared.outbox import outbox_entry, strip_outbox, with_outbox
+from mylm_shared.outbox import insert_with_events, outbox_entry, strip_outbox
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from billing.domain.invoice import Invoice, InvoiceLine
 
@@ -18,7 +19,6 @@ SEQUENCES = "sequences"
 
 INDEXES = [
     IndexSpec(INVOICES, [("member_id", 1), ("issue_date", -1)]),
-    IndexSpec(INVOICES, [("_outbox_pending", 1), ("_outbox_since", 1)]),
 ]
 
 
@@ -89,10 +89,11 @@ class BillingRepository:
             source=self._source,
             subject=invoice.member_id,
         )
-        document = with_outbox(
-            _invoice_doc(invoice, fingerprint), outbox_entry(INVOICE_ISSUED.topic, event)
+        await insert_with_events(
+            self._invoices,
+            _invoice_doc(invoice, fingerprint),
+            outbox_entry(INVOICE_ISSUED.topic, event),
         )
-        await self._invoices.insert_one(document)
 
     async def get_invoice_doc(self, invoice_id: str) -> Document | None:
         doc = await self._invoices.find_one({"_id": invoice_id})
@@ -113,11 +114,18 @@ class BillingRepository:
         return [strip_outbox(d) for d in await cursor.to_list()]
 
     async def next_sequence(self, name: str) -> int:
-        counter = await self._sequences.find_one_and_update(
-            {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-        )
+        try:
+            counter = await self._increment(name)
+        except DuplicateKeyError:
+            # Two first-ever upserts raced to create the counter; it exists now.
+            counter = await self._increment(name)
         assert counter is not None
         return int(counter["value"])
+
+    async def _increment(self, name: str) -> Document | None:
+        return await self._sequences.find_one_and_update(
+            {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
 
     async def remember_member(self, member_id: str, language: str, mutuality: str) -> None:
         await self._members.update_one(

@@ -6,7 +6,7 @@ from typing import Any
 
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
 from mylm_shared.mongo import Document, IndexSpec
-from mylm_shared.outbox import outbox_entry, with_outbox
+from mylm_shared.outbox import insert_with_events, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -82,8 +82,8 @@ class IdentityRepository:
             subject=member.member_id,
         )
         try:
-            await self._members.insert_one(
-                with_outbox(_member_doc(member), outbox_entry(MEMBER_REGISTERED.topic, event))
+            await insert_with_events(
+                self._members, _member_doc(member), outbox_entry(MEMBER_REGISTERED.topic, event)
             )
         except DuplicateKeyError as error:
             raise MemberExists(member.member_id) from error
