@@ -343,6 +343,7 @@ def _prepare_mailpit(data_dir: Path) -> list[str]:
         f"--smtp={HOST}:{SMTP_PORT}",
         f"--database={data_dir / 'mailpit.db'}",
         "--disable-version-check",
+        "--max=100000",  # keep every e-mail of a test or benchmark run (default: 500)
         "--smtp-auth-accept-any",
         "--smtp-auth-allow-insecure",
         "--smtp-disable-rdns",

@@ -20,9 +20,9 @@ index (``OUTBOX_INDEX``) there.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.collection import AsyncCollection
@@ -33,6 +33,7 @@ from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.telemetry import current_trace_headers
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OUTBOX = "_outbox"
 HINTS = "outbox_hints"
@@ -104,6 +105,7 @@ class OutboxRelay:
         poll_seconds: float = 0.05,
         sweep_seconds: float = 30.0,
         batch_size: int = 200,
+        concurrency: int = 16,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._hints = collections[0].database[HINTS] if collections else None
@@ -112,6 +114,7 @@ class OutboxRelay:
         self._poll = poll_seconds
         self._sweep_every = sweep_seconds
         self._batch = batch_size
+        self._concurrency = concurrency
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -132,16 +135,14 @@ class OutboxRelay:
         hints = await self._hints.find({}).sort("at", 1).limit(self._batch).to_list()
         if not hints:
             return 0
-        taken: list[tuple[AsyncCollection[Document], Document]] = []
-        for hint in hints:
-            collection = self._collections.get(hint["collection"])
-            # The hint goes first: an event appended from now on comes with a new hint.
-            await self._hints.delete_one({"_id": hint["_id"]})
-            if collection is None:
-                continue
-            document = await collection.find_one({"_id": hint["document_id"]}, {OUTBOX: 1})
-            if document and document.get(OUTBOX):
-                taken.append((collection, document))
+        # The hints go first: an event appended from now on comes with a new hint.
+        # (One delete for the batch: FerretDB scans the hints on every delete.)
+        await self._hints.delete_many({"_id": {"$in": [hint["_id"] for hint in hints]}})
+        documents = await self._concurrently(
+            self._read_events(self._collections.get(hint["collection"]), hint["document_id"])
+            for hint in hints
+        )
+        taken = [item for item in documents if item is not None]
         sends = [await self._send(entry) for _, document in taken for entry in document[OUTBOX]]
         # Every send must be acknowledged (acks=all) before any event leaves its document.
         try:
@@ -150,11 +151,32 @@ class OutboxRelay:
             for collection, document in taken:  # try these again on the next pass
                 await wake_relay(collection, document["_id"])
             raise
-        for collection, document in taken:
-            await collection.update_one(
+        await self._concurrently(
+            collection.update_one(
                 {"_id": document["_id"]}, {"$pullAll": {OUTBOX: document[OUTBOX]}}
             )
+            for collection, document in taken
+        )
         return len(sends)
+
+    @staticmethod
+    async def _read_events(
+        collection: AsyncCollection[Document] | None, document_id: Any
+    ) -> tuple[AsyncCollection[Document], Document] | None:
+        if collection is None:
+            return None
+        document = await collection.find_one({"_id": document_id}, {OUTBOX: 1})
+        return (collection, document) if document and document.get(OUTBOX) else None
+
+    async def _concurrently(self, calls: Iterable[Awaitable[T]]) -> list[T]:
+        """Overlap the round trips of many small ``_id`` reads or writes (bounded)."""
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def gated(call: Awaitable[T]) -> T:
+            async with gate:
+                return await call
+
+        return await asyncio.gather(*(gated(call) for call in calls))
 
     async def _send(self, entry: Document) -> "asyncio.Future[Any]":
         headers = [(k, str(v).encode()) for k, v in entry.get("headers", {}).items()]
