@@ -49,7 +49,10 @@ class NotifyRepository:
                     "kind": kind,
                     "state": "sending",
                     "claimed_at": datetime.now(UTC),
-                }
+                },
+                # >1 means: a crash interrupted an earlier attempt, which the SMTP server
+                # may or may not have accepted (then the resend has the same Message-ID).
+                "$inc": {"attempts": 1},
             },
             upsert=True,
             return_document=ReturnDocument.AFTER,
