@@ -55,3 +55,8 @@ async def publish(bootstrap: str, topic: str, value: bytes | dict[str, Any], key
         await producer.send_and_wait(topic, value=body, key=key.encode())
     finally:
         await producer.stop()
+
+
+async def publish_event(bootstrap: str, topic: str, event: CloudEvent) -> None:
+    """Publish a CloudEvent as a service would: JSON body, keyed by its subject (the member)."""
+    await publish(bootstrap, topic, event.model_dump_json().encode(), key=event.subject or "")

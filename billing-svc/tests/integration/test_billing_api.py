@@ -13,7 +13,7 @@ from billing.bootstrap import create_app
 from billing.settings import BillingSettings
 
 from testkit.apps import isolated, member_registered, serving
-from testkit.kafka import event_ids, publish, read_all
+from testkit.kafka import event_ids, publish_event, read_all
 from testkit.platform import Endpoints
 from testkit.polling import eventually
 from testkit.tokens import TokenMint
@@ -49,12 +49,7 @@ async def billing(platform: Endpoints, run_id: str) -> AsyncIterator[Billing]:
     app = create_app(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
     member = member_registered()
     async with serving(app, tokens) as client:  # creates the run's topics
-        await publish(
-            platform.kafka_bootstrap_servers,
-            f"{run_id}.member.registered",
-            member.model_dump_json().encode(),
-            key=member.subject or "",
-        )
+        await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.member.registered", member)
         billing = Billing(
             client, tokens, member.subject or "", f"{run_id}.", platform.kafka_bootstrap_servers
         )

@@ -1,4 +1,5 @@
 from mylm_shared.settings import ServiceSettings
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -20,3 +21,9 @@ class IdentitySettings(ServiceSettings):
         if self.seed_demo_data is None:
             return self.profile == "dev"
         return self.seed_demo_data and self.profile != "prod"
+
+    @model_validator(mode="after")
+    def _production_needs_a_mounted_key(self) -> "IdentitySettings":
+        if self.profile == "prod" and not self.signing_key_file:
+            raise ValueError("SIGNING_KEY_FILE is required in the prod profile")
+        return self

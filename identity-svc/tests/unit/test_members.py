@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from identity.domain.members import STAFF, Account, InvalidMember, Member
 from identity.domain.tokens import access_claims
+from identity.settings import IdentitySettings
+from pydantic import ValidationError
 
 
 def member(national_number: str = "85073003328", mutuality: str = "LM Plus") -> Member:
@@ -51,3 +53,12 @@ def test_access_token_claims() -> None:
     assert claims["member_id"] is None
     assert claims["roles"] == ["staff"]
     assert claims["exp"] - claims["iat"] == 900
+
+
+def test_production_refuses_to_start_without_a_mounted_signing_key() -> None:
+    with pytest.raises(ValidationError, match="SIGNING_KEY_FILE"):
+        IdentitySettings(profile="prod")
+    assert IdentitySettings(profile="prod", signing_key_file="/run/secrets/key.pem")
+    assert not IdentitySettings(
+        profile="prod", signing_key_file="/k", seed_demo_data=True
+    ).seeds_demo_data

@@ -14,7 +14,7 @@ from inbox.settings import InboxSettings
 from mylm_shared.events import CloudEvent
 
 from testkit.apps import invoice_issued, isolated, member_registered, serving
-from testkit.kafka import publish
+from testkit.kafka import publish_event
 from testkit.platform import Endpoints
 from testkit.polling import eventually
 from testkit.tokens import TokenMint
@@ -45,12 +45,7 @@ async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
     async with serving(app, tokens) as client:
 
         async def send(topic: str, event: CloudEvent) -> None:
-            await publish(
-                platform.kafka_bootstrap_servers,
-                f"{run_id}.{topic}",
-                event.model_dump_json().encode(),
-                key=event.subject or "",
-            )
+            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
 
         member = member_registered(language="fr")
         await send("member.registered", member)

@@ -13,7 +13,7 @@ from notify.bootstrap import create_app
 from notify.settings import NotifySettings
 
 from testkit.apps import invoice_issued, isolated, member_registered, serving
-from testkit.kafka import publish
+from testkit.kafka import publish_event
 from testkit.mailpit import Mailpit
 from testkit.platform import Endpoints
 from testkit.polling import eventually
@@ -40,12 +40,7 @@ async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
     async with serving(app) as _client:
 
         async def send(topic: str, event: CloudEvent) -> None:
-            await publish(
-                platform.kafka_bootstrap_servers,
-                f"{run_id}.{topic}",
-                event.model_dump_json().encode(),
-                key=event.subject or "",
-            )
+            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
 
         recipients = app.state.runtime.db[RECIPIENTS]
 
