@@ -2,6 +2,7 @@
 wait until ready, kill with any signal, restart."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,15 @@ from pathlib import Path
 import httpx
 
 from testkit.platform import Endpoints
+
+
+def _command(module: str) -> list[str]:
+    """The service's command; where util-linux is there, it gets SIGTERM when the test
+    process dies (no orphaned services after a killed test run)."""
+    command = [sys.executable, "-m", module]
+    if shutil.which("setpriv"):
+        return ["setpriv", "--pdeathsig", "TERM", *command]
+    return command
 
 
 def free_port() -> int:
@@ -37,7 +47,7 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", self.module],
+                _command(self.module),
                 env={**self.env, **extra_env},
                 stdin=subprocess.DEVNULL,
                 stdout=log,
