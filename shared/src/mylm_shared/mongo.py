@@ -4,14 +4,38 @@ Only features FerretDB v1 and MongoDB ≥ 6 both support: no multi-document tran
 no change streams. Single-document atomicity carries the outbox.
 """
 
-from collections.abc import Sequence
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 Document = dict[str, Any]
+T = TypeVar("T")
+
+WRITE_CONFLICT = 112  # MongoDB: two writers raced on one document
+
+
+def is_write_conflict(error: OperationFailure) -> bool:
+    """A race another attempt wins: MongoDB's WriteConflict, or FerretDB/SQLite's
+    "database is locked" (SQLITE_BUSY) when two read-then-write operations overlap."""
+    return error.code == WRITE_CONFLICT or "SQLITE_BUSY" in str(error)
+
+
+async def retry_on_conflict(action: Callable[[], Awaitable[T]], attempts: int = 8) -> T:
+    """Run a single-document read-modify-write again when it lost a race (jittered)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await action()
+        except OperationFailure as error:
+            if attempt == attempts or not is_write_conflict(error):
+                raise
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 — jitter
+    raise AssertionError("unreachable")
 
 
 def make_mongo_client(uri: str, app_name: str) -> AsyncMongoClient[Document]:

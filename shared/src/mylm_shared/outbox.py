@@ -29,7 +29,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from mylm_shared.events import CloudEvent
-from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.mongo import Document, IndexSpec, retry_on_conflict
 from mylm_shared.telemetry import current_trace_headers
 
 log = logging.getLogger(__name__)
@@ -151,13 +151,17 @@ class OutboxRelay:
             for collection, document in taken:  # try these again on the next pass
                 await wake_relay(collection, document["_id"])
             raise
-        await self._concurrently(
-            collection.update_one(
+        await self._concurrently(self._remove_published(c, d) for c, d in taken)
+        return len(sends)
+
+    @staticmethod
+    async def _remove_published(collection: AsyncCollection[Document], document: Document) -> None:
+        """Remove exactly the events just published; later ones stay for the next pass."""
+        await retry_on_conflict(
+            lambda: collection.update_one(
                 {"_id": document["_id"]}, {"$pullAll": {OUTBOX: document[OUTBOX]}}
             )
-            for collection, document in taken
         )
-        return len(sends)
 
     @staticmethod
     async def _read_events(

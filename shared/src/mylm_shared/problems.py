@@ -6,7 +6,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import OperationFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mylm_shared.mongo import is_write_conflict
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem, request.url.path)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, OperationFailure) and is_write_conflict(exc):
+            busy = Problem(503, "Busy; please retry.", headers={"Retry-After": "1"})
+            return problem_response(busy, request.url.path)
         log.exception("unhandled error", exc_info=exc)
         return problem_response(Problem(500, "An unexpected error occurred."), request.url.path)
 

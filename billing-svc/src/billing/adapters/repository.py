@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
-from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.mongo import Document, IndexSpec, retry_on_conflict
 from mylm_shared.outbox import insert_with_events, outbox_entry, strip_outbox
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
@@ -68,8 +68,9 @@ class BillingRepository:
         self._sequences = db[SEQUENCES]
         self._source = source
 
-    async def add_invoice(self, invoice: Invoice, fingerprint: str) -> None:
-        """The invoice and its ``invoice.issued`` event, in one atomic insert (outbox)."""
+    async def add_invoice(self, invoice: Invoice, fingerprint: str) -> Document:
+        """The invoice and its ``invoice.issued`` event, in one atomic insert (outbox);
+        returns the stored document (without its outbox)."""
         event = new_event(
             INVOICE_ISSUED,
             InvoiceIssuedV1(
@@ -89,11 +90,11 @@ class BillingRepository:
             source=self._source,
             subject=invoice.member_id,
         )
+        document = _invoice_doc(invoice, fingerprint)
         await insert_with_events(
-            self._invoices,
-            _invoice_doc(invoice, fingerprint),
-            outbox_entry(INVOICE_ISSUED.topic, event),
+            self._invoices, document, outbox_entry(INVOICE_ISSUED.topic, event)
         )
+        return document
 
     async def get_invoice_doc(self, invoice_id: str) -> Document | None:
         doc = await self._invoices.find_one({"_id": invoice_id})
@@ -123,8 +124,13 @@ class BillingRepository:
         return int(counter["value"])
 
     async def _increment(self, name: str) -> Document | None:
-        return await self._sequences.find_one_and_update(
-            {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+        return await retry_on_conflict(
+            lambda: self._sequences.find_one_and_update(
+                {"_id": name},
+                {"$inc": {"value": 1}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
         )
 
     async def remember_member(self, member_id: str, language: str, mutuality: str) -> None:

@@ -77,15 +77,12 @@ class BillingService:
         sequence = await self.repository.next_sequence("structured_reference")
         invoice = replace(draft, structured_reference=structured_reference(sequence))
         try:
-            await self.repository.add_invoice(invoice, fingerprint)
+            return await self.repository.add_invoice(invoice, fingerprint), True
         except DuplicateKeyError:
             # A concurrent retry with the same key won the race.
             existing = await self._replay(invoice_id, fingerprint)
             assert existing is not None
             return existing, False
-        stored = await self.repository.get_invoice_doc(invoice_id)
-        assert stored is not None
-        return stored, True
 
     async def _replay(self, invoice_id: str, fingerprint: str) -> Document | None:
         existing = await self.repository.get_invoice_doc(invoice_id)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Literal
 
-from mylm_shared.mongo import Document
+from mylm_shared.mongo import Document, retry_on_conflict
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -41,27 +41,31 @@ class NotifyRepository:
 
     async def claim_email(self, email_id: str, member_id: str, kind: str) -> EmailState:
         """Claim the e-mail for an event; returns its state (``sent`` means: do nothing)."""
-        doc = await self._emails.find_one_and_update(
-            {"_id": email_id},
-            {
-                "$setOnInsert": {
-                    "member_id": member_id,
-                    "kind": kind,
-                    "state": "sending",
-                    "claimed_at": datetime.now(UTC),
+        doc = await retry_on_conflict(
+            lambda: self._emails.find_one_and_update(
+                {"_id": email_id},
+                {
+                    "$setOnInsert": {
+                        "member_id": member_id,
+                        "kind": kind,
+                        "state": "sending",
+                        "claimed_at": datetime.now(UTC),
+                    },
+                    # >1 means: a crash interrupted an earlier attempt, which the SMTP server
+                    # may or may not have accepted (then the resend has the same Message-ID).
+                    "$inc": {"attempts": 1},
                 },
-                # >1 means: a crash interrupted an earlier attempt, which the SMTP server
-                # may or may not have accepted (then the resend has the same Message-ID).
-                "$inc": {"attempts": 1},
-            },
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
         )
         assert doc is not None
         state: EmailState = doc["state"]
         return state
 
     async def mark_sent(self, email_id: str) -> None:
-        await self._emails.update_one(
-            {"_id": email_id}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}}
+        await retry_on_conflict(
+            lambda: self._emails.update_one(
+                {"_id": email_id}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}}
+            )
         )
