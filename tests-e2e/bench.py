@@ -132,7 +132,7 @@ async def raw_kafka(endpoints: Endpoints, n: int, size: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--invoices", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     with running_platform() as endpoints:
         e2e = asyncio.run(end_to_end(endpoints, args.invoices, args.concurrency))

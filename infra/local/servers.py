@@ -68,7 +68,7 @@ class PlatformError(RuntimeError):
 
 
 def _say(msg: str) -> None:
-    print(f"[platform] {msg}", flush=True)
+    print(f"[platform] {msg}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -173,3 +173,18 @@ async def test_a_member_lists_only_their_own_invoices(billing: Billing) -> None:
     ).status_code == 404
     anonymous = await billing.client.get(f"/v1/members/{billing.member_id}/invoices")
     assert anonymous.status_code == 401
+
+
+async def test_the_callers_trace_travels_with_the_event(billing: Billing) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    headers = {**billing.tokens.staff(), "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}
+    response = await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=headers
+    )
+    assert response.status_code == 201
+    records = await eventually(
+        lambda: read_all(billing.bootstrap, f"{billing.topic_prefix}invoice.issued"),
+        what="invoice.issued published",
+    )
+    traceparent = dict(records[0].headers)["traceparent"].decode()
+    assert traceparent.split("-")[1] == trace_id  # same trace, a child span of the request
