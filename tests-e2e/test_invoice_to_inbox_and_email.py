@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from notify.adapters.repository import NotifyRepository
 from pymongo import AsyncMongoClient
 
 from testkit.kafka import event_ids, publish, read_all
@@ -44,8 +45,7 @@ async def claim_attempts(services: Slice) -> dict[str, int]:
     """notify-svc's own record of how often it claimed each e-mail (read-only)."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(services.endpoints.mongodb_uri)
     try:
-        emails = client[f"{services.run_id}_notify"]["emails"]
-        return {e["_id"]: e["attempts"] async for e in emails.find({}, {"attempts": 1})}
+        return await NotifyRepository(client[f"{services.run_id}_notify"]).attempts()
     finally:
         await client.close()
 

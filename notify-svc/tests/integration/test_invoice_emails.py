@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from mylm_shared.events import CloudEvent
-from notify.adapters.repository import RECIPIENTS
+from notify.adapters.repository import RECIPIENTS, NotifyRepository
 from notify.bootstrap import create_app
 from notify.settings import NotifySettings
+from pymongo import AsyncMongoClient
 
 from testkit.apps import invoice_issued, isolated, member_registered, serving
 from testkit.kafka import publish_event
@@ -91,3 +92,20 @@ async def test_a_redelivered_event_sends_no_second_email(notify: Notify) -> None
     await notify.publish("invoice.issued", fence)  # same partition, so handled after both
     emails = await eventually(notify.emails, until=lambda e: len(e) >= 2)
     assert len(emails) == 2
+
+
+async def test_a_send_interrupted_by_a_crash_is_retried_and_a_finished_one_is_not(
+    platform: Endpoints, run_id: str
+) -> None:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.mongodb_uri)
+    repository = NotifyRepository(client[f"{run_id}_notify"])
+    try:
+        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sending"
+        # the process died before mark_sent: the redelivered event sends again
+        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sending"
+        await repository.mark_sent("ev-1")
+        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sent"
+        assert await repository.attempts() == {"ev-1": 2}
+    finally:
+        await client.drop_database(f"{run_id}_notify")
+        await client.close()

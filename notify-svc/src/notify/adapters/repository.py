@@ -1,14 +1,17 @@
 """notify-svc's Mongo database: recipients (address, language) and the e-mails it sent."""
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Literal
 
-from mylm_shared.mongo import Document, retry_on_conflict
-from pymongo import ReturnDocument
+from mylm_shared.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 RECIPIENTS = "recipients"
-EMAILS = "emails"
+EMAILS = "emails"  # one claim per e-mail (the event id)
+SENT = "emails_sent"  # one entry per e-mail the SMTP server accepted
+RETRIES = "email_retries"  # one entry per claim taken again after a crash
 
 EmailState = Literal["sending", "sent"]
 
@@ -17,6 +20,8 @@ class NotifyRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._recipients = db[RECIPIENTS]
         self._emails = db[EMAILS]
+        self._sent = db[SENT]
+        self._retries = db[RETRIES]
 
     async def remember_recipient(
         self, member_id: str, email: str | None, language: str, first_name: str
@@ -40,32 +45,31 @@ class NotifyRepository:
         return await self._recipients.find_one({"_id": member_id})
 
     async def claim_email(self, email_id: str, member_id: str, kind: str) -> EmailState:
-        """Claim the e-mail for an event; returns its state (``sent`` means: do nothing)."""
-        doc = await retry_on_conflict(
-            lambda: self._emails.find_one_and_update(
-                {"_id": email_id},
-                {
-                    "$setOnInsert": {
-                        "member_id": member_id,
-                        "kind": kind,
-                        "state": "sending",
-                        "claimed_at": datetime.now(UTC),
-                    },
-                    # >1 means: a crash interrupted an earlier attempt, which the SMTP server
-                    # may or may not have accepted (then the resend has the same Message-ID).
-                    "$inc": {"attempts": 1},
-                },
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
-        )
-        assert doc is not None
-        state: EmailState = doc["state"]
-        return state
+        """Claim the e-mail for an event; returns its state (``sent`` means: do nothing).
+
+        Append-only (inserts and ``_id`` reads): on FerretDB an update costs a scan of
+        the collection, an insert does not.
+        """
+        claim = {"_id": email_id, "member_id": member_id, "kind": kind, "at": datetime.now(UTC)}
+        try:
+            await self._emails.insert_one(claim)
+            return "sending"
+        except DuplicateKeyError:
+            pass  # claimed before: sent, or interrupted by a crash
+        if await self._sent.find_one({"_id": email_id}, {"_id": 1}) is not None:
+            return "sent"
+        # A crash interrupted the earlier attempt, which the SMTP server may or may not
+        # have accepted; the resend carries the same Message-ID. Kept for the record.
+        await self._retries.insert_one({"email_id": email_id, "at": datetime.now(UTC)})
+        return "sending"
 
     async def mark_sent(self, email_id: str) -> None:
-        await retry_on_conflict(
-            lambda: self._emails.update_one(
-                {"_id": email_id}, {"$set": {"state": "sent", "sent_at": datetime.now(UTC)}}
-            )
-        )
+        with contextlib.suppress(DuplicateKeyError):
+            await self._sent.insert_one({"_id": email_id, "at": datetime.now(UTC)})
+
+    async def attempts(self) -> dict[str, int]:
+        """How often each e-mail was claimed (1 unless a crash interrupted a send)."""
+        counts = {claim["_id"]: 1 async for claim in self._emails.find({}, {"_id": 1})}
+        async for retry in self._retries.find({}, {"email_id": 1}):
+            counts[retry["email_id"]] += 1
+        return counts
