@@ -1,6 +1,7 @@
 """billing-svc against the real FerretDB and Kafka: issuing invoices (EI-1) through the
 outbox, idempotent retries, validation, and members seeing only their own invoices."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -188,3 +189,14 @@ async def test_the_callers_trace_travels_with_the_event(billing: Billing) -> Non
     )
     traceparent = dict(records[0].headers)["traceparent"].decode()
     assert traceparent.split("-")[1] == trace_id  # same trace, a child span of the request
+
+
+async def test_operations_endpoints(billing: Billing) -> None:
+    assert (await billing.client.get("/healthz")).json() == {"status": "ok"}
+    ready = await billing.client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"mongodb": "ok", "kafka": "ok"}
+    asyncapi = (await billing.client.get("/asyncapi.json")).json()
+    channels = json.dumps(asyncapi["channels"])
+    assert f"{billing.topic_prefix}invoice.issued" in channels  # published
+    assert f"{billing.topic_prefix}member.registered" in channels  # consumed

@@ -42,10 +42,24 @@ class TokenVerifier:
     a key held in process (identity-svc checks its own tokens that way)."""
 
     def __init__(
-        self, issuer: str, audience: str, *, jwks_url: str | None = None, key: Any = None
+        self,
+        issuer: str,
+        audience: str,
+        *,
+        jwks_url: str | None = None,
+        key: Any = None,
+        refetch_cooldown_seconds: float = 5.0,
     ) -> None:
+        # A token naming an unknown kid refetches the JWKS (identity-svc rotated its
+        # key), at most once per cooldown so forged kids cannot hammer identity-svc.
         self._jwks = (
-            jwt.PyJWKClient(jwks_url, cache_jwk_set=True, lifespan=300, timeout=5)
+            jwt.PyJWKClient(
+                jwks_url,
+                cache_jwk_set=True,
+                lifespan=300,
+                timeout=5,
+                cooldown_duration=refetch_cooldown_seconds,
+            )
             if jwks_url
             else None
         )

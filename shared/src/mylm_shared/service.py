@@ -10,10 +10,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -31,6 +31,7 @@ from mylm_shared.settings import ServiceSettings
 from mylm_shared.telemetry import TraceMiddleware, setup_telemetry
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,6 +45,18 @@ class Runtime:
     broker: KafkaBroker
     token_verifier: TokenVerifier | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+def use_case(name: str, kind: type[T]) -> Any:
+    """A FastAPI dependency resolving the use-case object bootstrap stored in
+    ``runtime.extras[name]`` (e.g. ``Annotated[BillingService, use_case("billing", …)]``)."""
+
+    def resolve(request: Request) -> T:
+        found = request.app.state.runtime.extras[name]
+        assert isinstance(found, kind)
+        return found
+
+    return Depends(resolve)
 
 
 @dataclass

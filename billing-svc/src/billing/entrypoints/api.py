@@ -4,10 +4,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
 from mylm_shared.mongo import Document
 from mylm_shared.problems import Problem
+from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing.domain.invoice import InvalidInvoice
@@ -30,12 +31,7 @@ DecimalString = Annotated[
 ]
 
 
-def billing(request: Request) -> BillingService:
-    service: BillingService = request.app.state.runtime.extras["billing"]
-    return service
-
-
-Billing = Annotated[BillingService, Depends(billing)]
+Billing = Annotated[BillingService, use_case("billing", BillingService)]
 
 
 class LineIn(BaseModel):

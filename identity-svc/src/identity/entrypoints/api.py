@@ -1,12 +1,14 @@
 """identity-svc HTTP API: sessions, the caller's profile, JWKS, the member directory."""
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import uuid4
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
 from mylm_shared.problems import Problem, unauthorized
+from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from identity.adapters.repository import MemberExists
@@ -16,12 +18,7 @@ from identity.service.handlers import IdentityService, InvalidCredentials, Token
 router = APIRouter()
 
 
-def service(request: Request) -> IdentityService:
-    identity: IdentityService = request.app.state.runtime.extras["identity"]
-    return identity
-
-
-Identity = Annotated[IdentityService, Depends(service)]
+Identity = Annotated[IdentityService, use_case("identity", IdentityService)]
 
 
 class Credentials(BaseModel):
@@ -141,13 +138,6 @@ async def get_member(
 
 
 def _member_view(member: Member) -> dict[str, Any]:
-    return {
-        "member_id": member.member_id,
-        "member_number": member.member_number,
-        "first_name": member.first_name,
-        "last_name": member.last_name,
-        "birth_date": member.birth_date.isoformat(),
-        "language": member.language,
-        "mutuality": member.mutuality,
-        "email": member.email,
-    }
+    """The directory entry as shown; the national number and mobile are not."""
+    view = {k: v for k, v in asdict(member).items() if k not in ("national_number", "mobile")}
+    return {**view, "birth_date": member.birth_date.isoformat()}

@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, ensure_member_access
+from mylm_shared.service import use_case
 from pydantic import BaseModel
 
 from inbox.service.handlers import InboxService
@@ -12,9 +13,7 @@ from inbox.service.handlers import InboxService
 router = APIRouter(tags=["documents"])
 
 
-def inbox(request: Request) -> InboxService:
-    service: InboxService = request.app.state.runtime.extras["inbox"]
-    return service
+Inbox = Annotated[InboxService, use_case("inbox", InboxService)]
 
 
 class DocumentOut(BaseModel):
@@ -36,7 +35,7 @@ class DocumentPage(BaseModel):
 async def list_documents(
     member_id: str,
     principal: CurrentPrincipal,
-    service: Annotated[InboxService, Depends(inbox)],
+    service: Inbox,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentPage:
