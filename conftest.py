@@ -1,11 +1,11 @@
 """Fixtures shared by every test suite of the workspace."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from testkit.platform import Endpoints, running_platform
+from testkit.platform import Endpoints, remove_run, running_platform
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +16,9 @@ def platform() -> Iterator[Endpoints]:
 
 
 @pytest.fixture
-def run_id() -> str:
-    """A unique name for one test's topics, databases and e-mail domain."""
-    return f"t{uuid.uuid4().hex[:10]}"
+async def run_id(platform: Endpoints) -> AsyncIterator[str]:
+    """A unique name for one test's topics, databases and e-mail domain; both are
+    removed afterwards, so tests leave nothing behind on a shared (e.g. `make run`) platform."""
+    run = f"t{uuid.uuid4().hex[:10]}"
+    yield run
+    await remove_run(platform, run)

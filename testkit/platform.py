@@ -6,11 +6,15 @@ own topic prefix and database names. Otherwise the test platform is started from
 clean data folder and stopped at the end of the session.
 """
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo import AsyncMongoClient
 
 from infra.local import servers
 
@@ -48,3 +52,22 @@ def running_platform() -> Iterator[Endpoints]:
     finally:
         if started:
             servers.down(TEST_DATA_DIR)
+
+
+async def remove_run(endpoints: Endpoints, run: str) -> None:
+    """Drop the databases and delete the topics of one isolated run (best effort), so
+    tests and benchmarks leave nothing behind on a shared (e.g. `make run`) platform."""
+    mongo: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(endpoints.mongodb_uri)
+    admin = AIOKafkaAdminClient(bootstrap_servers=endpoints.kafka_bootstrap_servers)
+    try:
+        for name in await mongo.list_database_names():
+            if name.startswith(f"{run}_"):
+                await mongo.drop_database(name)
+        await admin.start()
+        topics = [t for t in await admin.list_topics() if t.startswith(f"{run}.")]
+        if topics:
+            with contextlib.suppress(Exception):
+                await admin.delete_topics(topics)
+    finally:
+        await admin.close()
+        await mongo.close()

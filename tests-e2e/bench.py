@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mylm_shared.kafka import ensure_topics
 
 from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints, running_platform
+from testkit.platform import Endpoints, remove_run, running_platform
 from testkit.polling import eventually
 from testkit.slice import Slice, User
 
@@ -91,6 +91,7 @@ async def end_to_end(endpoints: Endpoints, n: int, concurrency: int) -> dict[str
         await staff.aclose()
         await mailpit.aclose()
         services.stop()
+        await remove_run(endpoints, services.run_id)
 
 
 async def raw_kafka(endpoints: Endpoints, n: int, size: int) -> dict[str, Any]:
@@ -127,6 +128,7 @@ async def raw_kafka(endpoints: Endpoints, n: int, size: int) -> dict[str, Any]:
     finally:
         await producer.stop()
         await consumer.stop()
+        await remove_run(endpoints, topic.split(".")[0])
 
 
 def main() -> None:
