@@ -19,21 +19,7 @@ from mylm_shared.events import (
 )
 from mylm_shared.events.catalog import InvoiceLineV1, Language
 
-from testkit.platform import Endpoints
 from testkit.tokens import TokenMint
-
-
-def isolated(endpoints: Endpoints, run_id: str, service: str) -> dict[str, object]:
-    """Settings keyword arguments giving one test its own topics, database and groups."""
-    return {
-        "profile": "test",
-        "kafka_bootstrap_servers": endpoints.kafka_bootstrap_servers,
-        "mongodb_uri": endpoints.mongodb_uri,
-        "topic_prefix": f"{run_id}.",
-        "mongodb_database": f"{run_id}_{service}",
-        "consumer_group": f"{run_id}.{service}",
-        "topic_partitions": 2,
-    }
 
 
 @asynccontextmanager

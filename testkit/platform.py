@@ -38,6 +38,27 @@ def endpoints() -> Endpoints:
     )
 
 
+def isolated(
+    endpoints: Endpoints, run_id: str, service: str, partitions: int = 2
+) -> dict[str, object]:
+    """Settings giving one test run of one service its own topics, database and consumer
+    groups on the shared servers (as keyword arguments; ``as_env`` turns them into env)."""
+    return {
+        "profile": "test",
+        "kafka_bootstrap_servers": endpoints.kafka_bootstrap_servers,
+        "mongodb_uri": endpoints.mongodb_uri,
+        "smtp_url": endpoints.smtp_url,
+        "topic_prefix": f"{run_id}.",
+        "mongodb_database": f"{run_id}_{service}",
+        "consumer_group": f"{run_id}.{service}",
+        "topic_partitions": partitions,
+    }
+
+
+def as_env(settings: dict[str, object]) -> dict[str, str]:
+    return {name.upper(): str(value) for name, value in settings.items()}
+
+
 @contextmanager
 def running_platform() -> Iterator[Endpoints]:
     state = servers.status(TEST_DATA_DIR).values()

@@ -8,11 +8,12 @@ from typing import Any
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from infra.local.processes import ServiceProcess, stop_all
 from testkit.kafka import end_offsets
 from testkit.mailpit import Mailpit
 from testkit.people import new_member
-from testkit.platform import Endpoints
-from testkit.services import ServiceProcess
+from testkit.platform import Endpoints, as_env, isolated
+from testkit.services import service_process
 
 PASSWORD = "Demo-Passw0rd!"
 LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
@@ -34,34 +35,24 @@ class Slice:
 
     def start(self, **per_service_env: dict[str, str]) -> None:
         log_dir = LOG_ROOT / self.run_id
-        identity = ServiceProcess("identity", self._env("identity"), log_dir)
+        identity = service_process("identity", self._env("identity"), log_dir)
         jwks = f"{identity.url}/.well-known/jwks.json"
         self.services["identity"] = identity.start(SEED_DEMO_DATA="true")
         identity.wait_ready()
         for module in MODULES[1:]:
             env = {**self._env(module), "JWKS_URL": jwks}
-            self.services[module] = ServiceProcess(module, env, log_dir).start(
+            self.services[module] = service_process(module, env, log_dir).start(
                 **per_service_env.get(module, {})
             )
         for module in MODULES[1:]:
             self.services[module].wait_ready()
 
     def _env(self, module: str) -> dict[str, str]:
-        return {
-            "PROFILE": "test",
-            "KAFKA_BOOTSTRAP_SERVERS": self.endpoints.kafka_bootstrap_servers,
-            "MONGODB_URI": self.endpoints.mongodb_uri,
-            "SMTP_URL": self.endpoints.smtp_url,
-            "TOPIC_PREFIX": f"{self.run_id}.",
-            "TOPIC_PARTITIONS": "3",
-            "MONGODB_DATABASE": f"{self.run_id}_{module}",
-            "CONSUMER_GROUP": f"{self.run_id}.{module}",
-            "LOG_LEVEL": "WARNING",
-        }
+        settings = isolated(self.endpoints, self.run_id, module, partitions=3)
+        return {**as_env(settings), "LOG_LEVEL": "WARNING"}
 
     def stop(self) -> None:
-        for service in reversed(list(self.services.values())):
-            service.stop()
+        stop_all(list(self.services.values()))
 
     def url(self, module: str) -> str:
         return self.services[module].url

@@ -6,6 +6,7 @@
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
 # Needs: java >= 17, mvn, go, node + npm, python3 (for a bit of JSON parsing).
 set -euo pipefail
+shopt -s inherit_errexit  # failures inside $(…) stop the script too
 
 KAFKA_VERSION=4.1.1            # keep in sync with kafka/pom.xml
 FERRETDB_VERSION=v1.24.2
@@ -39,27 +40,33 @@ go_env() {
   export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
   export CGO_ENABLED=0
   export GOTELEMETRY=off 2>/dev/null || true
+  # Mailpit's checksum-database lookup fails here (404); its own go.sum still pins its deps.
+  export GONOSUMDB="github.com/axllent/mailpit${GONOSUMDB:+,$GONOSUMDB}"
 }
 
-# go_download MODULE@VERSION -> prints "<dir>\t<commit>" of the read-only module copy
-go_download() {
-  local tmp out
+# go_source NAME MODULE@VERSION -> a writable copy of the module in $CACHE/src/NAME;
+# prints the commit it was cut from (or nothing)
+go_source() {
+  local tmp out dir
   tmp="$(mktemp -d)"
-  out="$(cd "$tmp" && go mod download -json "$1")" || { rm -rf "$tmp"; die "go mod download $1 failed"; }
+  out="$(cd "$tmp" && go mod download -json "$2")" || { rm -rf "$tmp"; die "go mod download $2 failed"; }
   rm -rf "$tmp"
-  printf '%s' "$out" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-if d.get("Error"):
-    sys.exit("go mod download: " + d["Error"])
-print(d["Dir"] + "\t" + (d.get("Origin") or {}).get("Hash", ""))'
+  dir="$(printf '%s' "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit("go mod download: " + d["Error"]) if d.get("Error") else print(d["Dir"])')"
+  rm -rf "$CACHE/src/$1"
+  cp -R "$dir" "$CACHE/src/$1"
+  chmod -R u+w "$CACHE/src/$1"
+  printf '%s' "$out" | python3 -c 'import json, sys; print((json.load(sys.stdin).get("Origin") or {}).get("Hash", ""))'
 }
 
-# copy_src DIR NAME -> writable copy in $CACHE/src/NAME
-copy_src() {
-  rm -rf "$CACHE/src/$2"
-  cp -R "$1" "$CACHE/src/$2"
-  chmod -R u+w "$CACHE/src/$2"
+# install_bin NAME STAMP_KEY BUILT_BIN CHECK_ARGS... -> moves BUILT_BIN.tmp in place
+# once "BUILT_BIN CHECK_ARGS" runs, then records the stamp
+install_bin() {
+  local name="$1" key="$2" bin="$3"
+  shift 3
+  mv "$bin.tmp" "$bin"
+  "$bin" "$@" >/dev/null || die "built $name does not run"
+  stamp_set "$name" "$key"
+  log "$name: installed ${bin#$ROOT/}"
 }
 
 # ---------------------------------------------------------------- Kafka
@@ -94,7 +101,7 @@ install_kafka() {
 
 # ---------------------------------------------------------------- FerretDB
 install_ferretdb() {
-  local bin="$CACHE/bin/ferretdb" key="ferretdb-$FERRETDB_VERSION-r$RECIPE" line dir commit src
+  local bin="$CACHE/bin/ferretdb" key="ferretdb-$FERRETDB_VERSION-r$RECIPE" commit src="$CACHE/src/ferretdb"
   if stamp_ok ferretdb "$key" "$bin"; then
     log "ferretdb $FERRETDB_VERSION: up to date"
     return
@@ -102,11 +109,8 @@ install_ferretdb() {
   need go "Go toolchain"
   go_env
   log "ferretdb $FERRETDB_VERSION: downloading Go module ..."
-  line="$(go_download "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")"
-  dir="${line%%$'\t'*}"; commit="${line#*$'\t'}"
-  [ -d "$dir/cmd/ferretdb" ] || die "unexpected FerretDB module layout in $dir"
-  copy_src "$dir" ferretdb
-  src="$CACHE/src/ferretdb"
+  commit="$(go_source ferretdb "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")"
+  [ -d "$src/cmd/ferretdb" ] || die "unexpected FerretDB module layout in $src"
   # FerretDB panics at start-up without build/version/version.txt (normally made by its Taskfile).
   printf '%s\n' "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   printf '%s\n' "${commit:-unknown}" >"$src/build/version/commit.txt"
@@ -115,15 +119,12 @@ install_ferretdb() {
   log "ferretdb $FERRETDB_VERSION: go build (slow the first time) ..."
   (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$bin.tmp" ./cmd/ferretdb) \
     || die "go build of FerretDB failed"
-  mv "$bin.tmp" "$bin"
-  "$bin" --version >/dev/null || die "built ferretdb does not run"
-  stamp_set ferretdb "$key"
-  log "ferretdb $FERRETDB_VERSION: installed ${bin#$ROOT/}"
+  install_bin ferretdb "$key" "$bin" --version
 }
 
 # ---------------------------------------------------------------- Mailpit
 install_mailpit() {
-  local bin="$CACHE/bin/mailpit" key="mailpit-$MAILPIT_VERSION-r$RECIPE" line dir src size
+  local bin="$CACHE/bin/mailpit" key="mailpit-$MAILPIT_VERSION-r$RECIPE" src="$CACHE/src/mailpit" size
   if stamp_ok mailpit "$key" "$bin"; then
     log "mailpit $MAILPIT_VERSION: up to date"
     return
@@ -132,13 +133,8 @@ install_mailpit() {
   need npm "Node.js + npm (to build Mailpit's web UI)"
   go_env
   log "mailpit $MAILPIT_VERSION: downloading Go module ..."
-  # its checksum-database lookup fails (404), the module's own go.sum still pins its deps
-  line="$(GONOSUMDB="github.com/axllent/mailpit${GONOSUMDB:+,$GONOSUMDB}" \
-          go_download "github.com/axllent/mailpit@$MAILPIT_VERSION")"
-  dir="${line%%$'\t'*}"
-  [ -f "$dir/package-lock.json" ] || die "unexpected Mailpit module layout in $dir"
-  copy_src "$dir" mailpit
-  src="$CACHE/src/mailpit"
+  go_source mailpit "github.com/axllent/mailpit@$MAILPIT_VERSION" >/dev/null
+  [ -f "$src/package-lock.json" ] || die "unexpected Mailpit module layout in $src"
   log "mailpit $MAILPIT_VERSION: building web UI (npm ci + npm run build) ..."
   (cd "$src" \
     && npm_config_cache="$CACHE/npm-cache" npm ci --no-audit --no-fund --loglevel=error \
@@ -150,14 +146,10 @@ install_mailpit() {
   done
   rm -rf "$src/node_modules"   # only needed for the UI build; the assets are embedded in the binary
   log "mailpit $MAILPIT_VERSION: go build (slow the first time) ..."
-  (cd "$src" && GONOSUMDB="github.com/axllent/mailpit${GONOSUMDB:+,$GONOSUMDB}" \
-      go build -trimpath -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" \
-      -o "$bin.tmp" .) \
+  (cd "$src" && go build -trimpath \
+      -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" -o "$bin.tmp" .) \
     || die "go build of Mailpit failed"
-  mv "$bin.tmp" "$bin"
-  "$bin" version --no-release-check >/dev/null || die "built mailpit does not run"
-  stamp_set mailpit "$key"
-  log "mailpit $MAILPIT_VERSION: installed ${bin#$ROOT/}"
+  install_bin mailpit "$key" "$bin" version --no-release-check
 }
 
 start=$SECONDS

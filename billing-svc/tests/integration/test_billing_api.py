@@ -13,9 +13,9 @@ from billing.adapters.repository import MEMBERS
 from billing.bootstrap import create_app
 from billing.settings import BillingSettings
 
-from testkit.apps import isolated, member_registered, serving
+from testkit.apps import member_registered, serving
 from testkit.kafka import event_ids, publish_event, read_all
-from testkit.platform import Endpoints
+from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 from testkit.tokens import TokenMint
 

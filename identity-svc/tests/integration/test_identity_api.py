@@ -11,10 +11,10 @@ import pytest
 from identity.bootstrap import create_app
 from identity.settings import IdentitySettings
 
-from testkit.apps import isolated, serving
+from testkit.apps import serving
 from testkit.kafka import read_all
 from testkit.people import new_member
-from testkit.platform import Endpoints
+from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration

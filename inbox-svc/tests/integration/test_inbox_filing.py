@@ -13,9 +13,9 @@ from inbox.bootstrap import create_app
 from inbox.settings import InboxSettings
 from mylm_shared.events import CloudEvent
 
-from testkit.apps import invoice_issued, isolated, member_registered, serving
+from testkit.apps import invoice_issued, member_registered, serving
 from testkit.kafka import publish_event
-from testkit.platform import Endpoints
+from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 from testkit.tokens import TokenMint
 

@@ -13,10 +13,10 @@ from notify.bootstrap import create_app
 from notify.settings import NotifySettings
 from pymongo import AsyncMongoClient
 
-from testkit.apps import invoice_issued, isolated, member_registered, serving
+from testkit.apps import invoice_issued, member_registered, serving
 from testkit.kafka import publish_event
 from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints
+from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ class Notify:
 
 @pytest.fixture
 async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
-    settings = NotifySettings(**isolated(platform, run_id, "notify"), smtp_url=platform.smtp_url)  # type: ignore[arg-type]
+    settings = NotifySettings(**isolated(platform, run_id, "notify"))  # type: ignore[arg-type]
     app = create_app(settings)
     mailpit = Mailpit(platform.mailpit_api)
     async with serving(app) as _client:

@@ -57,7 +57,3 @@ async def ensure_indexes(db: AsyncDatabase[Document], specs: Sequence[IndexSpec]
         await db[spec.collection].create_index(
             list(spec.keys), unique=spec.unique, name=spec.name, **spec.options
         )
-
-
-async def ping(db: AsyncDatabase[Document]) -> None:
-    await db.command("ping")

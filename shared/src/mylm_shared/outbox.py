@@ -60,11 +60,6 @@ def with_outbox(document: Document, *entries: Document) -> Document:
     return {**document, OUTBOX: list(entries)}
 
 
-def outbox_update(*entries: Document) -> Document:
-    """Update operators that append unpublished events to a document atomically."""
-    return {"$push": {OUTBOX: {"$each": list(entries)}}}
-
-
 def strip_outbox(document: Document) -> Document:
     return {k: v for k, v in document.items() if k != OUTBOX}
 

@@ -15,9 +15,9 @@ from mylm_shared.mongo import make_mongo_client
 from mylm_shared.outbox import OutboxRelay, insert_with_events, outbox_entry, with_outbox
 from mylm_shared.settings import ServiceSettings
 
-from testkit.apps import invoice_issued, isolated
+from testkit.apps import invoice_issued
 from testkit.kafka import event_ids, publish, read_all
-from testkit.platform import Endpoints
+from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
