@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test lint unit bench setup tools platform-install platform-up platform-down platform-status clean
+.PHONY: run test lint unit bench dlq setup tools platform-install platform-up platform-down platform-status clean
 
 ## make run: install what is missing, start the local platform and every service with demo data
 run: setup
@@ -15,10 +15,25 @@ run: setup
 test: setup lint
 	$(UV) run --frozen pytest
 
-## make bench: N invoices end to end vs raw Kafka produce->consume (N=2000 by default)
+## make bench: N invoices end to end, closed loop (N=2000 by default); RATE=100 SECONDS=60:
+## open loop at a fixed rate; GROWN=50000: again with that many invoices stored first;
+## CONSUMER_EVENTS=500: each consumer vs a minimal one (0 skips). One JSON object.
 N ?= 2000
-bench: setup
-	PYTHONPATH=. $(UV) run --frozen python tests-e2e/bench.py --invoices $(N)
+RATE ?=
+SECONDS ?= 60
+GROWN ?= 0
+CONSUMER_EVENTS ?= 500
+bench:  # stdout carries only the JSON object: setup's output goes to stderr
+	@$(MAKE) --no-print-directory -s setup >&2
+	@PYTHONPATH=. $(UV) run --frozen python tests-e2e/bench.py --invoices $(N) \
+		$(if $(RATE),--rate $(RATE) --seconds $(SECONDS)) --grown $(GROWN) \
+		--consumer-events $(CONSUMER_EVENTS)
+
+## make dlq ARGS="list" | ARGS="show invoice.issued.dlq" | ARGS="redrive invoice.issued.dlq":
+## dead letters of the platform (KAFKA_BOOTSTRAP_SERVERS), re-driven at most once each
+ARGS ?= list
+dlq: tools
+	$(UV) run --frozen python -m mylm_shared.dlq $(ARGS)
 
 lint: setup
 	$(UV) run --frozen ruff check .

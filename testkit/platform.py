@@ -9,6 +9,7 @@ clean data folder and stopped at the end of the session.
 import contextlib
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
-from infra.local import servers
+from infra.local import postgres, servers
 
 TEST_DATA_DIR = servers.CACHE / "data" / "test"
 
@@ -92,3 +93,20 @@ async def remove_run(endpoints: Endpoints, run: str) -> None:
     finally:
         await admin.close()
         await mongo.close()
+
+
+def store_psql() -> list[str]:
+    """psql on the local platform's PostgreSQL as FerretDB's own role (its settings
+    apply), unaligned rows (`a|b`), stopping at the first error."""
+    psql = postgres.binary("psql")
+    assert psql is not None, "PostgreSQL's psql is not installed"
+    connect = ["-h", postgres.HOST, "-p", str(postgres.PORT), "-U", "ferretdb", "-d", "ferretdb"]
+    return [str(psql), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", *connect]
+
+
+def store_sql(sql: str, **variables: str) -> str:
+    """Run SQL (psql variables :'name' allowed) with ``store_psql``; returns its rows."""
+    argv = store_psql() + [f"--variable={name}={value}" for name, value in variables.items()]
+    result = subprocess.run(argv, input=sql, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

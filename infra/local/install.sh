@@ -3,8 +3,13 @@
 #   kafka/libs/*.jar   Apache Kafka (broker + tools) and runtime deps, from Maven Central
 #   bin/ferretdb       FerretDB, built from its Go module
 #   bin/mailpit        Mailpit, built from its Go module with its web UI (npm)
+# and PostgreSQL (FerretDB's backend) from Debian's package when it is missing.
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
-# Needs: java >= 17, mvn, go, node + npm, python3 (for a bit of JSON parsing).
+# A server whose variable (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI, SMTP_URL) points to a
+# non-local host is not installed: the services use the external one (targets.py decides,
+# as for servers.py).
+# Needs: java >= 17, mvn, go, node + npm, python3 (for a bit of JSON parsing); apt-get
+# (as root, or sudo) when PostgreSQL is missing.
 set -euo pipefail
 shopt -s inherit_errexit  # failures inside $(…) stop the script too
 
@@ -67,6 +72,59 @@ install_bin() {
   "$bin" "$@" >/dev/null || die "built $name does not run"
   stamp_set "$name" "$key"
   log "$name: installed ${bin#$ROOT/}"
+}
+
+# wanted NAME: true when NAME runs locally (its variable does not point elsewhere)
+wanted() {
+  local rc=0 var
+  var="$(python3 "$HERE/targets.py" is-local "$1")" || rc=$?
+  case $rc in
+    0) return 0 ;;
+    1) log "$1: not installed, $var points to an external server"; return 1 ;;
+    *) die "targets.py is-local $1 failed (exit $rc)" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_installed() {
+  local f
+  for f in /usr/lib/postgresql/*/bin/postgres; do [ -x "$f" ] && return 0; done
+  command -v postgres >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1
+}
+
+install_postgres() {
+  if pg_installed; then
+    log "postgresql: installed"
+  else
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+      command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null \
+        || die "PostgreSQL is missing; install it (Debian: sudo apt-get install postgresql)"
+      sudo=(sudo -n)
+    fi
+    need apt-get "Debian/Ubuntu package manager, to install PostgreSQL"
+    log "postgresql: installing Debian's package (apt-get) ..."
+    # a fresh machine may still be running its own apt: wait for the lock, retry twice
+    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
+    local try ok=""
+    for try in 1 2 3; do
+      if "${apt[@]}" update >"$CACHE/apt-postgresql.log" 2>&1 \
+        && "${apt[@]}" install -y --no-install-recommends postgresql >>"$CACHE/apt-postgresql.log" 2>&1; then
+        ok=1
+        break
+      fi
+      log "postgresql: apt-get failed (attempt $try of 3)"
+      sleep $((try * 10))
+    done
+    [ -n "$ok" ] || { tail -n 40 "$CACHE/apt-postgresql.log" >&2; die "apt-get install postgresql failed (log: $CACHE/apt-postgresql.log)"; }
+    pg_installed || die "PostgreSQL still not found after apt-get install postgresql"
+    log "postgresql: installed"
+  fi
+  # as root the cluster runs as the postgres user (PostgreSQL refuses root)
+  if [ "$(id -u)" -eq 0 ]; then
+    need setpriv "util-linux, to run PostgreSQL as the postgres user"
+    id postgres >/dev/null 2>&1 || die "no 'postgres' OS user (Debian's postgresql package creates it)"
+  fi
 }
 
 # ---------------------------------------------------------------- Kafka
@@ -153,7 +211,8 @@ install_mailpit() {
 }
 
 start=$SECONDS
-install_kafka
-install_ferretdb
-install_mailpit
-log "all installed in ${CACHE#$ROOT/} ($((SECONDS - start))s)"
+if wanted kafka; then install_kafka; fi
+if wanted postgres; then install_postgres; fi
+if wanted ferretdb; then install_ferretdb; fi
+if wanted mailpit; then install_mailpit; fi
+log "done in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

@@ -52,6 +52,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
 
     started = servers.up(servers.DEFAULT_DATA_DIR)
+    # Explicitly dev (demo data, generated key): without PROFILE the services run as prod.
     profile = os.environ.get("PROFILE", "dev")
     restarts = dict.fromkeys((service.module for service in SERVICES), 0)
     try:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Local platform servers: Kafka (KRaft), FerretDB (MongoDB wire protocol on SQLite), Mailpit.
+"""Local platform servers: Kafka (KRaft), PostgreSQL, FerretDB (MongoDB wire protocol on
+that PostgreSQL), Mailpit.
 
 Run inside the workspace environment (`uv run`).  CLI:
 
@@ -13,7 +14,8 @@ Importable: install(), up(data_dir) -> list[str], down(data_dir), status(data_di
 Everything listens on 127.0.0.1 only.  A server whose port already answers is left
 alone; ``down`` stops only the processes this module started (recorded in
 ``<data_dir>/started.json``).  If KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI / SMTP_URL
-point to a non-local host, that server is skipped (the external one is used).
+point to a non-local host, that server is skipped (the external one is used); MONGODB_URI
+skips both PostgreSQL and FerretDB.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
+
+from infra.local import postgres
+from infra.local.targets import ENV_VARS, external_target
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -55,7 +59,7 @@ MONGO_PORT = 27017
 FERRETDB_DEBUG_PORT = 28088
 SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
 
-START_TIMEOUT = {"kafka": 180.0, "ferretdb": 60.0, "mailpit": 60.0}
+START_TIMEOUT = {"kafka": 180.0, "postgres": 60.0, "ferretdb": 60.0, "mailpit": 60.0}
 STOP_GRACE = 30.0
 LOG_ROTATE_BYTES = 20 * 1024 * 1024
 
@@ -90,13 +94,6 @@ def _tail(path: Path, lines: int = 40) -> str:
     except OSError:
         return f"(no log at {path})"
     return "\n".join(data.splitlines()[-lines:])
-
-
-def _is_local_host(host: str | None) -> bool:
-    if not host:
-        return True
-    host = host.strip("[]").lower()
-    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
 
 
 def _proc_start_time(pid: int) -> str | None:
@@ -191,6 +188,10 @@ class Server:
     healthy: Callable[[], bool]
     started_marker: str | None = None  # log line that must appear after our start
     env: dict[str, str] = field(default_factory=dict)
+    # once healthy after our start, before the next server starts (it depends on this one)
+    configure: Callable[[], None] | None = None
+    stop_signal: int = signal.SIGTERM
+    signal_group: bool = True  # False: signal the leader only (it stops its children)
 
     def log_path(self, data_dir: Path) -> Path:
         return data_dir / "logs" / f"{self.name}.log"
@@ -306,29 +307,49 @@ logger.cleaner.level = warn
     return [*jvm, "kafka.Kafka", str(props)]
 
 
-def _prepare_ferretdb(data_dir: Path) -> list[str]:
+def _prepare_postgres(data_dir: Path) -> list[str]:
+    pgdir = data_dir / "postgres"
+    try:
+        if postgres.init_cluster(pgdir, data_dir / "logs" / "postgres-initdb.log"):
+            _say(f"postgres: initialised cluster in {pgdir}")
+        return postgres.server_argv(pgdir)
+    except postgres.PostgresError as e:
+        raise PlatformError(f"postgres: {e}") from e
+
+
+def _configure_postgres() -> None:
+    try:
+        postgres.configure()
+    except postgres.PostgresError as e:
+        raise PlatformError(f"postgres: {e}") from e
+
+
+def ferretdb_argv(
+    data_dir: Path,
+    backend: list[str],
+    port: int = MONGO_PORT,
+    debug_port: int = FERRETDB_DEBUG_PORT,
+) -> list[str]:
+    """FerretDB on the given backend flags (also used by store_probe.py)."""
     exe = BIN / "ferretdb"
     if not exe.exists():
         raise PlatformError(f"FerretDB is not installed ({exe}); run: python {__file__} install")
-    db = data_dir / "ferretdb"
     state = data_dir / "ferretdb-state"
-    db.mkdir(parents=True, exist_ok=True)
     state.mkdir(parents=True, exist_ok=True)
-    # WAL + synchronous=NORMAL: a crash of any process loses nothing committed; only an
-    # OS crash or power cut may lose the last transactions (fine for a local platform).
-    url = (
-        "file:" + urllib.parse.quote(str(db.resolve()), safe="/") + "/?_pragma=synchronous(normal)"
-    )
     return [
         str(exe),
-        f"--listen-addr={HOST}:{MONGO_PORT}",
-        "--handler=sqlite",
-        f"--sqlite-url={url}",
+        f"--listen-addr={HOST}:{port}",
+        *backend,
         f"--state-dir={state}",
         "--telemetry=disable",
-        f"--debug-addr={HOST}:{FERRETDB_DEBUG_PORT}",  # /debug/metrics for pool and load
+        f"--debug-addr={HOST}:{debug_port}",  # /debug/metrics for pool and load
         "--log-level=warn",
     ]
+
+
+def _prepare_ferretdb(data_dir: Path) -> list[str]:
+    backend = ["--handler=postgresql", f"--postgresql-url={postgres.ferretdb_url()}"]
+    return ferretdb_argv(data_dir, backend)
 
 
 def _prepare_mailpit(data_dir: Path) -> list[str]:
@@ -353,15 +374,25 @@ SERVERS: list[Server] = [
     Server(
         name="kafka",
         ports=[KAFKA_PORT, KAFKA_CONTROLLER_PORT],
-        env_var="KAFKA_BOOTSTRAP_SERVERS",
+        env_var=ENV_VARS["kafka"],
         prepare=_prepare_kafka,
         healthy=_kafka_api_versions,
         started_marker="Kafka Server started",
     ),
     Server(
+        name="postgres",
+        ports=[postgres.PORT],
+        env_var=ENV_VARS["postgres"],
+        prepare=_prepare_postgres,
+        healthy=postgres.ready,
+        configure=_configure_postgres,
+        stop_signal=signal.SIGINT,  # fast shutdown: ends sessions, checkpoints, exits
+        signal_group=False,
+    ),
+    Server(
         name="ferretdb",
         ports=[MONGO_PORT],
-        env_var="MONGODB_URI",
+        env_var=ENV_VARS["ferretdb"],
         prepare=_prepare_ferretdb,
         healthy=_mongo_ping,
         env={"FERRETDB_TELEMETRY": "disable", "DO_NOT_TRACK": "1"},
@@ -369,7 +400,7 @@ SERVERS: list[Server] = [
     Server(
         name="mailpit",
         ports=[MAILPIT_HTTP_PORT, SMTP_PORT],
-        env_var="SMTP_URL",
+        env_var=ENV_VARS["mailpit"],
         prepare=_prepare_mailpit,
         healthy=lambda: (
             _http_ok(f"http://{HOST}:{MAILPIT_HTTP_PORT}/api/v1/info") and _port_open(SMTP_PORT)
@@ -380,24 +411,7 @@ SERVERS: list[Server] = [
 
 def _external_target(server: Server) -> str | None:
     """The env var's value if it points to a non-local host (so we skip this server)."""
-    val = os.environ.get(server.env_var, "").strip()
-    if not val:
-        return None
-    hosts: list[str | None] = []
-    if server.name == "kafka":
-        for part in val.split(","):
-            part = part.strip()
-            if "://" in part:
-                part = part.split("://", 1)[1]
-            hosts.append(urllib.parse.urlsplit("//" + part).hostname)
-    elif server.name == "ferretdb":
-        if val.startswith("mongodb+srv://"):
-            return val
-        netloc = val.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
-        hosts = [urllib.parse.urlsplit("//" + h).hostname for h in netloc.split(",")]
-    else:
-        hosts = [urllib.parse.urlsplit(val if "://" in val else "//" + val).hostname]
-    return None if all(_is_local_host(h) for h in hosts) else val
+    return external_target(server.env_var)
 
 
 # --------------------------------------------------------------------------- state file
@@ -477,6 +491,8 @@ def _start(server: Server, data_dir: Path) -> dict[str, Any]:
         "pgid": proc.pid,
         "start_time": _proc_start_time(proc.pid),
         "ports": server.ports,
+        "stop_signal": int(server.stop_signal),
+        "signal_group": server.signal_group,
         "log": str(logp),
         "log_offset": offset,
         "argv": argv,
@@ -547,7 +563,12 @@ def up(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
             _save_state(ddir, state)
             started.append(srv.name)
             _say(f"{srv.name}: started pid {entry['pid']} (log {entry['log']})")
-            to_check.append((srv, entry))
+            if srv.configure is None:
+                to_check.append((srv, entry))
+                continue
+            _wait_healthy(srv, ddir, entry)
+            srv.configure()
+            _say(f"{srv.name}: healthy and configured on {HOST}:{srv.ports[0]}")
         for srv, maybe_ours in to_check:
             _wait_healthy(srv, ddir, maybe_ours)
             _say(f"{srv.name}: healthy on {', '.join(f'{HOST}:{p}' for p in srv.ports)}")
@@ -561,9 +582,14 @@ def _stop_entry(name: str, entry: dict[str, Any]) -> None:
     if not _entry_alive(entry):
         _say(f"{name}: pid {pid} already gone")
     else:
-        _say(f"{name}: stopping pid {pid} (SIGTERM to process group {pgid})")
+        sig = signal.Signals(int(entry.get("stop_signal", signal.SIGTERM)))
+        group = bool(entry.get("signal_group", True))
+        _say(f"{name}: stopping pid {pid} ({sig.name} to {'process group' if group else 'pid'})")
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGTERM)
+            if group:
+                os.killpg(pgid, sig)
+            else:
+                os.kill(pid, sig)
         deadline = time.monotonic() + STOP_GRACE
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -595,7 +621,7 @@ def down(data_dir: str | os.PathLike[str] | None = None) -> None:
         _say(f"nothing recorded in {_state_path(ddir)}; nothing to stop")
         return
     errors = []
-    # reverse start order: mailpit, ferretdb, kafka
+    # reverse start order: mailpit, ferretdb, postgres, kafka
     order = [s.name for s in reversed(SERVERS)]
     for name in sorted(state, key=lambda n: order.index(n) if n in order else -1):
         try:

@@ -1,11 +1,12 @@
 from mylm_shared.runner import serve
+from mylm_shared.settings import load_settings
 
 from billing.bootstrap import create_app
 from billing.settings import BillingSettings
 
 
 def main() -> None:
-    settings = BillingSettings()
+    settings = load_settings(BillingSettings)
     serve(create_app(settings), settings)
 
 

@@ -7,7 +7,13 @@ from mylm_shared.consumer import Consumer
 from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
-from billing.adapters.repository import INDEXES, INVOICES, BillingRepository
+from billing.adapters.repository import (
+    INDEXES,
+    INVOICES,
+    MongoMembers,
+    invoice_store,
+    reference_numbers,
+)
 from billing.entrypoints.api import router
 from billing.service.handlers import BillingService
 from billing.settings import BillingSettings
@@ -17,7 +23,11 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
     settings = settings or BillingSettings()
 
     def consumers(runtime: Runtime) -> Sequence[Consumer]:
-        service = BillingService(BillingRepository(runtime.db, source=f"/{settings.service_name}"))
+        service = BillingService(
+            invoices=invoice_store(runtime.db, source=f"/{settings.service_name}"),
+            members=MongoMembers(runtime.db),
+            references=reference_numbers(runtime.db),
+        )
         runtime.extras["billing"] = service
         return [Consumer("billing-members", MEMBER_REGISTERED, service.on_member_registered)]
 

@@ -1,6 +1,7 @@
 """billing-svc against the real FerretDB and Kafka: issuing invoices (EI-1) through the
 outbox, idempotent retries, validation, and members seeing only their own invoices."""
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from billing.adapters.repository import MEMBERS
 from billing.bootstrap import create_app
+from billing.domain.structured_reference import is_valid
 from billing.settings import BillingSettings
 
 from testkit.apps import member_registered, serving
@@ -107,6 +109,53 @@ async def test_same_idempotency_key_and_body_returns_the_same_invoice_without_a_
     assert len(events) == 2
 
 
+async def test_50_concurrent_retries_with_one_idempotency_key_make_one_invoice_and_one_event(
+    billing: Billing,
+) -> None:
+    headers = {**billing.tokens.staff(), "Idempotency-Key": "storm-1"}
+    responses = await asyncio.gather(
+        *(
+            billing.client.post(
+                "/v1/invoices", json=invoice_body(billing.member_id), headers=headers
+            )
+            for _ in range(50)
+        )
+    )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    assert len({r.json()["invoice_id"] for r in responses}) == 1
+    assert len({r.json()["structured_reference"] for r in responses}) == 1
+    assert sum(r.headers.get("Idempotent-Replayed") != "true" for r in responses) == 1
+    # the fence: a later invoice's event out means the storm's event is out too
+    await billing.client.post(
+        "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+    )
+    events = await eventually(lambda: issued_events(billing), until=lambda ids: len(ids) >= 2)
+    assert len(events) == 2
+    listed = await billing.client.get(
+        f"/v1/members/{billing.member_id}/invoices", headers=billing.tokens.staff()
+    )
+    assert len(listed.json()["items"]) == 2
+
+
+async def test_50_invoices_issued_at_once_get_50_distinct_valid_structured_references(
+    billing: Billing,
+) -> None:
+    responses = await asyncio.gather(
+        *(
+            billing.client.post(
+                "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+            )
+            for _ in range(50)
+        )
+    )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    references = {r.json()["structured_reference"] for r in responses}
+    assert len(references) == 50
+    assert all(is_valid(reference) for reference in references)
+    events = await eventually(lambda: issued_events(billing), until=lambda ids: len(ids) >= 50)
+    assert len(events) == len(set(events)) == 50
+
+
 async def test_same_idempotency_key_with_another_body_is_a_conflict(billing: Billing) -> None:
     headers = {**billing.tokens.staff(), "Idempotency-Key": "retry-2"}
     await billing.client.post("/v1/invoices", json=invoice_body(billing.member_id), headers=headers)
@@ -200,3 +249,28 @@ async def test_operations_endpoints(billing: Billing) -> None:
     channels = json.dumps(asyncapi["channels"])
     assert f"{billing.topic_prefix}invoice.issued" in channels  # published
     assert f"{billing.topic_prefix}member.registered" in channels  # consumed
+
+
+async def test_two_replicas_publish_each_event_once_in_per_member_order(
+    billing: Billing, platform: Endpoints, run_id: str
+) -> None:
+    """A second billing replica on the same database and topics: one relay publishes
+    (the lease), the other stands by; invoices issued through both go out once each,
+    in the order they were issued for the member."""
+    second = create_app(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
+    async with serving(second, billing.tokens) as other:
+        references = []
+        for n in range(20):
+            client = (billing.client, other)[n % 2]
+            response = await client.post(
+                "/v1/invoices", json=invoice_body(billing.member_id), headers=billing.tokens.staff()
+            )
+            assert response.status_code == 201, response.text
+            references.append(response.json()["structured_reference"])
+        records = await eventually(
+            lambda: read_all(billing.bootstrap, f"{billing.topic_prefix}invoice.issued"),
+            until=lambda r: len(r) >= 20,
+        )
+        published = [json.loads(r.value or b"")["data"]["structured_reference"] for r in records]
+        assert published == references  # once each, in issue order (one key, one partition)
+        assert len(set(references)) == 20

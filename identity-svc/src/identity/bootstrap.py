@@ -24,7 +24,11 @@ def create_app(settings: IdentitySettings | None = None) -> FastAPI:
         identity = IdentityService(
             repository=repository,
             refresh_tokens=RefreshTokens(runtime.db, timedelta(days=settings.refresh_token_days)),
-            signing_key=await load_signing_key(runtime.db, settings.signing_key_file),
+            signing_key=await load_signing_key(
+                runtime.db,
+                settings.signing_key_file,
+                generate_if_missing=settings.profile != "prod",
+            ),
             settings=settings,
         )
         runtime.extras["identity"] = identity

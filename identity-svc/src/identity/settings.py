@@ -12,8 +12,9 @@ class IdentitySettings(ServiceSettings):
     refresh_token_days: int = 30
     # Seed the demo accounts (dev profile only; `make run`). Never in production.
     seed_demo_data: bool | None = None
-    # PEM of the Ed25519 signing key (a mounted secret in production). Without it, the
-    # dev/test profiles generate one and keep it in the service's own database.
+    # Path of the Ed25519 signing key's PEM (a mounted secret in production). Without it,
+    # the dev/test profiles generate one and keep it in the service's own database; prod
+    # (the default) refuses to start.
     signing_key_file: str | None = None
 
     @property
@@ -25,5 +26,8 @@ class IdentitySettings(ServiceSettings):
     @model_validator(mode="after")
     def _production_needs_a_mounted_key(self) -> "IdentitySettings":
         if self.profile == "prod" and not self.signing_key_file:
-            raise ValueError("SIGNING_KEY_FILE is required in the prod profile")
+            raise ValueError(
+                "SIGNING_KEY_FILE (an Ed25519 PEM) is required in the prod profile, the "
+                "default without PROFILE; PROFILE=dev or test generates a key instead"
+            )
         return self

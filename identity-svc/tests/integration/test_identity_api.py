@@ -2,6 +2,7 @@
 EdDSA access tokens checked against the JWKS, rotating refresh tokens, and
 member.registered through the outbox."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -97,6 +98,23 @@ async def test_refresh_tokens_rotate_and_a_reused_one_is_refused(
     assert rotated.json()["refresh_token"] != first
     replay = await identity.post("/v1/sessions/refresh", json={"refresh_token": first})
     assert replay.status_code == 401
+
+
+async def test_50_concurrent_refreshes_with_one_token_rotate_it_once_and_revoke_the_family(
+    identity: httpx.AsyncClient,
+) -> None:
+    token = (await log_in(identity, "demo.titular")).json()["refresh_token"]
+    answers = await asyncio.gather(
+        *(identity.post("/v1/sessions/refresh", json={"refresh_token": token}) for _ in range(50))
+    )
+    winners = [a for a in answers if a.status_code == 200]
+    assert len(winners) == 1  # one rotation; the other 49 are reuse of a spent token
+    assert {a.status_code for a in answers if a.status_code != 200} == {401}
+    # reuse revoked the family: the winner's new token is dead too
+    successor = winners[0].json()["refresh_token"]
+    assert (
+        await identity.post("/v1/sessions/refresh", json={"refresh_token": successor})
+    ).status_code == 401
 
 
 async def test_seeded_and_registered_members_are_announced_once_each(

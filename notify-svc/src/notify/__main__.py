@@ -1,11 +1,12 @@
 from mylm_shared.runner import serve
+from mylm_shared.settings import load_settings
 
 from notify.bootstrap import create_app
 from notify.settings import NotifySettings
 
 
 def main() -> None:
-    settings = NotifySettings()
+    settings = load_settings(NotifySettings)
     serve(create_app(settings), settings)
 
 

@@ -17,7 +17,9 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
 
     def consumers(runtime: Runtime) -> Sequence[Consumer]:
-        sender = SmtpSender(settings.smtp_url, settings.mail_from, settings.smtp_timeout_seconds)
+        sender = SmtpSender(
+            settings.smtp_url.get_secret_value(), settings.mail_from, settings.smtp_timeout_seconds
+        )
         service = NotifyService(NotifyRepository(runtime.db), sender)
         runtime.extras["notify"] = service
         return [

@@ -5,18 +5,25 @@ For every message on a subscribed topic:
    ``<topic>.dlq`` (retrying cannot fix it) and the partition moves on;
 2. an event already in the ledger (``processed_events``, unique ``_id`` = consumer + event
    id) is skipped: redelivery after a crash is harmless;
-3. the effect runs, retried with exponential backoff; an effect that keeps failing goes
-   to the DLQ with the error in its headers;
+3. the effect runs; how a failure is retried depends on what failed (``failures``):
+   - an outage (``Unavailable``: SMTP, MongoDB, Kafka down) pauses this partition and
+     retries with capped backoff for as long as it takes, never dead-lettering;
+   - a missing dependency (``MissingDependency``: the member is not known yet because
+     ``member.registered`` is late) retries for a long budget, then the DLQ;
+   - anything else (a bug, data the effect refuses) retries a few times, then the DLQ
+     with the error in its headers, and the partition moves on;
 4. the ledger entry is written, and only then is the offset committed.
 Effects must themselves be idempotent on the event id (deterministic ``_id``s), which
-covers a crash between the effect and the ledger entry.
+covers a crash between the effect and the ledger entry. On shutdown a retrying message
+is left uncommitted (it is delivered again after the restart).
 """
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +35,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from mylm_shared.events import CloudEvent, EventSpec, dlq_topic
+from mylm_shared.failures import RetryPolicy, ShuttingDown
+from mylm_shared.metrics import observe_handler, record_dead_letter
 from mylm_shared.mongo import Document
 from mylm_shared.settings import ServiceSettings
 from mylm_shared.telemetry import consumer_span
@@ -108,7 +117,15 @@ class DeadLetters:
             key=getattr(record, "key", None),
             headers=headers,
         )
+        record_dead_letter(topic, reason)
         log.warning("dead-lettered a message", extra={"topic": topic, "reason": reason})
+
+
+@dataclass
+class ConsumerControl:
+    """Lets the service stop retrying messages at shutdown (set before the broker stops)."""
+
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def register_consumers(
@@ -117,9 +134,13 @@ def register_consumers(
     ledger: ProcessedEvents,
     dead_letters: DeadLetters,
     consumers: Sequence[Consumer],
-) -> None:
+    control: ConsumerControl | None = None,
+) -> ConsumerControl:
+    control = control or ConsumerControl()
+    policy = RetryPolicy.from_settings(settings, control.stopping)
     for consumer in consumers:
-        _register(broker, settings, ledger, dead_letters, consumer)
+        _register(broker, settings, ledger, dead_letters, policy, consumer)
+    return control
 
 
 def _register(
@@ -127,6 +148,7 @@ def _register(
     settings: ServiceSettings,
     ledger: ProcessedEvents,
     dead_letters: DeadLetters,
+    policy: RetryPolicy,
     consumer: Consumer,
 ) -> None:
     topic = settings.topic(consumer.spec.topic)
@@ -137,15 +159,28 @@ def _register(
             try:
                 envelope, payload = parse_event(body, consumer.spec)
             except MalformedEvent as error:
-                await dead_letters.send(message, topic, "malformed", str(error))
+                detail = str(error)
+                await policy.run(lambda: dead_letters.send(message, topic, "malformed", detail))
                 return
-            if await ledger.seen(consumer.name, envelope.id):
+
+            async def handle_once() -> None:
+                if await ledger.seen(consumer.name, envelope.id):
+                    return
+                await consumer.handle(envelope, payload)
+                await ledger.record(consumer.name, envelope.id)
+
+            started = time.perf_counter()
+            try:
+                await policy.run(handle_once, event_id=envelope.id, what=consumer.name)
+            except ShuttingDown:
+                observe_handler(consumer.name, time.perf_counter() - started, "interrupted")
+                raise  # not committed: delivered again after the restart
+            except Exception as error:
+                observe_handler(consumer.name, time.perf_counter() - started, "dead-lettered")
+                reason, detail = policy.dead_letter_reason(error), repr(error)
+                await policy.run(lambda: dead_letters.send(message, topic, reason, detail))
                 return
-            failure = await _run_with_retries(consumer, envelope, payload, settings)
-            if failure is not None:
-                await dead_letters.send(message, topic, "handler-failed", repr(failure))
-                return
-            await ledger.record(consumer.name, envelope.id)
+            observe_handler(consumer.name, time.perf_counter() - started, "ok")
 
     on_message.__name__ = f"{consumer.name}_on_{consumer.spec.topic.replace('.', '_')}"
     on_message.__doc__ = consumer.spec.description
@@ -158,8 +193,8 @@ def _register(
         # between a service's subscribers on different topics.
         group_id=f"{settings.group_id}.{consumer.name}",
         auto_offset_reset="earliest",
-        # The offset is committed after the effect; an exception (e.g. the DLQ itself is
-        # unreachable) seeks back so the message is delivered again.
+        # The offset is committed after the effect; an exception (shutdown while an
+        # outage is being waited out) seeks back so the message is delivered again.
         ack_policy=AckPolicy.NACK_ON_ERROR,
         # Partitions are handled in parallel by several group members; order within a
         # partition (one member's events) is kept, and each commit follows its effect.
@@ -171,24 +206,3 @@ def _register(
 
 async def _raw_body(message: KafkaMessage) -> bytes:
     return message.body
-
-
-async def _run_with_retries(
-    consumer: Consumer, envelope: CloudEvent, payload: BaseModel, settings: ServiceSettings
-) -> Exception | None:
-    delay = settings.consumer_backoff_seconds
-    for attempt in range(1, settings.consumer_max_attempts + 1):
-        try:
-            await consumer.handle(envelope, payload)
-            return None
-        except Exception as error:
-            if attempt == settings.consumer_max_attempts:
-                log.exception("event handler failed for good", extra={"event_id": envelope.id})
-                return error
-            log.warning(
-                "event handler failed; retrying",
-                extra={"event_id": envelope.id, "attempt": attempt, "error": repr(error)},
-            )
-            await asyncio.sleep(delay)
-            delay *= 2
-    return None

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
@@ -38,7 +39,10 @@ async def retry_on_conflict(action: Callable[[], Awaitable[T]], attempts: int = 
     raise AssertionError("unreachable")
 
 
-def make_mongo_client(uri: str, app_name: str) -> AsyncMongoClient[Document]:
+def make_mongo_client(uri: str | SecretStr, app_name: str) -> AsyncMongoClient[Document]:
+    """``uri`` may be the settings' ``SecretStr`` (it can carry a password)."""
+    if isinstance(uri, SecretStr):
+        uri = uri.get_secret_value()
     return AsyncMongoClient(uri, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000)
 
 

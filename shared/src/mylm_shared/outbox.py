@@ -11,6 +11,9 @@ carries them; a sweep (at start-up, then periodically) finds every document with
 non-empty ``_outbox`` and hints it again. Delivery is at-least-once; consumers are
 idempotent on the event id.
 
+One relay per database publishes: it holds a lease (``mylm_shared.lease``); the relays
+of other replicas stand by and take over within the lease's term when it dies.
+
 Why hints instead of querying a "pending" flag: every hot-path query here filters on
 ``_id`` alone, which FerretDB's SQLite backend pushes down; a flag query is a full
 collection scan there. On MongoDB both are cheap; the sweep uses the ``_outbox.id``
@@ -29,6 +32,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from mylm_shared.events import CloudEvent
+from mylm_shared.lease import LEASES, Lease
+from mylm_shared.metrics import set_outbox_backlog
 from mylm_shared.mongo import Document, IndexSpec, retry_on_conflict
 from mylm_shared.telemetry import current_trace_headers
 
@@ -37,6 +42,7 @@ T = TypeVar("T")
 
 OUTBOX = "_outbox"
 HINTS = "outbox_hints"
+STANDBY_POLL_SECONDS = 1.0
 
 
 def outbox_index(collection: str) -> IndexSpec:
@@ -101,9 +107,16 @@ class OutboxRelay:
         sweep_seconds: float = 30.0,
         batch_size: int = 200,
         concurrency: int = 16,
+        lease_seconds: float = 10.0,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._hints = collections[0].database[HINTS] if collections else None
+        # One relay per database publishes; the other replicas' relays stand by.
+        self._lease = (
+            Lease(collections[0].database[LEASES], "outbox-relay", ttl_seconds=lease_seconds)
+            if collections
+            else None
+        )
         self._producer = producer
         self._prefix = topic_prefix
         self._poll = poll_seconds
@@ -113,14 +126,24 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
+    @property
+    def leading(self) -> bool:
+        """This relay holds the lease (it is the one publishing)."""
+        return self._lease is not None and self._lease.held
+
     async def sweep(self) -> int:
-        """Hint every document that still carries events (after a crash, a lost hint)."""
+        """Hint every document that still carries events (after a crash, a lost hint);
+        also measures the backlog (events not yet published) for ``/metrics``."""
         hinted = 0
         for collection in self._collections.values():
-            cursor = collection.find({f"{OUTBOX}.id": {"$exists": True}}, {"_id": 1})
+            pending = 0
+            cursor = collection.find({f"{OUTBOX}.id": {"$exists": True}}, {f"{OUTBOX}.id": 1})
             async for document in cursor:
-                await wake_relay(collection, document["_id"])
-                hinted += 1
+                if document.get(OUTBOX):
+                    await wake_relay(collection, document["_id"])
+                    hinted += 1
+                    pending += len(document[OUTBOX])
+            set_outbox_backlog(collection.name, pending)
         return hinted
 
     async def publish_pending(self) -> int:
@@ -193,6 +216,13 @@ class OutboxRelay:
         next_sweep = loop.time()
         while not self._stopping.is_set():
             try:
+                if self._lease is not None and not self._lease.held:
+                    if not await self._lease.hold():
+                        await self._pause(STANDBY_POLL_SECONDS)  # another replica publishes
+                        continue
+                    next_sweep = loop.time()  # a new holder first collects what was left
+                elif self._lease is not None and not await self._lease.hold():
+                    continue  # lost it to a successor
                 if loop.time() >= next_sweep:
                     if hinted := await self.sweep():
                         log.info("outbox sweep found unpublished events", extra={"n": hinted})
@@ -202,8 +232,11 @@ class OutboxRelay:
                 log.exception("outbox relay pass failed; retrying")
                 published = 0
             if not published:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self._poll)
+                await self._pause(self._poll)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
@@ -213,7 +246,11 @@ class OutboxRelay:
         self._stopping.set()
         if self._task:
             await self._task
+        if self._lease is not None and not self._lease.held:
+            return  # a standby: the holder publishes
         with contextlib.suppress(Exception):
             async with asyncio.timeout(flush_timeout):
                 while await self.publish_pending():
                     pass
+            if self._lease is not None:
+                await self._lease.release()  # a standby takes over at once

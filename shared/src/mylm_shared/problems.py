@@ -1,12 +1,16 @@
 """RFC 9457 ``application/problem+json`` errors for every service."""
 
+import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pymongo.errors import OperationFailure
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+from pymongo.errors import ConnectionFailure, OperationFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mylm_shared.mongo import is_write_conflict
@@ -25,6 +29,112 @@ _TITLES = {
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem document: how every service answers every error."""
+
+    model_config = ConfigDict(extra="allow")  # extension members (e.g. ``errors``)
+    type: str = Field(default="about:blank", description="A URI reference naming the problem.")
+    title: str = Field(description="A short summary of the problem type.")
+    status: int = Field(ge=400, le=599, description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(default=None, description="The request path.")
+
+
+class InvalidParam(BaseModel):
+    location: list[str | int] = Field(description='Where, e.g. ["query", "offset"].')
+    message: str
+    type: str
+
+
+class ValidationProblem(ProblemDetails):
+    """A 422: ``errors`` lists each part of the request that breaks the API's schema."""
+
+    errors: list[InvalidParam] | None = None
+
+
+_SCHEMA_REF = "#/components/schemas/{model}"
+_RETRY = {"Retry-After": "1"}
+_DESCRIPTIONS = {
+    400: "The body could not be read as JSON.",
+    401: "No valid bearer token.",
+    403: "The caller may not do this.",
+    404: "Not found (or not visible to the caller).",
+    409: "Conflicts with the current state.",
+    422: "The request is not valid.",
+    429: "Too many requests; retry later.",
+    503: "Busy or a dependency is unavailable; retry later.",
+}
+_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+}
+
+
+def problem_responses(
+    *statuses: int, described: Mapping[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route answering ``statuses`` as problem+json, e.g.
+    ``@router.get(..., responses=problem_responses(401, 403, 404))``; ``described``
+    overrides the default description of a status. (FastAPI's own 422 for invalid
+    requests is documented as problem+json on every route by ``install_problem_handlers``.)
+    """
+    descriptions = {**_DESCRIPTIONS, **(described or {})}
+    return {status: _problem_response(status, descriptions.get(status)) for status in statuses}
+
+
+def _problem_response(status: int, description: str | None = None) -> dict[str, Any]:
+    model = ValidationProblem if status == 422 else ProblemDetails
+    response: dict[str, Any] = {
+        "description": description or _TITLES.get(status, "Error"),
+        "content": {PROBLEM_JSON: {"schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}},
+    }
+    if status in _HEADERS:
+        response["headers"] = _HEADERS[status]
+    return response
+
+
+def _problem_schemas() -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(ProblemDetails, "serialization"), (ValidationProblem, "serialization")],
+        ref_template=_SCHEMA_REF,
+    )
+    definitions: dict[str, Any] = schemas["$defs"]
+    return definitions
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Adds the problem schemas to the app's OpenAPI document and documents what FastAPI
+    itself answers, as problem+json: its 422 for an invalid request (in place of its
+    ``application/json`` HTTPValidationError, never sent here) and its 400 for a body
+    that is not JSON text (e.g. not UTF-8)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        fastapi_422 = {"$ref": _SCHEMA_REF.format(model="HTTPValidationError")}
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.get("responses", {})
+                answer = responses.get("422", {})
+                if answer.get("content", {}).get("application/json", {}).get("schema") == (
+                    fastapi_422
+                ):
+                    responses["422"] = _problem_response(422, _DESCRIPTIONS[422])
+                if "requestBody" in operation and "400" not in responses:
+                    responses["400"] = _problem_response(400, _DESCRIPTIONS[400])
+        if fastapi_422["$ref"] not in json.dumps(document):
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)  # only HTTPValidationError uses it
+        schemas.update(_problem_schemas())
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension point
 
 
 class Problem(Exception):
@@ -73,6 +183,8 @@ def forbidden(detail: str = "You may not access this resource.") -> Problem:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Answers every error as problem+json, and says so in the app's OpenAPI document."""
+
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(exc, request.url.path)
@@ -93,8 +205,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, OperationFailure) and is_write_conflict(exc):
-            busy = Problem(503, "Busy; please retry.", headers={"Retry-After": "1"})
+            busy = Problem(503, "Busy; please retry.", headers=_RETRY)
             return problem_response(busy, request.url.path)
+        if isinstance(exc, ConnectionFailure):  # MongoDB unreachable or restarting
+            log.warning("database unavailable: %r", exc)
+            down = Problem(503, "Temporarily unavailable; please retry.", headers=_RETRY)
+            return problem_response(down, request.url.path)
         log.exception("unhandled error", exc_info=exc)
         return problem_response(Problem(500, "An unexpected error occurred."), request.url.path)
 
@@ -102,3 +218,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
+    _document_problems(app)

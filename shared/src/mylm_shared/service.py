@@ -1,5 +1,6 @@
 """The app factory every service uses: one process serving HTTP (FastAPI) and consuming
-Kafka (FastStream), with its Mongo database, outbox relay, health and readiness probes.
+Kafka (FastStream), with its Mongo database, outbox relay, health and readiness probes,
+Prometheus metrics (``/metrics``) and OpenTelemetry traces.
 
 Start-up: JSON logs → Mongo indexes → topics → producer → outbox relay → consumers.
 Graceful shutdown (SIGTERM): stop consuming → flush the outbox → close clients.
@@ -21,14 +22,21 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mylm_shared.auth import TokenVerifier
-from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, register_consumers
+from mylm_shared.consumer import (
+    Consumer,
+    ConsumerControl,
+    DeadLetters,
+    ProcessedEvents,
+    register_consumers,
+)
 from mylm_shared.events import EventSpec
 from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
+from mylm_shared.metrics import ServiceMetrics
 from mylm_shared.mongo import Document, IndexSpec, ensure_indexes, make_mongo_client
 from mylm_shared.outbox import OutboxRelay, outbox_index
-from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers
+from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
 from mylm_shared.settings import ServiceSettings
-from mylm_shared.telemetry import TraceMiddleware, setup_telemetry
+from mylm_shared.telemetry import instrument_http, setup_telemetry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,7 +102,8 @@ async def _retry(what: str, action: Callable[[], Awaitable[Any]], deadline_secon
 
 def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
     setup_telemetry(settings.service_name, settings.log_level)
-    broker = make_broker(settings)
+    metrics = ServiceMetrics(settings.service_name, settings.kafka_bootstrap_servers)
+    broker = make_broker(settings, middlewares=[metrics.broker_middleware])
     for spec in definition.produces:
         # Documents the topic in the AsyncAPI output; publishing goes through the outbox.
         broker.publisher(
@@ -121,7 +130,10 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             await _retry(
                 "Kafka",
                 lambda: ensure_topics(
-                    settings.kafka_bootstrap_servers, names, settings.topic_partitions
+                    settings.kafka_bootstrap_servers,
+                    names,
+                    settings.topic_partitions,
+                    settings.replication_factor,
                 ),
                 90,
             )
@@ -134,11 +146,18 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         )
         if definition.outbox_collections and settings.outbox_relay_enabled:
             relay.start()
+        control = ConsumerControl()
         if consumers:
             register_consumers(
-                broker, settings, ProcessedEvents(db), DeadLetters(producer, settings), consumers
+                broker,
+                settings,
+                ProcessedEvents(db),
+                DeadLetters(producer, settings),
+                consumers,
+                control,
             )
             await _retry("Kafka consumers", broker.start, 90)
+            metrics.watch_subscribers(broker.subscribers)
         if definition.on_startup:
             await definition.on_startup(runtime)
         log.info("service started", extra={"port": settings.port})
@@ -147,20 +166,24 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         finally:
             log.info("service stopping")
             if consumers:
+                control.stopping.set()  # messages waiting out an outage stay uncommitted
                 await broker.stop()
             if definition.on_shutdown:
                 await definition.on_shutdown(runtime)
             if settings.outbox_relay_enabled:
                 await relay.stop()
             await producer.stop()
+            await metrics.close()
             await mongo.close()
 
     app = FastAPI(title=definition.title, description=definition.description, lifespan=lifespan)
-    app.add_middleware(TraceMiddleware)
     install_problem_handlers(app)
     for router in definition.routers:
         app.include_router(router)
     _add_operations_routes(app, broker, definition)
+    app.state.metrics = metrics
+    metrics.instrument(app)
+    instrument_http(app)
     return app
 
 
@@ -172,23 +195,18 @@ def _add_operations_routes(
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        responses=problem_responses(503, described={503: "A dependency is unreachable."}),
+    )
     async def readyz(request: Request) -> JSONResponse:
         """Readiness: MongoDB and Kafka are reachable."""
         runtime: Runtime = request.app.state.runtime
-        checks: dict[str, str] = {}
-        try:
-            async with asyncio.timeout(2):
-                await runtime.db.command("ping")
-            checks["mongodb"] = "ok"
-        except Exception as error:
-            checks["mongodb"] = f"unreachable: {error!r}"[:200]
-        try:
-            async with asyncio.timeout(2):
-                await runtime.producer.client.fetch_all_metadata()
-            checks["kafka"] = "ok"
-        except Exception as error:
-            checks["kafka"] = f"unreachable: {error!r}"[:200]
+        checks = {
+            "mongodb": await _check("mongodb", lambda: runtime.db.command("ping")),
+            "kafka": await _check("kafka", runtime.producer.client.fetch_all_metadata),
+        }
         ready = all(v == "ok" for v in checks.values())
         if ready:
             return JSONResponse({"status": "ready", "checks": checks})
@@ -206,3 +224,14 @@ def _add_operations_routes(
         """The AsyncAPI document of every topic this service publishes or consumes."""
         spec = AsyncAPI(broker, title=definition.title, description=definition.description)
         return JSONResponse(spec.to_specification().to_jsonable())
+
+
+async def _check(dependency: str, probe: Callable[[], Awaitable[Any]]) -> str:
+    """``ok`` or ``unreachable``; why goes to the log only (the probe is unauthenticated)."""
+    try:
+        async with asyncio.timeout(2):
+            await probe()
+        return "ok"
+    except Exception as error:
+        log.warning("readiness: %s unreachable", dependency, extra={"error": repr(error)[:500]})
+        return "unreachable"

@@ -2,20 +2,26 @@
 
 The same code runs against the local platform and against managed Kafka / MongoDB:
 only ``KAFKA_BOOTSTRAP_SERVERS``, ``MONGODB_URI`` (and ``SMTP_URL`` for notify-svc) change.
+
+Without ``PROFILE`` a service runs as in production (``prod``): no demo data, no generated
+keys, topics replicated three times. `make run` sets ``PROFILE=dev``, the tests ``test``.
+Values carrying credentials are ``SecretStr``: masked in reprs, logs and error messages.
 """
 
-from typing import Literal
+from typing import Literal, TypeVar
 
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Profile = Literal["dev", "test", "prod"]
+S = TypeVar("S", bound="ServiceSettings")
 
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", env_prefix="")
 
     service_name: str = "service"
-    profile: Profile = "dev"
+    profile: Profile = "prod"
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -25,10 +31,14 @@ class ServiceSettings(BaseSettings):
     # Create the topics this service uses at start-up (local platform); in production
     # topics are declared as Strimzi KafkaTopic resources instead.
     create_topics: bool = True
-    topic_partitions: int = 6
+    topic_partitions: int = Field(default=6, ge=1)
+    # Replicas of each topic this service creates; unset: 3 in prod, 1 on a local
+    # single-broker platform (dev, test).
+    topic_replication_factor: int | None = Field(default=None, ge=1)
     consumer_group: str = ""
 
-    mongodb_uri: str = "mongodb://127.0.0.1:27017/"
+    # May carry a user and password (mongodb+srv://user:pass@…).
+    mongodb_uri: SecretStr = SecretStr("mongodb://127.0.0.1:27017/")
     mongodb_database: str = ""
 
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
@@ -40,8 +50,13 @@ class ServiceSettings(BaseSettings):
     outbox_relay_enabled: bool = True
     # Kafka consumers per subscription, each taking a share of the partitions.
     consumer_workers: int = 3
+    # A failing effect: attempts before the DLQ (bugs, refused data); backoff doubles
+    # up to its cap. Outages (SMTP, MongoDB, Kafka down) are retried without limit and a
+    # missing dependency (member not known yet) for consumer_dependency_wait_seconds.
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
+    consumer_backoff_max_seconds: float = 30.0
+    consumer_dependency_wait_seconds: float = 900.0
 
     log_level: str = "INFO"
 
@@ -50,9 +65,32 @@ class ServiceSettings(BaseSettings):
         return f"{self.topic_prefix}{name}"
 
     @property
+    def replication_factor(self) -> int:
+        if self.topic_replication_factor is not None:
+            return self.topic_replication_factor
+        return 3 if self.profile == "prod" else 1
+
+    @property
     def group_id(self) -> str:
         return self.consumer_group or self.service_name
 
     @property
     def database_name(self) -> str:
         return self.mongodb_database or self.service_name.removesuffix("-svc")
+
+
+def load_settings(kind: type[S]) -> S:
+    """The settings of a service process, or exit with what is wrong in the environment.
+
+    Only the variable names and pydantic's messages are shown, never the values given
+    (a malformed URI may carry a password)."""
+    try:
+        return kind()
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in e['loc']).upper() or 'settings'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise SystemExit(
+            f"invalid configuration of {kind.__name__}: {'; '.join(problems)}"
+        ) from None

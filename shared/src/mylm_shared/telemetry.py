@@ -1,30 +1,48 @@
-"""JSON logs carrying trace ids, and W3C trace context across HTTP → outbox → Kafka → consumer."""
+"""JSON logs carrying trace ids, and W3C trace context across HTTP → outbox → Kafka → consumer.
+
+Traces are exported over OTLP/HTTP only when the standard variables ask for it
+(``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``, or
+``OTEL_TRACES_EXPORTER=otlp``); the exporter itself reads the endpoint, headers and
+timeouts from them. ``OTEL_SERVICE_NAME`` overrides the service's name,
+``OTEL_TRACES_SAMPLER`` the sampling, ``OTEL_SDK_DISABLED=true`` turns tracing off.
+"""
 
 import logging
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from fastapi import FastAPI
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from opentelemetry.sdk.resources import Resource
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from pythonjsonlogger.json import JsonFormatter
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 _configured = False
+# Probes and scrapes every few seconds would drown the traces that matter.
+UNTRACED_URLS = "/healthz,/readyz,/metrics"
 
 
 def setup_telemetry(service_name: str, level: str = "INFO") -> None:
-    """Install the tracer provider and JSON logging once per process."""
+    """Install the tracer provider (with an OTLP exporter if configured) and JSON logging
+    once per process."""
     global _configured
     if _configured:
         return
     _configured = True
-    trace.set_tracer_provider(
-        TracerProvider(resource=Resource.create({"service.name": service_name}))
-    )
+    if not _env_true("OTEL_SDK_DISABLED"):
+        provider = TracerProvider(resource=_resource(service_name))
+        if otlp_export_requested():
+            # Imported here: only a process that exports needs the exporter's protobuf stack.
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        trace.set_tracer_provider(provider)
     handler = logging.StreamHandler(sys.stdout)
     handler.addFilter(_TraceIdFilter())
     handler.setFormatter(
@@ -39,6 +57,37 @@ def setup_telemetry(service_name: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("aiokafka", "kafka", "pymongo", "faststream", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def otlp_export_requested(environ: Mapping[str, str] = os.environ) -> bool:
+    exporters = {e.strip().lower() for e in environ.get("OTEL_TRACES_EXPORTER", "").split(",")}
+    if "none" in exporters:
+        return False
+    return "otlp" in exporters or any(
+        environ.get(name)
+        for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+
+
+def _resource(service_name: str) -> Resource:
+    """``service.name`` from OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, else the service's."""
+    detected = Resource.create()
+    name = str(detected.attributes.get(SERVICE_NAME, ""))
+    if not name or name.startswith("unknown_service"):
+        return detected.merge(Resource({SERVICE_NAME: service_name}))
+    return detected
+
+
+def _env_true(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() == "true"
+
+
+def instrument_http(app: FastAPI) -> None:
+    """A server span per request (OpenTelemetry's FastAPI instrumentation), continuing the
+    caller's W3C ``traceparent``; what the handler stores or publishes carries it on."""
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls=UNTRACED_URLS, exclude_spans=["receive", "send"]
+    )
 
 
 class _TraceIdFilter(logging.Filter):
@@ -72,23 +121,3 @@ def consumer_span(name: str, headers: Mapping[str, str], **attributes: Any) -> I
             yield span
     finally:
         otel_context.detach(token)
-
-
-class TraceMiddleware:
-    """Continue (or start) a trace for each HTTP request (W3C ``traceparent`` header)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        token = otel_context.attach(propagate.extract(headers))
-        try:
-            name = f"{scope.get('method', '')} {scope.get('path', '')}"
-            with tracer("mylm.http").start_as_current_span(name, kind=trace.SpanKind.SERVER):
-                await self.app(scope, receive, send)
-        finally:
-            otel_context.detach(token)

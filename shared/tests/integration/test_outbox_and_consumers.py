@@ -3,13 +3,17 @@ relay publishes every pending event once and clears it; consumers handle each ev
 once, retry with backoff, and dead-letter what cannot be handled without blocking
 the events behind it."""
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
+from mylm_shared import dlq as dlq_tool
 from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, register_consumers
 from mylm_shared.events import INVOICE_ISSUED, CloudEvent, InvoiceIssuedV1
+from mylm_shared.failures import MissingDependency, Unavailable
 from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
 from mylm_shared.mongo import make_mongo_client
 from mylm_shared.outbox import OutboxRelay, insert_with_events, outbox_entry, with_outbox
@@ -29,6 +33,8 @@ def settings(platform: Endpoints, run_id: str) -> ServiceSettings:
         service_name="shared-tests",
         consumer_max_attempts=3,
         consumer_backoff_seconds=0.05,
+        consumer_backoff_max_seconds=0.2,
+        consumer_dependency_wait_seconds=4.0,
         **isolated(platform, run_id, "shared"),  # type: ignore[arg-type]
     )
 
@@ -76,9 +82,15 @@ class Recorder:
     poisoned: set[str] = field(default_factory=set)
     handled: list[str] = field(default_factory=list)
     attempts: dict[str, int] = field(default_factory=dict)
+    outage_attempts: int = 0  # the first n attempts of every event meet an outage
+    missing: set[str] = field(default_factory=set)  # events whose dependency is not there
 
     async def __call__(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
         self.attempts[invoice.invoice_id] = self.attempts.get(invoice.invoice_id, 0) + 1
+        if self.attempts[invoice.invoice_id] <= self.outage_attempts:
+            raise Unavailable("the mail server is restarting")
+        if invoice.invoice_id in self.missing:
+            raise MissingDependency("member not known yet")
         if invoice.invoice_id in self.poisoned:
             raise RuntimeError("cannot handle this one")
         self.handled.append(invoice.invoice_id)
@@ -154,3 +166,128 @@ async def test_malformed_and_failing_messages_are_dead_lettered_and_later_ones_d
     assert dead[0].value == b'{"this is": "not an event"'  # kept byte for byte
     assert consuming.attempts[invoice_id(poisoned)] == settings.consumer_max_attempts
     assert consuming.handled == [invoice_id(after)]
+
+
+async def test_an_outage_is_retried_past_the_attempt_limit_and_never_dead_lettered(
+    settings: ServiceSettings, consuming: Recorder
+) -> None:
+    consuming.outage_attempts = 4 * settings.consumer_max_attempts
+    first, second = invoice_issued("m"), invoice_issued("m")
+    for event in (first, second):
+        await send(settings, event.model_dump_json().encode())
+
+    async def handled() -> list[str]:
+        return consuming.handled
+
+    await eventually(handled, until=lambda h: len(h) == 2, within=60)
+    assert consuming.handled == [invoice_id(first), invoice_id(second)]  # order kept
+    assert consuming.attempts[invoice_id(first)] == consuming.outage_attempts + 1
+    dead = await read_all(settings.kafka_bootstrap_servers, settings.topic("invoice.issued.dlq"))
+    assert dead == []
+
+
+async def test_a_missing_dependency_waits_for_it_then_dead_letters_after_its_budget(
+    settings: ServiceSettings, consuming: Recorder
+) -> None:
+    late, never = invoice_issued("m"), invoice_issued("m")
+    consuming.missing |= {invoice_id(late), invoice_id(never)}
+    await send(settings, late.model_dump_json().encode())
+    await eventually(
+        lambda: asyncio.sleep(0, consuming.attempts.get(invoice_id(late), 0)),
+        until=lambda n: n > settings.consumer_max_attempts,  # past the bug budget
+    )
+    consuming.missing.discard(invoice_id(late))  # member.registered arrived meanwhile
+
+    async def handled() -> list[str]:
+        return consuming.handled
+
+    await eventually(handled, until=lambda h: invoice_id(late) in h)
+    await send(settings, never.model_dump_json().encode())
+    dead = await eventually(
+        lambda: read_all(settings.kafka_bootstrap_servers, settings.topic("invoice.issued.dlq")),
+        within=30,
+    )
+    assert [dict(r.headers)["dlq-reason"] for r in dead] == [b"dependency-missing"]
+    assert consuming.handled == [invoice_id(late)]
+
+
+async def test_one_relay_per_database_and_a_standby_takes_over_when_it_dies(
+    settings: ServiceSettings,
+) -> None:
+    topic = settings.topic("invoice.issued")
+    await ensure_topics(settings.kafka_bootstrap_servers, [topic], 1)
+    mongo = make_mongo_client(settings.mongodb_uri, "tests")
+    producer = make_producer(settings)
+    await producer.start()
+    invoices = mongo[settings.database_name]["invoices"]
+    relays = [
+        OutboxRelay([invoices], producer, topic_prefix=settings.topic_prefix, lease_seconds=1.5)
+        for _ in range(2)
+    ]
+    try:
+        for relay in relays:
+            relay.start()
+        before = [invoice_issued("m") for _ in range(30)]
+        for n, event in enumerate(before):
+            await insert_with_events(
+                invoices, {"_id": f"a{n}"}, outbox_entry("invoice.issued", event)
+            )
+        records = await eventually(
+            lambda: read_all(settings.kafka_bootstrap_servers, topic),
+            until=lambda r: len(r) >= 30,
+        )
+        assert event_ids(records) == [e.id for e in before]  # once each, in order
+        assert sum(relay.leading for relay in relays) == 1
+
+        leader = next(relay for relay in relays if relay.leading)
+        standby = next(relay for relay in relays if relay is not leader)
+        assert leader._task is not None
+        leader._task.cancel()  # dies without releasing the lease
+        after = [invoice_issued("m") for _ in range(5)]
+        for n, event in enumerate(after):
+            await insert_with_events(
+                invoices, {"_id": f"b{n}"}, outbox_entry("invoice.issued", event)
+            )
+        records = await eventually(
+            lambda: read_all(settings.kafka_bootstrap_servers, topic),
+            until=lambda r: len(r) >= 35,
+            within=30,
+        )
+        assert event_ids(records) == [e.id for e in before + after]
+        assert standby.leading
+    finally:
+        for relay in relays:
+            with contextlib.suppress(asyncio.CancelledError):  # the one that "died"
+                await relay.stop()
+        await producer.stop()
+        await mongo.drop_database(settings.database_name)
+        await mongo.close()
+
+
+async def test_the_dlq_can_be_listed_inspected_and_redriven_once(
+    settings: ServiceSettings, consuming: Recorder
+) -> None:
+    poisoned = invoice_issued("m")
+    consuming.poisoned.add(invoice_id(poisoned))
+    await send(settings, poisoned.model_dump_json().encode())
+    dlq = settings.topic("invoice.issued.dlq")
+    await eventually(lambda: read_all(settings.kafka_bootstrap_servers, dlq))
+
+    bootstrap = settings.kafka_bootstrap_servers
+    [summary] = await dlq_tool.list_dlqs(bootstrap, prefix=settings.topic_prefix + "invoice")
+    assert (summary.topic, summary.messages, summary.not_redriven) == (dlq, 1, 1)
+    [letter] = await dlq_tool.show(bootstrap, dlq)
+    assert (letter.event_id, letter.reason) == (poisoned.id, "handler-failed")
+    assert "cannot handle this one" in letter.error
+
+    consuming.poisoned.clear()  # the bug is fixed
+    assert [d.event_id for d in await dlq_tool.redrive(bootstrap, dlq)] == [poisoned.id]
+
+    async def handled() -> list[str]:
+        return consuming.handled
+
+    await eventually(handled, until=lambda h: invoice_id(poisoned) in h)
+    assert await dlq_tool.redrive(bootstrap, dlq) == []  # idempotent: nothing new
+    assert consuming.handled == [invoice_id(poisoned)]
+    [summary] = await dlq_tool.list_dlqs(bootstrap, prefix=settings.topic_prefix + "invoice")
+    assert summary.not_redriven == 0

@@ -1,139 +1,98 @@
-"""billing-svc's Mongo database: invoices (with their outbox), known members, sequences."""
+"""billing-svc's Mongo database: invoices (versioned, with their outbox), the members it
+knows (from ``member.registered``) and the blocks of structured-reference numbers."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
-from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
-from mylm_shared.mongo import Document, IndexSpec, retry_on_conflict
-from mylm_shared.outbox import insert_with_events, outbox_entry, strip_outbox
-from pymongo import ReturnDocument
+from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
+from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1
+from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.sequences import SEQUENCE_BLOCKS, SEQUENCE_INDEX, BlockSequence
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
-from billing.domain.invoice import Invoice, InvoiceLine
+from billing.domain.invoice import Invoice, InvoiceIssued, InvoiceLine
 
 INVOICES = "invoices"
 MEMBERS = "members"
-SEQUENCES = "sequences"
 
-INDEXES = [
-    IndexSpec(INVOICES, [("member_id", 1), ("issue_date", -1)]),
-]
+INDEXES: list[IndexSpec] = [*store_indexes(INVOICES, "member_id"), SEQUENCE_INDEX]
 
 
-def _invoice_doc(invoice: Invoice, fingerprint: str) -> Document:
-    return {
-        "_id": invoice.invoice_id,
-        "member_id": invoice.member_id,
-        "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
-        "lines": [
-            {
-                "service_date": line.service_date.isoformat(),
-                "description": line.description,
-                "amount": str(line.amount),
-            }
-            for line in invoice.lines
-        ],
-        "total": str(invoice.total),
-        "structured_reference": invoice.structured_reference,
-        "status": invoice.status,
-        "request_fingerprint": fingerprint,
-        "created_at": datetime.now(UTC),
-    }
+class InvoiceMapper:
+    """Invoice ↔ stored document, and what its domain events say on the bus."""
 
+    def to_document(self, invoice: Invoice) -> Document:
+        return {
+            "invoice_id": invoice.invoice_id,
+            "member_id": invoice.member_id,
+            "issue_date": invoice.issue_date.isoformat(),
+            "due_date": invoice.due_date.isoformat(),
+            "lines": [
+                {
+                    "service_date": line.service_date.isoformat(),
+                    "description": line.description,
+                    "amount": str(line.amount),
+                }
+                for line in invoice.lines
+            ],
+            "total": str(invoice.total),
+            "structured_reference": invoice.structured_reference,
+            "status": invoice.status,
+            "request_fingerprint": invoice.request_fingerprint,
+        }
 
-def invoice_from_doc(doc: Document) -> Invoice:
-    return Invoice(
-        invoice_id=doc["_id"],
-        member_id=doc["member_id"],
-        issue_date=date.fromisoformat(doc["issue_date"]),
-        due_date=date.fromisoformat(doc["due_date"]),
-        lines=tuple(
-            InvoiceLine(
-                date.fromisoformat(li["service_date"]), li["description"], Decimal(li["amount"])
-            )
-            for li in doc["lines"]
-        ),
-        structured_reference=doc["structured_reference"],
-        status=doc["status"],
-    )
-
-
-class BillingRepository:
-    def __init__(self, db: AsyncDatabase[Document], source: str) -> None:
-        self._invoices = db[INVOICES]
-        self._members = db[MEMBERS]
-        self._sequences = db[SEQUENCES]
-        self._source = source
-
-    async def add_invoice(self, invoice: Invoice, fingerprint: str) -> Document:
-        """The invoice and its ``invoice.issued`` event, in one atomic insert (outbox);
-        returns the stored document (without its outbox)."""
-        event = new_event(
-            INVOICE_ISSUED,
-            InvoiceIssuedV1(
-                invoice_id=invoice.invoice_id,
-                member_id=invoice.member_id,
-                issue_date=invoice.issue_date,
-                due_date=invoice.due_date,
-                total=invoice.total,
-                structured_reference=invoice.structured_reference,
-                lines=[
-                    InvoiceLineV1(
-                        service_date=li.service_date, description=li.description, amount=li.amount
-                    )
-                    for li in invoice.lines
-                ],
+    def from_document(self, doc: Document) -> Invoice:
+        return Invoice(
+            invoice_id=doc["invoice_id"],
+            member_id=doc["member_id"],
+            issue_date=date.fromisoformat(doc["issue_date"]),
+            due_date=date.fromisoformat(doc["due_date"]),
+            lines=tuple(
+                InvoiceLine(
+                    date.fromisoformat(li["service_date"]),
+                    li["description"],
+                    Decimal(li["amount"]),
+                )
+                for li in doc["lines"]
             ),
-            source=self._source,
-            subject=invoice.member_id,
-        )
-        document = _invoice_doc(invoice, fingerprint)
-        await insert_with_events(
-            self._invoices, document, outbox_entry(INVOICE_ISSUED.topic, event)
-        )
-        return document
-
-    async def get_invoice_doc(self, invoice_id: str) -> Document | None:
-        doc = await self._invoices.find_one({"_id": invoice_id})
-        return strip_outbox(doc) if doc else None
-
-    async def list_invoice_docs(
-        self, member_id: str, *, status: str | None, limit: int, offset: int
-    ) -> list[Document]:
-        query: dict[str, Any] = {"member_id": member_id}
-        if status:
-            query["status"] = status
-        cursor = (
-            self._invoices.find(query)
-            .sort([("issue_date", -1), ("_id", 1)])
-            .skip(offset)
-            .limit(limit)
-        )
-        return [strip_outbox(d) for d in await cursor.to_list()]
-
-    async def next_sequence(self, name: str) -> int:
-        try:
-            counter = await self._increment(name)
-        except DuplicateKeyError:
-            # Two first-ever upserts raced to create the counter; it exists now.
-            counter = await self._increment(name)
-        assert counter is not None
-        return int(counter["value"])
-
-    async def _increment(self, name: str) -> Document | None:
-        return await retry_on_conflict(
-            lambda: self._sequences.find_one_and_update(
-                {"_id": name},
-                {"$inc": {"value": 1}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
+            structured_reference=doc["structured_reference"],
+            status=doc["status"],
+            request_fingerprint=doc.get("request_fingerprint", ""),
         )
 
-    async def remember_member(self, member_id: str, language: str, mutuality: str) -> None:
+    def to_messages(self, event: object) -> Sequence[Message]:
+        match event:
+            case InvoiceIssued(invoice=invoice):
+                payload = InvoiceIssuedV1(
+                    invoice_id=invoice.invoice_id,
+                    member_id=invoice.member_id,
+                    issue_date=invoice.issue_date,
+                    due_date=invoice.due_date,
+                    total=invoice.total,
+                    structured_reference=invoice.structured_reference,
+                    lines=[
+                        InvoiceLineV1(
+                            service_date=li.service_date,
+                            description=li.description,
+                            amount=li.amount,
+                        )
+                        for li in invoice.lines
+                    ],
+                )
+                return [Message(INVOICE_ISSUED, payload, invoice.member_id)]
+        raise TypeError(f"no bus message for {event!r}")
+
+
+class MongoMembers:
+    """The members billing may invoice. Written only by the ``member.registered``
+    consumer, whose Kafka key is the member id: one writer per document, so the
+    upsert cannot race (docs/write-patterns.md)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._members = db[MEMBERS]
+
+    async def remember(self, member_id: str, language: str, mutuality: str) -> None:
         await self._members.update_one(
             {"_id": member_id},
             {
@@ -146,5 +105,13 @@ class BillingRepository:
             upsert=True,
         )
 
-    async def member_known(self, member_id: str) -> bool:
+    async def known(self, member_id: str) -> bool:
         return await self._members.find_one({"_id": member_id}, {"_id": 1}) is not None
+
+
+def invoice_store(db: AsyncDatabase[Document], source: str) -> MongoAggregates[Invoice]:
+    return MongoAggregates(db[INVOICES], InvoiceMapper(), source)
+
+
+def reference_numbers(db: AsyncDatabase[Document]) -> BlockSequence:
+    return BlockSequence(db[SEQUENCE_BLOCKS], "structured_reference")

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from mylm_shared.domain import Aggregate
+
 InvoiceStatus = Literal["open", "paid", "cancelled"]
 CENT = Decimal("0.01")
 
@@ -30,8 +32,8 @@ class InvoiceLine:
             raise InvalidInvoice("a line needs a description")
 
 
-@dataclass(frozen=True)
-class Invoice:
+@dataclass
+class Invoice(Aggregate):
     invoice_id: str
     member_id: str
     issue_date: date
@@ -39,6 +41,8 @@ class Invoice:
     lines: tuple[InvoiceLine, ...]
     structured_reference: str
     status: InvoiceStatus = "open"
+    # Fingerprint of the request that issued it: an Idempotency-Key replay must match.
+    request_fingerprint: str = ""
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -49,5 +53,23 @@ class Invoice:
             raise InvalidInvoice("a service date cannot be after the issue date")
 
     @property
+    def aggregate_id(self) -> str:
+        return self.invoice_id
+
+    @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    def issue(self, structured_reference: str) -> None:
+        """The invoice goes out with its payment reference (EI-1, EI-4: the member is told)."""
+        if self.structured_reference:
+            raise InvalidInvoice("the invoice was issued already")
+        self.structured_reference = structured_reference
+        self.raise_event(InvoiceIssued(self))
+
+
+@dataclass(frozen=True)
+class InvoiceIssued:
+    """Domain event: a new invoice is available to the member."""
+
+    invoice: Invoice

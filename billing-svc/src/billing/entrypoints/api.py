@@ -6,12 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
-from mylm_shared.mongo import Document
-from mylm_shared.problems import Problem
+from mylm_shared.problems import Problem, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing.domain.invoice import InvalidInvoice
+from billing.domain.invoice import InvalidInvoice, Invoice
 from billing.service.handlers import (
     BillingService,
     IdempotencyConflict,
@@ -32,6 +31,12 @@ DecimalString = Annotated[
 
 
 Billing = Annotated[BillingService, use_case("billing", BillingService)]
+# Bounded so that a huge offset is a 422, not a database error (skip is a 64-bit integer).
+MAX_OFFSET = 1_000_000
+_REPLAYED = {
+    "description": "`true` when an earlier request with this Idempotency-Key made the invoice.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
 
 
 class LineIn(BaseModel):
@@ -67,8 +72,22 @@ class InvoiceOut(BaseModel):
     status: str
 
     @classmethod
-    def of(cls, doc: Document) -> "InvoiceOut":
-        return cls(invoice_id=doc["_id"], **{k: v for k, v in doc.items() if k in cls.model_fields})
+    def of(cls, invoice: Invoice) -> "InvoiceOut":
+        return cls(
+            invoice_id=invoice.invoice_id,
+            member_id=invoice.member_id,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            lines=[
+                LineOut(
+                    service_date=li.service_date, description=li.description, amount=str(li.amount)
+                )
+                for li in invoice.lines
+            ],
+            total=str(invoice.total),
+            structured_reference=invoice.structured_reference,
+            status=invoice.status,
+        )
 
 
 class InvoicePage(BaseModel):
@@ -77,7 +96,25 @@ class InvoicePage(BaseModel):
     offset: int
 
 
-@router.post("/v1/invoices", status_code=201, response_model=InvoiceOut)
+@router.post(
+    "/v1/invoices",
+    status_code=201,
+    response_model=InvoiceOut,
+    responses={
+        201: {"headers": {"Idempotent-Replayed": _REPLAYED}},
+        **problem_responses(
+            401,
+            403,
+            409,
+            422,
+            503,
+            described={
+                409: "The Idempotency-Key was used with another body.",
+                422: "Invalid invoice or unknown member (nothing is stored).",
+            },
+        ),
+    },
+)
 async def issue_invoice(
     body: InvoiceIn,
     response: Response,
@@ -113,27 +150,33 @@ async def issue_invoice(
     return InvoiceOut.of(stored)
 
 
-@router.get("/v1/members/{member_id}/invoices", response_model=InvoicePage)
+@router.get(
+    "/v1/members/{member_id}/invoices",
+    response_model=InvoicePage,
+    responses=problem_responses(401, 403, 503),
+)
 async def list_invoices(
     member_id: str,
     principal: CurrentPrincipal,
     service: Billing,
     status: Literal["open", "paid", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> InvoicePage:
     """A member's invoices, newest first (EI-1); ``status=open`` for the open ones."""
     ensure_member_access(principal, member_id)
-    docs = await service.repository.list_invoice_docs(
-        member_id, status=status, limit=limit, offset=offset
-    )
-    return InvoicePage(items=[InvoiceOut.of(d) for d in docs], limit=limit, offset=offset)
+    invoices = await service.invoices_of(member_id, status=status, limit=limit, offset=offset)
+    return InvoicePage(items=[InvoiceOut.of(i) for i in invoices], limit=limit, offset=offset)
 
 
-@router.get("/v1/invoices/{invoice_id}", response_model=InvoiceOut)
+@router.get(
+    "/v1/invoices/{invoice_id}",
+    response_model=InvoiceOut,
+    responses=problem_responses(401, 404, 503),
+)
 async def get_invoice(invoice_id: str, principal: CurrentPrincipal, service: Billing) -> InvoiceOut:
     """One invoice, for its member or staff (404 for anyone else: nothing leaks)."""
-    doc = await service.repository.get_invoice_doc(invoice_id)
-    if doc is None or not (principal.is_staff or principal.member_id == doc["member_id"]):
+    invoice = await service.invoice(invoice_id)
+    if invoice is None or not (principal.is_staff or principal.member_id == invoice.member_id):
         raise Problem(404, "No such invoice.")
-    return InvoiceOut.of(doc)
+    return InvoiceOut.of(invoice)

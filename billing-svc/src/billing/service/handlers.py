@@ -1,19 +1,27 @@
-"""Billing use cases: issue an invoice (idempotently), list a member's invoices."""
+"""Billing use cases: issue an invoice (idempotently), a member's invoices, one invoice,
+and learning the members it may invoice. They depend on ports only (fakes in unit tests)."""
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
+from mylm_shared.aggregates import AggregateStore
+from mylm_shared.domain import AggregateExists
 from mylm_shared.events import CloudEvent, MemberRegisteredV1
-from mylm_shared.mongo import Document
-from pymongo.errors import DuplicateKeyError
+from mylm_shared.sequences import NumberSource
 
-from billing.adapters.repository import BillingRepository
-from billing.domain.invoice import Invoice, InvoiceLine
+from billing.domain.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing.domain.structured_reference import structured_reference
+
+
+class KnownMembers(Protocol):
+    async def remember(self, member_id: str, language: str, mutuality: str) -> None: ...
+
+    async def known(self, member_id: str) -> bool: ...
 
 
 class UnknownMember(Exception):
@@ -52,46 +60,63 @@ def _invoice_id(issued_by: str, idempotency_key: str | None) -> str:
 
 @dataclass
 class BillingService:
-    repository: BillingRepository
+    invoices: AggregateStore[Invoice]
+    members: KnownMembers
+    references: NumberSource
 
     async def issue_invoice(
         self, command: IssueInvoice, issued_by: str, idempotency_key: str | None
-    ) -> tuple[Document, bool]:
-        """Returns the stored invoice and whether this call created it."""
+    ) -> tuple[Invoice, bool]:
+        """Returns the invoice and whether this call created it."""
         fingerprint = command.fingerprint()
         invoice_id = _invoice_id(issued_by, idempotency_key)
         if idempotency_key is not None:
             existing = await self._replay(invoice_id, fingerprint)
             if existing is not None:
                 return existing, False
-        draft = Invoice(  # validates every rule before anything is stored or counted
+        invoice = Invoice(  # validates every rule before anything is stored or counted
             invoice_id=invoice_id,
             member_id=command.member_id,
             issue_date=command.issue_date,
             due_date=command.due_date,
             lines=tuple(InvoiceLine(*line) for line in command.lines),
             structured_reference="",
+            request_fingerprint=fingerprint,
         )
-        if not await self.repository.member_known(command.member_id):
+        if not await self.members.known(command.member_id):
             raise UnknownMember(command.member_id)
-        sequence = await self.repository.next_sequence("structured_reference")
-        invoice = replace(draft, structured_reference=structured_reference(sequence))
+        invoice.issue(structured_reference(await self.references.next()))
         try:
-            return await self.repository.add_invoice(invoice, fingerprint), True
-        except DuplicateKeyError:
+            await self.invoices.save(invoice)
+            return invoice, True
+        except AggregateExists:
             # A concurrent retry with the same key won the race.
             existing = await self._replay(invoice_id, fingerprint)
             assert existing is not None
             return existing, False
 
-    async def _replay(self, invoice_id: str, fingerprint: str) -> Document | None:
-        existing = await self.repository.get_invoice_doc(invoice_id)
+    async def _replay(self, invoice_id: str, fingerprint: str) -> Invoice | None:
+        existing = await self.invoices.get(invoice_id)
         if existing is None:
             return None
-        if existing["request_fingerprint"] != fingerprint:
+        if existing.request_fingerprint != fingerprint:
             raise IdempotencyConflict(invoice_id)
         return existing
 
+    async def invoices_of(
+        self, member_id: str, *, status: InvoiceStatus | None, limit: int, offset: int
+    ) -> list[Invoice]:
+        """Newest first (EI-1); the caller checked access to the member's dossier."""
+        invoices = await self.invoices.current("member_id", member_id)
+        if status is not None:
+            invoices = [invoice for invoice in invoices if invoice.status == status]
+        invoices.sort(key=lambda invoice: invoice.invoice_id)
+        invoices.sort(key=lambda invoice: invoice.issue_date, reverse=True)
+        return invoices[offset : offset + limit]
+
+    async def invoice(self, invoice_id: str) -> Invoice | None:
+        return await self.invoices.get(invoice_id)
+
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
         """Billing invoices only members it knows (idempotent upsert)."""
-        await self.repository.remember_member(member.member_id, member.language, member.mutuality)
+        await self.members.remember(member.member_id, member.language, member.mutuality)

@@ -54,10 +54,20 @@ class SigningKey:
         return cls(key)
 
 
-async def load_signing_key(db: AsyncDatabase[Document], key_file: str | None) -> SigningKey:
-    """The mounted key if configured; else the one this database keeps (made on first start)."""
+class SigningKeyMissing(RuntimeError):
+    """No usable signing key: identity-svc must not start."""
+
+
+async def load_signing_key(
+    db: AsyncDatabase[Document], key_file: str | None, *, generate_if_missing: bool
+) -> SigningKey:
+    """The mounted key if configured; else (dev/test only) the one this database keeps,
+    made on first start. Production never generates one: a key in the database would be
+    readable by anyone reading the database, and every replica must sign with the same."""
     if key_file:
-        return SigningKey.from_pem(Path(key_file).read_bytes())  # noqa: ASYNC240 — once, at start-up
+        return _read_key_file(key_file)
+    if not generate_if_missing:
+        raise SigningKeyMissing("SIGNING_KEY_FILE is required: no signing key is generated in prod")
     keys = db["signing_keys"]
     fresh = SigningKey(Ed25519PrivateKey.generate())
     with contextlib.suppress(DuplicateKeyError):  # another replica made one first
@@ -67,3 +77,14 @@ async def load_signing_key(db: AsyncDatabase[Document], key_file: str | None) ->
     stored = await keys.find_one({"_id": "current"})
     assert stored is not None
     return SigningKey.from_pem(stored["pem"].encode())
+
+
+def _read_key_file(key_file: str) -> SigningKey:
+    try:
+        pem = Path(key_file).read_bytes()
+    except OSError as error:  # the message names the file, never its content
+        raise SigningKeyMissing(f"SIGNING_KEY_FILE {key_file}: {error.strerror}") from None
+    try:
+        return SigningKey.from_pem(pem)
+    except (ValueError, TypeError) as error:
+        raise SigningKeyMissing(f"SIGNING_KEY_FILE {key_file}: not an Ed25519 PEM key") from error

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
-from mylm_shared.problems import Problem, unauthorized
+from mylm_shared.problems import Problem, problem_responses, unauthorized
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -50,7 +50,11 @@ class TokenResponse(BaseModel):
 _BAD_CREDENTIALS = "Unknown username or wrong password."
 
 
-@router.post("/v1/sessions", tags=["sessions"])
+@router.post(
+    "/v1/sessions",
+    tags=["sessions"],
+    responses=problem_responses(401, 503, described={401: _BAD_CREDENTIALS}),
+)
 async def log_in(body: Credentials, identity: Identity) -> TokenResponse:
     """Log in with username and password; the same 401 for unknown user and wrong password."""
     try:
@@ -59,7 +63,7 @@ async def log_in(body: Credentials, identity: Identity) -> TokenResponse:
         raise unauthorized(_BAD_CREDENTIALS) from None
 
 
-@router.post("/v1/sessions/refresh", tags=["sessions"])
+@router.post("/v1/sessions/refresh", tags=["sessions"], responses=problem_responses(401, 503))
 async def refresh(body: RefreshRequest, identity: Identity) -> TokenResponse:
     """Trade a refresh token (once) for a new token pair."""
     try:
@@ -68,7 +72,9 @@ async def refresh(body: RefreshRequest, identity: Identity) -> TokenResponse:
         raise unauthorized("The refresh token is invalid, used or expired.") from None
 
 
-@router.post("/v1/sessions/revoke", status_code=204, tags=["sessions"])
+@router.post(
+    "/v1/sessions/revoke", status_code=204, tags=["sessions"], responses=problem_responses(503)
+)
 async def revoke(body: RefreshRequest, identity: Identity) -> None:
     """Log out: the refresh token and every token rotated from it stop working."""
     await identity.refresh_tokens.revoke(body.refresh_token)
@@ -80,7 +86,7 @@ async def jwks(identity: Identity) -> dict[str, Any]:
     return identity.signing_key.jwks()
 
 
-@router.get("/v1/me", tags=["members"])
+@router.get("/v1/me", tags=["members"], responses=problem_responses(401, 503))
 async def me(principal: CurrentPrincipal, identity: Identity) -> dict[str, Any]:
     """The caller: account, member id (null for staff), roles, and their member summary."""
     body: dict[str, Any] = {
@@ -109,7 +115,14 @@ class NewMember(BaseModel):
     mobile: str | None = Field(default=None, pattern=r"^\+?\d{8,15}$")
 
 
-@router.post("/v1/members", status_code=201, tags=["members"])
+@router.post(
+    "/v1/members",
+    status_code=201,
+    tags=["members"],
+    responses=problem_responses(
+        401, 403, 409, 422, 503, described={409: "The member number or national number exists."}
+    ),
+)
 async def register_member(
     body: NewMember, principal: StaffPrincipal, identity: Identity
 ) -> dict[str, Any]:
@@ -125,7 +138,9 @@ async def register_member(
     return _member_view(member)
 
 
-@router.get("/v1/members/{member_id}", tags=["members"])
+@router.get(
+    "/v1/members/{member_id}", tags=["members"], responses=problem_responses(401, 403, 404, 503)
+)
 async def get_member(
     member_id: str, principal: CurrentPrincipal, identity: Identity
 ) -> dict[str, Any]:

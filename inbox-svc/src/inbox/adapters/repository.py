@@ -31,6 +31,7 @@ class InboxRepository:
                     "title": document.title,
                     "source_id": document.source_id,
                     "created_at": document.created_at,
+                    "stored_at": datetime.now(UTC),  # insert time (benchmark's inbox stage)
                     "read": document.read,
                 }
             )

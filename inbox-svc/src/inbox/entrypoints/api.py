@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, ensure_member_access
+from mylm_shared.problems import problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel
 
@@ -14,6 +15,8 @@ router = APIRouter(tags=["documents"])
 
 
 Inbox = Annotated[InboxService, use_case("inbox", InboxService)]
+# Bounded so that a huge offset is a 422, not a database error (skip is a 64-bit integer).
+MAX_OFFSET = 1_000_000
 
 
 class DocumentOut(BaseModel):
@@ -31,13 +34,17 @@ class DocumentPage(BaseModel):
     offset: int
 
 
-@router.get("/v1/members/{member_id}/documents", response_model=DocumentPage)
+@router.get(
+    "/v1/members/{member_id}/documents",
+    response_model=DocumentPage,
+    responses=problem_responses(401, 403, 503),
+)
 async def list_documents(
     member_id: str,
     principal: CurrentPrincipal,
     service: Inbox,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> DocumentPage:
     """The member's inbox, newest first (IN-1)."""
     ensure_member_access(principal, member_id)

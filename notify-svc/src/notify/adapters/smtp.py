@@ -5,6 +5,7 @@ from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from mylm_shared.failures import Unavailable
 
 from notify.domain.messages import Email
 
@@ -31,6 +32,16 @@ class SmtpSender:
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = email.message_id
         message.set_content(email.body)
+        try:
+            await self._send(message)
+        except aiosmtplib.SMTPResponseException as error:
+            if 400 <= error.code < 500:  # 4xx: the server asks us to try again later
+                raise Unavailable(f"SMTP {error.code}") from error
+            raise
+        except (ConnectionError, TimeoutError) as error:  # refused, dropped, timed out
+            raise Unavailable(f"SMTP server unreachable: {error!r}") from error
+
+    async def _send(self, message: EmailMessage) -> None:
         await aiosmtplib.send(
             message,
             hostname=self._host,

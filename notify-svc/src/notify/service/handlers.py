@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
+from mylm_shared.failures import MissingDependency
 
 from notify.adapters.repository import NotifyRepository
 from notify.domain.messages import Email, invoice_issued_email
@@ -16,8 +17,9 @@ class EmailSender(Protocol):
     async def send(self, email: Email) -> None: ...
 
 
-class RecipientUnknown(Exception):
-    """member.registered not seen yet: retried, then dead-lettered."""
+class RecipientUnknown(MissingDependency):
+    """member.registered not seen yet (another topic, no order across topics): retried
+    for a long while, then dead-lettered (and re-drivable from the DLQ)."""
 
 
 @dataclass

@@ -1,0 +1,114 @@
+"""Billing use cases on in-memory fakes of their ports (no servers): issuing raises
+``invoice.issued`` once (EI-1, EI-4), retries replay, listing is the member's own."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from billing.adapters.repository import InvoiceMapper
+from billing.domain.invoice import InvalidInvoice, Invoice
+from billing.domain.structured_reference import is_valid
+from billing.service.handlers import (
+    BillingService,
+    IdempotencyConflict,
+    IssueInvoice,
+    UnknownMember,
+)
+from mylm_shared.aggregates import InMemoryAggregates
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, InvoiceIssuedV1
+from mylm_shared.sequences import CountingSequence
+
+from testkit.apps import member_registered
+
+
+class FakeMembers:
+    def __init__(self, *known: str) -> None:
+        self.members = {member: ("nl", "LM Plus") for member in known}
+
+    async def remember(self, member_id: str, language: str, mutuality: str) -> None:
+        self.members[member_id] = (language, mutuality)
+
+    async def known(self, member_id: str) -> bool:
+        return member_id in self.members
+
+
+def service() -> tuple[BillingService, InMemoryAggregates[Invoice]]:
+    store = InMemoryAggregates(InvoiceMapper())
+    return BillingService(store, FakeMembers("m-1"), CountingSequence()), store
+
+
+def command(member_id: str = "m-1", due: date = date(2026, 12, 23)) -> IssueInvoice:
+    return IssueInvoice(
+        member_id=member_id,
+        issue_date=date(2026, 11, 23),
+        due_date=due,
+        lines=((date(2026, 11, 2), "Consultatie", Decimal("12.50")),),
+    )
+
+
+async def test_issuing_stores_the_invoice_and_raises_invoice_issued_once_ei_1_ei_4() -> None:
+    billing, store = service()
+    invoice, created = await billing.issue_invoice(command(), "staff-1", None)
+    assert created
+    assert is_valid(invoice.structured_reference)
+    assert [m.spec for m in store.published] == [INVOICE_ISSUED]
+    payload = store.published[0].payload
+    assert isinstance(payload, InvoiceIssuedV1)
+    assert payload.total == Decimal("12.50")
+    assert store.published[0].subject == "m-1"  # the Kafka key: per-member order
+    assert await billing.invoice(invoice.invoice_id) == invoice
+
+
+async def test_a_retry_with_the_same_key_replays_without_a_second_event() -> None:
+    billing, store = service()
+    first, _ = await billing.issue_invoice(command(), "staff-1", "k-1")
+    again, created = await billing.issue_invoice(command(), "staff-1", "k-1")
+    assert not created
+    assert again == first
+    assert len(store.published) == 1
+
+
+async def test_the_same_key_with_another_request_is_a_conflict() -> None:
+    billing, store = service()
+    await billing.issue_invoice(command(), "staff-1", "k-1")
+    with pytest.raises(IdempotencyConflict):
+        await billing.issue_invoice(command(due=date(2026, 12, 31)), "staff-1", "k-1")
+    assert len(store.published) == 1
+
+
+async def test_unknown_members_and_invalid_invoices_store_nothing() -> None:
+    billing, store = service()
+    with pytest.raises(UnknownMember):
+        await billing.issue_invoice(command(member_id="m-2"), "staff-1", None)
+    with pytest.raises(InvalidInvoice):
+        await billing.issue_invoice(command(due=date(2026, 11, 1)), "staff-1", None)
+    assert store.documents == {}
+    assert store.published == []
+
+
+async def test_a_member_is_known_once_member_registered_is_handled() -> None:
+    billing, _ = service()
+    members = FakeMembers()
+    billing.members = members
+    event = member_registered("m-9")
+    await billing.on_member_registered(event, MEMBER_REGISTERED.parse(event))
+    assert await members.known("m-9")
+
+
+async def test_a_members_invoices_newest_first_filtered_and_paged() -> None:
+    billing, _ = service()
+    for day in (1, 3, 2):
+        cmd = IssueInvoice(
+            "m-1",
+            date(2026, 11, day),
+            date(2026, 12, 1),
+            ((date(2026, 11, 1), "Consultatie", Decimal("1.00")),),
+        )
+        await billing.issue_invoice(cmd, "staff-1", None)
+    listed = await billing.invoices_of("m-1", status=None, limit=2, offset=0)
+    assert [i.issue_date.day for i in listed] == [3, 2]
+    assert [
+        i.issue_date.day for i in await billing.invoices_of("m-1", status=None, limit=2, offset=2)
+    ] == [1]
+    assert await billing.invoices_of("m-1", status="paid", limit=10, offset=0) == []
+    assert await billing.invoices_of("m-2", status=None, limit=10, offset=0) == []

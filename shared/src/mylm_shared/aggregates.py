@@ -1,0 +1,215 @@
+"""Aggregates stored as insert-only versions: the one way a service changes state.
+
+Every change of an aggregate *inserts* a new document, ``_id = "<aggregate id>@<version>"``,
+holding the whole new state and, in its outbox, the events the change raised. Nothing
+is ever updated in place (only the relay removes published events from the outbox), so:
+
+- the unique ``_id`` is the optimistic lock: two writers that loaded version n both
+  insert n+1, one wins, the other gets ``ConcurrentChange`` and re-applies its change on
+  fresh state (``change`` does that). This holds on FerretDB v1, which applies update
+  operators between a read and a write and so loses concurrent updates, and on MongoDB;
+- state and events are one single-document write (transactional outbox), and the relay
+  is woken by the same call;
+- the history of every aggregate is kept (claims and audit get it for free).
+
+Reads: ``get`` finds an aggregate's versions by ``aggregate_id`` and keeps the newest;
+``current`` does the same for every aggregate of one member (a field that never
+changes between versions). Both are one indexed equality filter.
+
+``InMemoryAggregates`` is the fake of the same port for unit tests of use cases.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from mylm_shared.domain import Aggregate, AggregateExists, ConcurrentChange
+from mylm_shared.events import EventSpec, new_event
+from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.outbox import OUTBOX, insert_with_events, outbox_entry
+
+A = TypeVar("A", bound=Aggregate)
+
+AGGREGATE_ID = "aggregate_id"
+VERSION = "version"
+_META = ("_id", VERSION, "saved_at", OUTBOX)  # what the store adds to the state
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event for the bus: its type, payload and subject (the member id = Kafka key)."""
+
+    spec: EventSpec[Any]
+    payload: BaseModel
+    subject: str
+
+
+class Mapper(Protocol[A]):
+    """How one aggregate type is stored and what its domain events say on the bus
+    (lives in the service's ``adapters/``; the domain knows nothing of either)."""
+
+    def to_document(self, aggregate: A) -> Document: ...
+
+    def from_document(self, document: Document) -> A: ...
+
+    def to_messages(self, event: object) -> Sequence[Message]: ...
+
+
+class AggregateStore(Protocol[A]):
+    """The port use cases depend on (Mongo adapter below, in-memory fake for unit tests)."""
+
+    async def get(self, aggregate_id: str) -> A | None: ...
+
+    async def save(self, aggregate: A) -> None: ...
+
+    async def current(self, field: str, value: str) -> list[A]: ...
+
+
+def version_id(aggregate_id: str, version: int) -> str:
+    return f"{aggregate_id}@{version:06d}"
+
+
+def store_indexes(collection: str, *key_fields: str) -> list[IndexSpec]:
+    """The indexes ``get`` and ``current`` rely on."""
+    return [
+        IndexSpec(collection, [(AGGREGATE_ID, 1), (VERSION, -1)]),
+        *(IndexSpec(collection, [(field, 1)]) for field in key_fields),
+    ]
+
+
+def _newest(documents: Sequence[Document]) -> list[Document]:
+    newest: dict[str, Document] = {}
+    for document in documents:
+        seen = newest.get(document[AGGREGATE_ID])
+        if seen is None or document[VERSION] > seen[VERSION]:
+            newest[document[AGGREGATE_ID]] = document
+    return list(newest.values())
+
+
+def _state(document: Document) -> Document:
+    return {k: v for k, v in document.items() if k not in _META}
+
+
+class MongoAggregates(Generic[A]):
+    """Insert-only versioned documents of one aggregate type in one collection."""
+
+    def __init__(self, collection: AsyncCollection[Document], mapper: Mapper[A], source: str):
+        self._collection = collection
+        self._mapper = mapper
+        self._source = source  # CloudEvents ``source`` of the events (``/billing-svc``)
+
+    @property
+    def collection(self) -> AsyncCollection[Document]:
+        return self._collection
+
+    async def get(self, aggregate_id: str) -> A | None:
+        versions = await self._collection.find({AGGREGATE_ID: aggregate_id}).to_list()
+        return self._load(_newest(versions)[0]) if versions else None
+
+    async def current(self, field: str, value: str) -> list[A]:
+        versions = await self._collection.find({field: value}).to_list()
+        return [self._load(document) for document in _newest(versions)]
+
+    async def save(self, aggregate: A) -> None:
+        """Store the next version with the events raised since the load, atomically.
+
+        Raises ``AggregateExists`` (a new aggregate whose id is taken) or
+        ``ConcurrentChange`` (someone saved this version first); nothing is stored then.
+        """
+        version = aggregate.version + 1
+        entries = [
+            outbox_entry(
+                message.spec.topic,
+                new_event(
+                    message.spec, message.payload, source=self._source, subject=message.subject
+                ),
+            )
+            for event in aggregate.events
+            for message in self._mapper.to_messages(event)
+        ]
+        document = {
+            **self._mapper.to_document(aggregate),
+            "_id": version_id(aggregate.aggregate_id, version),
+            AGGREGATE_ID: aggregate.aggregate_id,
+            VERSION: version,
+            "saved_at": datetime.now(UTC),
+        }
+        try:
+            await insert_with_events(self._collection, document, *entries)
+        except DuplicateKeyError:
+            raise (AggregateExists if version == 1 else ConcurrentChange)(
+                aggregate.aggregate_id
+            ) from None
+        aggregate.version = version
+        aggregate.events.clear()
+
+    def _load(self, document: Document) -> A:
+        aggregate = self._mapper.from_document(_state(document))
+        aggregate.version = document[VERSION]
+        return aggregate
+
+
+class InMemoryAggregates(Generic[A]):
+    """The same port in memory, for unit tests: same versioning, same mapping, and the
+    messages that would have gone to the bus in ``published``."""
+
+    def __init__(self, mapper: Mapper[A]) -> None:
+        self._mapper = mapper
+        self.documents: dict[str, Document] = {}
+        self.published: list[Message] = []
+
+    async def get(self, aggregate_id: str) -> A | None:
+        versions = [d for d in self.documents.values() if d[AGGREGATE_ID] == aggregate_id]
+        return self._load(_newest(versions)[0]) if versions else None
+
+    async def current(self, field: str, value: str) -> list[A]:
+        versions = [d for d in self.documents.values() if d.get(field) == value]
+        return [self._load(document) for document in _newest(versions)]
+
+    async def save(self, aggregate: A) -> None:
+        version = aggregate.version + 1
+        key = version_id(aggregate.aggregate_id, version)
+        if key in self.documents:
+            raise (AggregateExists if version == 1 else ConcurrentChange)(aggregate.aggregate_id)
+        self.documents[key] = {
+            **self._mapper.to_document(aggregate),
+            AGGREGATE_ID: aggregate.aggregate_id,
+            VERSION: version,
+        }
+        self.published += [m for e in aggregate.events for m in self._mapper.to_messages(e)]
+        aggregate.version = version
+        aggregate.events.clear()
+
+    def _load(self, document: Document) -> A:
+        aggregate = self._mapper.from_document(_state(document))
+        aggregate.version = document[VERSION]
+        return aggregate
+
+
+async def change(
+    store: AggregateStore[A],
+    aggregate_id: str,
+    apply: Callable[[A], Awaitable[None] | None],
+    *,
+    attempts: int = 10,
+) -> A | None:
+    """Load, apply a change (which raises its events), save; on a concurrent change,
+    again on fresh state. Returns the saved aggregate, or None if it does not exist."""
+    for _ in range(attempts):
+        aggregate = await store.get(aggregate_id)
+        if aggregate is None:
+            return None
+        outcome = apply(aggregate)
+        if outcome is not None:
+            await outcome
+        try:
+            await store.save(aggregate)
+            return aggregate
+        except ConcurrentChange:
+            continue
+    raise ConcurrentChange(aggregate_id)
