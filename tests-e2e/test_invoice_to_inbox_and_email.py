@@ -72,7 +72,7 @@ async def test_member_sees_the_invoice_in_inbox_and_gets_the_email(
             lambda: mailpit.messages_to(services.email_domain), until=lambda e: len(e) == 2
         )
         bodies = [(await mailpit.message(e["ID"]))["Text"] for e in emails]
-        assert any("€ 12,34" in b and invoice["structured_reference"] in b for b in bodies)
+        assert any("€\u00a012,34" in b and invoice["structured_reference"] in b for b in bodies)
 
         foreign = await member.call("GET", "inbox", f"/v1/members/{member_id}/documents")
         assert foreign.status_code in (403, 404)

@@ -67,7 +67,7 @@ async def test_an_issued_invoice_files_one_document_in_the_members_language(inbo
     assert document["kind"] == "invoice"
     assert document["source_id"] == event.data["invoice_id"]
     assert document["read"] is False
-    assert document["title"].startswith("Facture +++000/0000/00101+++ — 42,10 €")
+    assert document["title"].startswith("Facture +++000/0000/00101+++ — 42,10\u00a0€")
     assert document["created_at"]
 
 

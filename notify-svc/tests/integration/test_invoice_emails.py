@@ -69,7 +69,7 @@ async def test_an_issued_invoice_sends_one_email_in_dutch(notify: Notify) -> Non
     message = await notify.mailpit.message(emails[0]["ID"])
     assert message["To"][0]["Address"].endswith(f"@{notify.domain}")
     assert message["Subject"].startswith("Nieuwe factuur")
-    assert "€ 19,75" in message["Text"]
+    assert "€\u00a019,75" in message["Text"]
     assert "23/12/2026" in message["Text"]
     assert "+++000/0000/00101+++" in message["Text"]
 
@@ -79,7 +79,7 @@ async def test_french_members_get_french_emails(notify: Notify) -> None:
     await notify.publish("invoice.issued", invoice_issued(member_id, total="5.00"))
     emails = await eventually(notify.emails)
     message = await notify.mailpit.message(emails[0]["ID"])
-    assert "5,00 €" in message["Text"]
+    assert "5,00\u00a0€" in message["Text"]
     assert "Nieuwe factuur" not in message["Subject"]
 
 

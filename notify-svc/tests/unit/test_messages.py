@@ -22,7 +22,7 @@ def test_dutch_email_carries_amount_due_date_and_reference() -> None:
     message = email("nl")
     assert message.subject.startswith("Nieuwe factuur")
     assert "Beste Jan" in message.body
-    assert "€ 1 234,50" in message.body
+    assert "€\u00a01.234,50"  # nl_BE: dot grouping, no-break space in message.body
     assert "23/12/2026" in message.body
     assert "+++000/0000/00101+++" in message.body
 
@@ -30,7 +30,7 @@ def test_dutch_email_carries_amount_due_date_and_reference() -> None:
 def test_french_email_is_in_french() -> None:
     message = email("fr")
     assert "facture" in message.subject.lower()
-    assert "1 234,50 €" in message.body
+    assert "1\u202f234,50\u00a0€"  # fr_BE: narrow no-break space grouping in message.body
     assert "23/12/2026" in message.body
     assert "+++000/0000/00101+++" in message.body
     assert "Beste" not in message.body

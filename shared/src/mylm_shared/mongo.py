@@ -4,8 +4,6 @@ Only features FerretDB v1 and MongoDB ≥ 6 both support: no multi-document tran
 no change streams. Single-document atomicity carries the outbox.
 """
 
-import asyncio
-import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -14,6 +12,12 @@ from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 Document = dict[str, Any]
 T = TypeVar("T")
@@ -29,14 +33,17 @@ def is_write_conflict(error: OperationFailure) -> bool:
 
 async def retry_on_conflict(action: Callable[[], Awaitable[T]], attempts: int = 8) -> T:
     """Run a single-document read-modify-write again when it lost a race (jittered)."""
-    for attempt in range(1, attempts + 1):
-        try:
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception(
+            lambda error: isinstance(error, OperationFailure) and is_write_conflict(error)
+        ),
+        stop=stop_after_attempt(attempts),
+        wait=wait_random_exponential(multiplier=0.01, max=2.56),
+        reraise=True,
+    ):
+        with attempt:
             return await action()
-        except OperationFailure as error:
-            if attempt == attempts or not is_write_conflict(error):
-                raise
-            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 — jitter
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
 def make_mongo_client(uri: str | SecretStr, app_name: str) -> AsyncMongoClient[Document]:

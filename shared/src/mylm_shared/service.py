@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
 from mylm_shared.auth import TokenVerifier
 from mylm_shared.consumer import (
@@ -85,19 +86,16 @@ class ServiceDefinition:
 
 async def _retry(what: str, action: Callable[[], Awaitable[Any]], deadline_seconds: float) -> None:
     """Start-up may race the platform (Kafka still electing a controller): keep trying."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + deadline_seconds
-    delay = 0.2
-    while True:
-        try:
+    async for attempt in AsyncRetrying(
+        stop=stop_after_delay(deadline_seconds),
+        wait=wait_exponential(multiplier=0.2, max=3.0),
+        before_sleep=lambda state: log.warning(
+            "%s not ready yet: %r; retrying", what, state.outcome and state.outcome.exception()
+        ),
+        reraise=True,
+    ):
+        with attempt:
             await action()
-            return
-        except Exception as error:
-            if loop.time() > deadline:
-                raise
-            log.warning("%s not ready yet: %r; retrying", what, error)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 3.0)
 
 
 def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:

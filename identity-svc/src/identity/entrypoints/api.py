@@ -96,7 +96,7 @@ async def me(principal: CurrentPrincipal, identity: Identity) -> dict[str, Any]:
         "member": None,
     }
     if principal.member_id:
-        member = await identity.repository.get_member(principal.member_id)
+        member = await identity.member(principal.member_id)
         if member:
             body["member"] = _member_view(member)
     return body
@@ -146,7 +146,7 @@ async def get_member(
 ) -> dict[str, Any]:
     """A member's directory entry: the member themselves, or staff."""
     ensure_member_access(principal, member_id)
-    member = await identity.repository.get_member(member_id)
+    member = await identity.member(member_id)
     if member is None:
         raise Problem(404, "No such member.")
     return _member_view(member)

@@ -61,6 +61,9 @@ class IdentityService:
             raise InvalidCredentials()
         return await self._tokens_for(account, new_refresh)
 
+    async def member(self, member_id: str) -> Member | None:
+        return await self.repository.get_member(member_id)
+
     async def register_member(self, member: Member) -> Member:
         await self.repository.add_member(member)
         return member

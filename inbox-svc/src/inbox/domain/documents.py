@@ -6,12 +6,14 @@ from decimal import Decimal
 from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
+from mylm_shared.formatting import day, euro
+
 DocumentKind = Literal["invoice"]
 
 _INVOICE_TITLES = {
-    "nl": "Factuur {reference} — € {total}, te betalen vóór {due}",
-    "fr": "Facture {reference} — {total} €, à payer avant le {due}",
-    "de": "Rechnung {reference} — {total} €, zahlbar bis {due}",
+    "nl": "Factuur {reference} — {total}, te betalen vóór {due}",
+    "fr": "Facture {reference} — {total}, à payer avant le {due}",
+    "de": "Rechnung {reference} — {total}, zahlbar bis {due}",
 }
 
 
@@ -33,5 +35,4 @@ def document_id_for(kind: DocumentKind, source_id: str) -> str:
 
 def invoice_title(language: str, reference: str, total: Decimal, due_date: date) -> str:
     template = _INVOICE_TITLES.get(language, _INVOICE_TITLES["nl"])
-    amount = f"{total:.2f}".replace(".", ",")
-    return template.format(reference=reference, total=amount, due=due_date.strftime("%d/%m/%Y"))
+    return template.format(reference=reference, total=euro(total, language), due=day(due_date))

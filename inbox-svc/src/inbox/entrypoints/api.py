@@ -48,7 +48,7 @@ async def list_documents(
 ) -> DocumentPage:
     """The member's inbox, newest first (IN-1)."""
     ensure_member_access(principal, member_id)
-    documents = await service.repository.list_for(member_id, limit=limit, offset=offset)
+    documents = await service.documents_of(member_id, limit=limit, offset=offset)
     return DocumentPage(
         items=[DocumentOut.model_validate(d, from_attributes=True) for d in documents],
         limit=limit,

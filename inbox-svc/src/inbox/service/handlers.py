@@ -28,5 +28,9 @@ class InboxService:
             )
         )
 
+    async def documents_of(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]:
+        """Newest first (IN-1); the caller checked access to the member's dossier."""
+        return await self.repository.list_for(member_id, limit=limit, offset=offset)
+
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
         await self.repository.remember_language(member.member_id, member.language)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from mylm_shared.formatting import day, euro
 
 LANGUAGES = ("nl", "fr")
 
@@ -24,11 +25,6 @@ class Email:
     message_id: str
 
 
-def _euro(amount: Decimal, language: str) -> str:
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"€ {text}" if language == "nl" else f"{text} €"
-
-
 def invoice_issued_email(
     *,
     to: str,
@@ -43,8 +39,8 @@ def invoice_issued_email(
     lang = language if language in LANGUAGES else "nl"
     rendered = _templates.get_template(f"invoice_issued.{lang}.txt").render(
         first_name=first_name,
-        amount=_euro(total, lang),
-        due_date=due_date.strftime("%d/%m/%Y"),
+        amount=euro(total, lang),
+        due_date=day(due_date),
         structured_reference=structured_reference,
     )
     subject, _, body = rendered.partition("\n\n")
