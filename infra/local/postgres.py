@@ -20,9 +20,11 @@ HERE = Path(__file__).resolve().parent
 SETUP_SQL = HERE / "postgres.sql"
 HOST = "127.0.0.1"
 PORT = 5433  # not 5432: a system cluster may be there
-# FerretDB's pool: a handler holds its find's connection while the update takes a second
-# one, so a pool equal to the concurrent clients deadlocks; keep it >= 2x their total.
-FERRETDB_POOL = 200
+# FerretDB's pool: an update holds its find's connection while it takes a second one, so
+# with fewer than 2 connections per concurrent update FerretDB can deadlock for good
+# (seen with 8 for 16 clients); keep it >= 2x the clients' total.  Idle ones close
+# after a minute.
+FERRETDB_POOL = 300
 MAX_CONNECTIONS = FERRETDB_POOL + 40  # + superuser, setup, autovacuum and slack
 OS_USER = "postgres"
 SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; the socket is <dir>/.s.PGSQL.<port>

@@ -17,9 +17,11 @@ SET client_min_messages = warning;
 
 -- FerretDB pushes `{field: value}` down as `_jsonb->'field' @> value`: its own indexes
 -- are btrees on `(_jsonb->'field')`, which `@>` cannot use, so every such find scanned
--- the table.  For each of its btree indexes, add a GIN index on every top-level key
--- expression (the `_id` index of each collection included).  A schema without FerretDB's
--- metadata table is not a FerretDB database, so this one is invisible to it.
+-- the table.  For each of its btree indexes, add a GIN index on its first key when that
+-- is a top-level field (the `_id` index of each collection included).  A GIN index
+-- outlives a dropIndexes of its btree (harmless; it goes with the collection).  A schema
+-- without FerretDB's metadata table is not a FerretDB database, so this one is invisible
+-- to it.
 CREATE SCHEMA IF NOT EXISTS mylm_platform;
 REVOKE ALL ON SCHEMA mylm_platform FROM PUBLIC;
 
@@ -85,9 +87,9 @@ SELECT 'CREATE EVENT TRIGGER mylm_gin_indexes ON ddl_command_end WHEN TAG IN (''
  WHERE :'gin' = 'on' \gexec
 
 -- indexes made before the trigger existed (e.g. a store from an older recipe)
-SELECT count(mylm_platform.add_gin_indexes(c.oid)) AS btree_indexes_checked
+SELECT format('SELECT mylm_platform.add_gin_indexes(%s::regclass)', c.oid)
   FROM pg_class c
   JOIN pg_am am ON am.oid = c.relam
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'i' AND am.amname = 'btree' AND :'gin' = 'on'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \gexec

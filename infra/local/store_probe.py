@@ -196,7 +196,7 @@ def probe(
     out: Doc = {}
     try:
         with _ferretdb(backend, workdir, port, pool) as uri:
-            mongo: MongoClient[Doc] = MongoClient(uri)
+            mongo: MongoClient[Doc] = MongoClient(uri, socketTimeoutMS=120_000)
             coll = mongo.probe.invoices
             coll.create_index([("member_id", 1), ("issue_date", -1)])
             if backend == "postgresql-fastupdate":

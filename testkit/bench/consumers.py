@@ -92,8 +92,7 @@ async def consumer_throughput(endpoints: Endpoints, events: int) -> dict[str, An
             m: writes_like(client, f"{run_id}_minimal_{m}", database[m], template)
             for m in CONSUMERS
         }
-        notify_writes = effects["notify"]
-        effects["notify"] = with_email(notify_writes, endpoints.smtp_url, services.email_domain)
+        effects["notify"] = with_email(effects["notify"], endpoints.smtp_url, services.email_domain)
         done = await asyncio.gather(
             *(
                 minimal_consumer(run, f"{run_id}.minimal-{m}", effects[m], event_ids)

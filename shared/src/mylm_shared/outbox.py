@@ -124,6 +124,7 @@ class OutboxRelay:
         self._batch = batch_size
         self._concurrency = concurrency
         self._task: asyncio.Task[None] | None = None
+        self._sweeping: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     @property
@@ -223,9 +224,10 @@ class OutboxRelay:
                     next_sweep = loop.time()  # a new holder first collects what was left
                 elif self._lease is not None and not await self._lease.hold():
                     continue  # lost it to a successor
-                if loop.time() >= next_sweep:
-                    if hinted := await self.sweep():
-                        log.info("outbox sweep found unpublished events", extra={"n": hinted})
+                if loop.time() >= next_sweep and (self._sweeping is None or self._sweeping.done()):
+                    # Beside the passes, not in their way: on FerretDB the sweep scans every
+                    # stored version, which takes seconds in a grown store.
+                    self._sweeping = asyncio.create_task(self._sweep_logged(), name="outbox-sweep")
                     next_sweep = loop.time() + self._sweep_every
                 published = await self.publish_pending()
             except Exception:
@@ -233,6 +235,13 @@ class OutboxRelay:
                 published = 0
             if not published:
                 await self._pause(self._poll)
+
+    async def _sweep_logged(self) -> None:
+        try:
+            if hinted := await self.sweep():
+                log.info("outbox sweep found unpublished events", extra={"n": hinted})
+        except Exception:
+            log.exception("outbox sweep failed; it runs again later")
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -246,6 +255,8 @@ class OutboxRelay:
         self._stopping.set()
         if self._task:
             await self._task
+        if self._sweeping is not None:
+            self._sweeping.cancel()
         if self._lease is not None and not self._lease.held:
             return  # a standby: the holder publishes
         with contextlib.suppress(Exception):

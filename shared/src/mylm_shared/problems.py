@@ -63,7 +63,6 @@ _DESCRIPTIONS = {
     404: "Not found (or not visible to the caller).",
     409: "Conflicts with the current state.",
     422: "The request is not valid.",
-    429: "Too many requests; retry later.",
     503: "Busy or a dependency is unavailable; retry later.",
 }
 _HEADERS: dict[int, dict[str, Any]] = {
