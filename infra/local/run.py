@@ -1,6 +1,6 @@
 """`make run`: the local platform plus every service, in the foreground, with demo data.
 
-Starts Kafka, FerretDB and Mailpit (unless already running or external), then each
+Starts Kafka, PostgreSQL + FerretDB and Mailpit (unless already running or external), then each
 service as a child process on its contract port. A service that dies is restarted
 (so you can kill one and watch it recover). Ctrl-C / SIGTERM stops the services
 gracefully, then the servers this run started. Data lives in .cache/platform/data/dev

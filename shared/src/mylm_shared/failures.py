@@ -74,7 +74,7 @@ class RetryPolicy:
         retrying = AsyncRetrying(
             stop=self._give_up,
             wait=wait_exponential_jitter(
-                initial=self.backoff_seconds,
+                multiplier=self.backoff_seconds,
                 max=self.backoff_max_seconds,
                 jitter=self.backoff_seconds,
             ),

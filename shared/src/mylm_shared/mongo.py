@@ -22,12 +22,13 @@ from tenacity import (
 Document = dict[str, Any]
 T = TypeVar("T")
 
+MAX_POOL_SIZE = 25  # connections per service process
 WRITE_CONFLICT = 112  # MongoDB: two writers raced on one document
 
 
 def is_write_conflict(error: OperationFailure) -> bool:
-    """A race another attempt wins: MongoDB's WriteConflict, or FerretDB/SQLite's
-    "database is locked" (SQLITE_BUSY) when two read-then-write operations overlap."""
+    """A race another attempt wins: MongoDB's WriteConflict, or (FerretDB on its SQLite
+    backend) "database is locked" (SQLITE_BUSY) when two read-then-write operations overlap."""
     return error.code == WRITE_CONFLICT or "SQLITE_BUSY" in str(error)
 
 
@@ -50,7 +51,16 @@ def make_mongo_client(uri: str | SecretStr, app_name: str) -> AsyncMongoClient[D
     """``uri`` may be the settings' ``SecretStr`` (it can carry a password)."""
     if isinstance(uri, SecretStr):
         uri = uri.get_secret_value()
-    return AsyncMongoClient(uri, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000)
+    # A bounded pool: FerretDB holds a PostgreSQL connection per operation and hangs for
+    # good if its own pool runs dry (a find's connection is held while an update waits
+    # for another), so all services together must stay well below its pool of 300.
+    return AsyncMongoClient(
+        uri,
+        appname=app_name,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        maxPoolSize=MAX_POOL_SIZE,
+    )
 
 
 @dataclass(frozen=True)

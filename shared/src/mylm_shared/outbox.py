@@ -14,10 +14,10 @@ idempotent on the event id.
 One relay per database publishes: it holds a lease (``mylm_shared.lease``); the relays
 of other replicas stand by and take over within the lease's term when it dies.
 
-Why hints instead of querying a "pending" flag: every hot-path query here filters on
-``_id`` alone, which FerretDB's SQLite backend pushes down; a flag query is a full
-collection scan there. On MongoDB both are cheap; the sweep uses the ``_outbox.id``
-index (``OUTBOX_INDEX``) there.
+Why hints instead of querying a "pending" flag: every hot-path query here is an
+equality on ``_id``, which FerretDB pushes down to an index; a query on the outbox array
+is a scan of every stored version there. On MongoDB both are cheap; the sweep (in the
+background, every 30 s and when a relay takes the lease) uses the ``_outbox.id`` index.
 """
 
 import asyncio
