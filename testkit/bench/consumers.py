@@ -6,8 +6,9 @@ FerretDB in the same run.
    all the way through (the warm-up: every consumer has joined and knows the members);
    identity-svc and billing-svc stop (their relays would poll the store meanwhile).
 2. K ``invoice.issued`` events are produced straight onto the run's topic (faster than
-   any consumer drains it) and the services drain it; their rate comes from their
-   ledgers (``processed_events``: one entry per event, written last).
+   any consumer drains it) and the services drain it; their rate comes from the time
+   stamps of their last write per event (inbox's documents ``stored_at``, notify's
+   ``emails_sent``), since the warm-up.
 3. The services stop. A minimal aiokafka consumer per service drains the same topic
    (own group): partitions in parallel, in order within each, one commit per batch; per
    event it inserts copies of exactly the documents the service wrote for the warm-up
@@ -22,7 +23,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -31,7 +32,6 @@ from urllib.parse import urlsplit
 import aiosmtplib
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from billing.domain.structured_reference import structured_reference
-from mylm_shared.consumer import LEDGER
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
 from pymongo import AsyncMongoClient
 
@@ -44,6 +44,8 @@ from testkit.platform import Endpoints, isolated
 from testkit.slice import Slice, User
 
 CONSUMERS = ("inbox", "notify")
+# The write that ends each service's handling of one event (collection, time stamp field).
+LAST_WRITE = {"inbox": ("documents", "stored_at"), "notify": ("emails_sent", "at")}
 FIRST_REFERENCE = 8_000_000_000
 Effect = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -82,9 +84,12 @@ async def consumer_throughput(endpoints: Endpoints, events: int) -> dict[str, An
             await asyncio.to_thread(services.services[idle].stop)
 
         say(f"{run_id}: consumers: {events} events onto {run.topic}")
+        since = datetime.now(UTC)
         event_ids = await produce(run.bootstrap, run.topic, members, events)
         await wait_drained(run, within=max(300.0, events / 5))
-        service_rates = {m: await ledger_rate(client, database[m], event_ids) for m in CONSUMERS}
+        service_rates = {
+            m: await effect_rate(client, database[m], LAST_WRITE[m], since) for m in CONSUMERS
+        }
         await asyncio.to_thread(services.stop)
 
         say(f"{run_id}: consumers: minimal consumers on the same topic")
@@ -182,14 +187,15 @@ async def wait_drained(run: Run, within: float) -> None:
     say(f"{run.run_id}: consumers: not drained within {within:.0f} s; rates from what was done")
 
 
-async def ledger_rate(
-    client: AsyncMongoClient[Document], database: str, event_ids: set[str]
+async def effect_rate(
+    client: AsyncMongoClient[Document], database: str, last_write: tuple[str, str], since: datetime
 ) -> float | None:
-    """Events/s of a service's consumer, from its ledger entries for ``event_ids``."""
+    """Events/s of a service's consumer, from the time stamps of its last write per event."""
+    collection, stamp = last_write
     completions = [
-        entry["at"].timestamp()
-        async for entry in client[database][LEDGER].find({}, {"at": 1})
-        if str(entry["_id"]).rsplit(":", 1)[-1] in event_ids
+        doc[stamp].timestamp()
+        async for doc in client[database][collection].find({}, {stamp: 1})
+        if doc.get(stamp) and doc[stamp] >= since
     ]
     return steady_rate(completions)
 

@@ -29,7 +29,14 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
             references=reference_numbers(runtime.db),
         )
         runtime.extras["billing"] = service
-        return [Consumer("billing-members", MEMBER_REGISTERED, service.on_member_registered)]
+        return [
+            Consumer(
+                "billing-members",
+                MEMBER_REGISTERED,
+                service.on_member_registered,
+                idempotent_effect=True,
+            )
+        ]
 
     return create_service_app(
         settings,

@@ -20,8 +20,15 @@ def create_app(settings: InboxSettings | None = None) -> FastAPI:
         service = InboxService(InboxRepository(runtime.db))
         runtime.extras["inbox"] = service
         return [
-            Consumer("inbox-invoices", INVOICE_ISSUED, service.on_invoice_issued),
-            Consumer("inbox-members", MEMBER_REGISTERED, service.on_member_registered),
+            Consumer(
+                "inbox-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
+            ),
+            Consumer(
+                "inbox-members",
+                MEMBER_REGISTERED,
+                service.on_member_registered,
+                idempotent_effect=True,
+            ),
         ]
 
     return create_service_app(

@@ -23,8 +23,15 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         service = NotifyService(NotifyRepository(runtime.db), sender)
         runtime.extras["notify"] = service
         return [
-            Consumer("notify-members", MEMBER_REGISTERED, service.on_member_registered),
-            Consumer("notify-invoices", INVOICE_ISSUED, service.on_invoice_issued),
+            Consumer(
+                "notify-members",
+                MEMBER_REGISTERED,
+                service.on_member_registered,
+                idempotent_effect=True,
+            ),
+            Consumer(
+                "notify-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
+            ),
         ]
 
     return create_service_app(

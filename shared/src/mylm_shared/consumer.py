@@ -88,11 +88,17 @@ def parse_event(body: bytes, spec: EventSpec[Any]) -> tuple[CloudEvent, BaseMode
 
 @dataclass
 class Consumer:
-    """One idempotent consumer: a name (ledger scope), the event it takes, its effect."""
+    """One idempotent consumer: a name (ledger scope), the event it takes, its effect.
+
+    ``idempotent_effect=True`` declares that the effect is idempotent on the event id by
+    itself (an insert with a deterministic ``_id``, an upsert of the same values, a claim
+    keyed by the event id): the ledger is then skipped, saving two round trips per event.
+    """
 
     name: str
     spec: EventSpec[Any]
     handle: Handler
+    idempotent_effect: bool = False
 
 
 class DeadLetters:
@@ -164,6 +170,9 @@ def _register(
                 return
 
             async def handle_once() -> None:
+                if consumer.idempotent_effect:
+                    await consumer.handle(envelope, payload)
+                    return
                 if await ledger.seen(consumer.name, envelope.id):
                     return
                 await consumer.handle(envelope, payload)

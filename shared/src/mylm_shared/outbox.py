@@ -43,6 +43,7 @@ T = TypeVar("T")
 OUTBOX = "_outbox"
 HINTS = "outbox_hints"
 STANDBY_POLL_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 5.0
 
 
 def outbox_index(collection: str) -> IndexSpec:
@@ -215,6 +216,7 @@ class OutboxRelay:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
+        failures = 0
         while not self._stopping.is_set():
             try:
                 if self._lease is not None and not self._lease.held:
@@ -231,8 +233,12 @@ class OutboxRelay:
                     next_sweep = loop.time() + self._sweep_every
                 published = await self.publish_pending()
             except Exception:
-                log.exception("outbox relay pass failed; retrying")
-                published = 0
+                # An outage (Kafka or MongoDB down): back off, capped, and keep trying.
+                failures += 1
+                log.exception("outbox relay pass failed; retrying", extra={"failures": failures})
+                await self._pause(min(self._poll * 2**failures, MAX_BACKOFF_SECONDS))
+                continue
+            failures = 0
             if not published:
                 await self._pause(self._poll)
 
