@@ -13,6 +13,12 @@ from notify.service.handlers import NotifyService
 from notify.settings import NotifySettings
 
 
+async def close_smtp(runtime: Runtime) -> None:
+    sender = runtime.extras.get("smtp")
+    if isinstance(sender, SmtpSender):
+        await sender.close()
+
+
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
 
@@ -22,6 +28,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         )
         service = NotifyService(NotifyRepository(runtime.db), sender)
         runtime.extras["notify"] = service
+        runtime.extras["smtp"] = sender
         return [
             Consumer(
                 "notify-members",
@@ -41,6 +48,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             description="E-mails to My LM members from events (EI-4).",
             routers=[],
             consumers=consumers,
+            on_shutdown=close_smtp,
             verify_tokens=False,
         ),
     )

@@ -1,5 +1,11 @@
-"""Sends e-mails over SMTP with aiosmtplib (plain, STARTTLS or implicit TLS from SMTP_URL)."""
+"""Sends e-mails over SMTP with aiosmtplib (plain, STARTTLS or implicit TLS from SMTP_URL).
 
+Connections are kept open and reused (a small pool, one per concurrent sender): a new
+connection per e-mail (connect, EHLO, STARTTLS, AUTH … QUIT) costs more than the e-mail.
+A connection the server closed meanwhile is replaced and the e-mail sent on the new one.
+"""
+
+import asyncio
 from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
@@ -23,6 +29,7 @@ class SmtpSender:
         self._starttls = parts.scheme == "smtp+starttls"
         self._sender = sender
         self._timeout = timeout
+        self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
 
     async def send(self, email: Email) -> None:
         message = EmailMessage()
@@ -42,8 +49,29 @@ class SmtpSender:
             raise Unavailable(f"SMTP server unreachable: {error!r}") from error
 
     async def _send(self, message: EmailMessage) -> None:
-        await aiosmtplib.send(
-            message,
+        client = await self._connection()
+        try:
+            try:
+                await client.send_message(message)
+            except aiosmtplib.SMTPServerDisconnected:
+                # An idle connection the server dropped: once more on a fresh one.
+                client.close()
+                client = await self._connect()
+                await client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
+        self._idle.put_nowait(client)
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        while not self._idle.empty():
+            client = self._idle.get_nowait()
+            if client.is_connected:
+                return client
+        return await self._connect()
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(
             hostname=self._host,
             port=self._port,
             username=self._username,
@@ -52,3 +80,14 @@ class SmtpSender:
             start_tls=self._starttls if self._starttls else False,
             timeout=self._timeout,
         )
+        await client.connect()
+        return client
+
+    async def close(self) -> None:
+        while not self._idle.empty():
+            client = self._idle.get_nowait()
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except aiosmtplib.SMTPException:
+                    client.close()
