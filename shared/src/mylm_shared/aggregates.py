@@ -95,6 +95,17 @@ def _state(document: Document) -> Document:
     return {k: v for k, v in document.items() if k not in _META}
 
 
+def _loaded(mapper: Mapper[A], document: Document) -> A:
+    aggregate = mapper.from_document(_state(document))
+    aggregate.version = document[VERSION]
+    return aggregate
+
+
+def _taken(aggregate_id: str, version: int) -> Exception:
+    """Someone stored this version first: a create that was done, or a concurrent change."""
+    return (AggregateExists if version == 1 else ConcurrentChange)(aggregate_id)
+
+
 class MongoAggregates(Generic[A]):
     """Insert-only versioned documents of one aggregate type in one collection."""
 
@@ -142,16 +153,12 @@ class MongoAggregates(Generic[A]):
         try:
             await insert_with_events(self._collection, document, *entries)
         except DuplicateKeyError:
-            raise (AggregateExists if version == 1 else ConcurrentChange)(
-                aggregate.aggregate_id
-            ) from None
+            raise _taken(aggregate.aggregate_id, version) from None
         aggregate.version = version
         aggregate.events.clear()
 
     def _load(self, document: Document) -> A:
-        aggregate = self._mapper.from_document(_state(document))
-        aggregate.version = document[VERSION]
-        return aggregate
+        return _loaded(self._mapper, document)
 
 
 class InMemoryAggregates(Generic[A]):
@@ -175,7 +182,7 @@ class InMemoryAggregates(Generic[A]):
         version = aggregate.version + 1
         key = version_id(aggregate.aggregate_id, version)
         if key in self.documents:
-            raise (AggregateExists if version == 1 else ConcurrentChange)(aggregate.aggregate_id)
+            raise _taken(aggregate.aggregate_id, version)
         self.documents[key] = {
             **self._mapper.to_document(aggregate),
             AGGREGATE_ID: aggregate.aggregate_id,
@@ -186,9 +193,7 @@ class InMemoryAggregates(Generic[A]):
         aggregate.events.clear()
 
     def _load(self, document: Document) -> A:
-        aggregate = self._mapper.from_document(_state(document))
-        aggregate.version = document[VERSION]
-        return aggregate
+        return _loaded(self._mapper, document)
 
 
 async def change(
