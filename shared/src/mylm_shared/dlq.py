@@ -12,8 +12,10 @@ Re-driving publishes each dead letter again, byte for byte, to the topic it came
 handled it before skip it and the one that failed handles it now. The command commits
 its progress as the consumer group ``mylm.dlq-redrive``: running it again re-drives
 only what was dead-lettered since (a crash between publishing and committing re-drives
-a message twice, which the consumers absorb). It re-drives up to the end the topic had
-when it started, so a message that fails again is not looped in the same run.
+a message twice, which the consumers absorb). A message that several consumer groups
+dead-lettered goes back once. With ``--reason`` the others stay for a later run. It
+re-drives up to the end the topic had when it started, so a message that fails again is
+not looped in the same run.
 """
 
 import argparse
@@ -183,8 +185,21 @@ async def redrive(
             chosen = [r for r in records if reason is None or _header(r, "dlq-reason") == reason]
             if dry_run:
                 return [_dead_letter(r, False) for r in chosen]
+            sent: set[str] = set()
             for record in chosen:
                 original = _header(record, "dlq-original-topic") or topic.removesuffix(DLQ_SUFFIX)
+                # Each consumer group that failed on a message dead-lettered its own copy:
+                # the original goes back once.
+                source = ":".join(
+                    (
+                        original,
+                        _header(record, "dlq-original-partition"),
+                        _header(record, "dlq-original-offset"),
+                    )
+                )
+                if source in sent:
+                    continue
+                sent.add(source)
                 headers = [(k, v) for k, v in record.headers or () if not k.startswith("dlq-")]
                 headers.append(
                     ("dlq-redriven-from", f"{topic}:{record.partition}:{record.offset}".encode())
@@ -192,11 +207,27 @@ async def redrive(
                 await producer.send_and_wait(
                     original, value=record.value, key=record.key, headers=headers
                 )
-            # Everything read counts as handled, including what --reason left out.
-            await reader.consumer.commit({tp: reader.ends[tp] for tp in reader.partitions})
+            await reader.consumer.commit(_done_up_to(reader, records, chosen))
             return [_dead_letter(r, True) for r in chosen]
     finally:
         await producer.stop()
+
+
+def _done_up_to(
+    reader: _Reader,
+    records: Sequence[ConsumerRecord[bytes, bytes]],
+    chosen: Sequence[ConsumerRecord[bytes, bytes]],
+) -> dict[TopicPartition, int]:
+    """Per partition, the offset up to which every dead letter was re-driven: a letter
+    that ``--reason`` left out stays for a later run (and the ones after it may be
+    re-driven again then, which the consumers absorb)."""
+    taken = {(r.partition, r.offset) for r in chosen}
+    done = dict(reader.ends)
+    for record in records:
+        tp = TopicPartition(record.topic, record.partition)
+        if (record.partition, record.offset) not in taken:
+            done[tp] = min(done[tp], record.offset)
+    return done
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -280,6 +280,11 @@ async def test_the_dlq_can_be_listed_inspected_and_redriven_once(
     assert (letter.event_id, letter.reason) == (poisoned.id, "handler-failed")
     assert "cannot handle this one" in letter.error
 
+    # another reason only: this letter is left for a later run
+    assert await dlq_tool.redrive(bootstrap, dlq, reason="dependency-missing") == []
+    [summary] = await dlq_tool.list_dlqs(bootstrap, prefix=settings.topic_prefix + "invoice")
+    assert summary.not_redriven == 1
+
     consuming.poisoned.clear()  # the bug is fixed
     assert [d.event_id for d in await dlq_tool.redrive(bootstrap, dlq)] == [poisoned.id]
 
