@@ -2,16 +2,28 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
 
-from inbox.adapters.repository import InboxRepository
 from inbox.domain.documents import InboxDocument, document_id_for, invoice_title
+
+
+class Inbox(Protocol):
+    """inbox's store (Mongo adapter: ``InboxRepository``; fakes in unit tests)."""
+
+    async def file(self, document: InboxDocument) -> None: ...
+
+    async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]: ...
+
+    async def remember_language(self, member_id: str, language: str) -> None: ...
+
+    async def language_of(self, member_id: str) -> str | None: ...
 
 
 @dataclass
 class InboxService:
-    repository: InboxRepository
+    repository: Inbox
 
     async def on_invoice_issued(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
         language = await self.repository.language_of(invoice.member_id) or "nl"

@@ -6,8 +6,8 @@ from typing import Protocol
 
 from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
 from mylm_shared.failures import MissingDependency
+from mylm_shared.mongo import Document
 
-from notify.adapters.repository import NotifyRepository
 from notify.domain.messages import Email, invoice_issued_email
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,20 @@ class EmailSender(Protocol):
     async def send(self, email: Email) -> None: ...
 
 
+class Recipients(Protocol):
+    """notify's store (Mongo adapter: ``NotifyRepository``; fakes in unit tests)."""
+
+    async def remember_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str
+    ) -> None: ...
+
+    async def recipient(self, member_id: str) -> Document | None: ...
+
+    async def claim_email(self, email_id: str, member_id: str, kind: str) -> str: ...
+
+    async def mark_sent(self, email_id: str) -> None: ...
+
+
 class RecipientUnknown(MissingDependency):
     """member.registered not seen yet (another topic, no order across topics): retried
     for a long while, then dead-lettered (and re-drivable from the DLQ)."""
@@ -24,7 +38,7 @@ class RecipientUnknown(MissingDependency):
 
 @dataclass
 class NotifyService:
-    repository: NotifyRepository
+    repository: Recipients
     sender: EmailSender
 
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:

@@ -1,0 +1,52 @@
+"""inbox's use cases on a fake of its store (no servers): one document per issued invoice
+(IN-1, EI-1), titled in the member's language, newest first."""
+
+from dataclasses import dataclass, field
+
+from inbox.domain.documents import InboxDocument
+from inbox.service.handlers import InboxService
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+
+from testkit.apps import invoice_issued, member_registered
+
+
+@dataclass
+class FakeInbox:
+    documents: dict[str, InboxDocument] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
+
+    async def file(self, document: InboxDocument) -> None:
+        self.documents.setdefault(document.document_id, document)
+
+    async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]:
+        mine = [d for d in self.documents.values() if d.member_id == member_id]
+        mine.sort(key=lambda d: d.created_at, reverse=True)
+        return mine[offset : offset + limit]
+
+    async def remember_language(self, member_id: str, language: str) -> None:
+        self.languages[member_id] = language
+
+    async def language_of(self, member_id: str) -> str | None:
+        return self.languages.get(member_id)
+
+
+async def test_an_invoice_is_filed_once_in_the_members_language_in_1() -> None:
+    inbox = InboxService(FakeInbox())
+    member = member_registered(language="fr")
+    await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
+    event = invoice_issued(member.subject or "", total="5.00")
+    for _ in range(2):  # redelivered
+        await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    [document] = await inbox.documents_of(member.subject or "", limit=10, offset=0)
+    assert document.title.startswith("Facture +++000/0000/00101+++")
+    assert document.kind == "invoice"
+
+
+async def test_a_member_not_known_yet_gets_a_dutch_title_and_sees_only_their_own() -> None:
+    inbox = InboxService(FakeInbox())
+    first, second = invoice_issued("m-1"), invoice_issued("m-2")
+    for event in (first, second):
+        await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    [document] = await inbox.documents_of("m-1", limit=10, offset=0)
+    assert document.title.startswith("Factuur")
+    assert document.source_id == first.data["invoice_id"]

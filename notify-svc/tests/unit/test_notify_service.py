@@ -1,0 +1,93 @@
+"""notify's use cases on fakes of its ports (no servers): one e-mail per issued invoice to
+the address on file (EI-4), none when switched off, none twice, and an invoice whose
+member is not known yet is a missing dependency (retried, not dropped)."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.failures import MissingDependency
+from mylm_shared.mongo import Document
+from notify.domain.messages import Email
+from notify.service.handlers import NotifyService
+
+from testkit.apps import invoice_issued, member_registered
+
+
+@dataclass
+class FakeRecipients:
+    recipients: dict[str, Document] = field(default_factory=dict)
+    claims: set[str] = field(default_factory=set)
+    sent: set[str] = field(default_factory=set)
+
+    async def remember_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str
+    ) -> None:
+        known = self.recipients.get(member_id, {"invoice_emails": True})
+        self.recipients[member_id] = {
+            **known,
+            "email": email,
+            "language": language,
+            "first_name": first_name,
+        }
+
+    async def recipient(self, member_id: str) -> Document | None:
+        return self.recipients.get(member_id)
+
+    async def claim_email(self, email_id: str, member_id: str, kind: str) -> str:
+        if email_id in self.sent:
+            return "sent"
+        self.claims.add(email_id)
+        return "sending"
+
+    async def mark_sent(self, email_id: str) -> None:
+        self.sent.add(email_id)
+
+
+@dataclass
+class FakeSender:
+    outbox: list[Email] = field(default_factory=list)
+
+    async def send(self, email: Email) -> None:
+        self.outbox.append(email)
+
+
+async def registered(service: NotifyService, language: str = "fr") -> str:
+    event = member_registered(email="marie@example.org", language=language)  # type: ignore[arg-type]
+    await service.on_member_registered(event, MEMBER_REGISTERED.parse(event))
+    return event.subject or ""
+
+
+async def issue(service: NotifyService, member_id: str) -> str:
+    event = invoice_issued(member_id, total="12.50")
+    await service.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    return event.id
+
+
+async def test_an_issued_invoice_emails_the_address_on_file_once_ei_4() -> None:
+    sender = FakeSender()
+    service = NotifyService(FakeRecipients(), sender)
+    member = await registered(service)
+    event = invoice_issued(member, total="12.50")
+    for _ in range(2):  # redelivered
+        await service.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    assert [e.to for e in sender.outbox] == ["marie@example.org"]
+    assert sender.outbox[0].message_id == f"<{event.id}@notify.mylm>"
+    assert "12,50" in sender.outbox[0].body
+
+
+async def test_no_invoice_email_when_the_member_switched_them_off_ei_4() -> None:
+    recipients, sender = FakeRecipients(), FakeSender()
+    service = NotifyService(recipients, sender)
+    member = await registered(service)
+    recipients.recipients[member]["invoice_emails"] = False
+    await issue(service, member)
+    assert sender.outbox == []
+
+
+async def test_an_invoice_of_an_unknown_member_waits_for_member_registered() -> None:
+    sender = FakeSender()
+    service = NotifyService(FakeRecipients(), sender)
+    with pytest.raises(MissingDependency):
+        await issue(service, "not-known-yet")
+    assert sender.outbox == []
