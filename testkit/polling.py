@@ -25,3 +25,17 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not reached within {within:.0f}s; last: {result!r}")
         await asyncio.sleep(interval)
+
+
+async def throughout(
+    check: Callable[[], Awaitable[None]], *, seconds: float, interval: float = 0.5
+) -> None:
+    """Run ``check`` (which asserts) again and again until ``seconds`` have passed: for a
+    condition that must *keep* holding (nothing delivered during an outage), polled up
+    to a deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        await check()
+        if time.monotonic() >= deadline:
+            return
+        await asyncio.sleep(interval)
