@@ -106,7 +106,7 @@ class OutboxRelay:
         topic_prefix: str = "",
         poll_seconds: float = 0.05,
         sweep_seconds: float = 30.0,
-        batch_size: int = 200,
+        batch_size: int = 2000,
         concurrency: int = 16,
         lease_seconds: float = 10.0,
     ) -> None:
@@ -152,7 +152,11 @@ class OutboxRelay:
         """One pass over the hints; returns how many events it published."""
         if self._hints is None:
             return 0
-        hints = await self._hints.find({}).sort("at", 1).limit(self._batch).to_list()
+        # All hints, oldest first, sorted here: FerretDB never pushes sort or limit down,
+        # so a sort+limit query reads every hint anyway, and under a backlog each pass
+        # would read thousands to take a few hundred.
+        hints = sorted(await self._hints.find({}).to_list(), key=lambda hint: hint["at"])
+        hints = hints[: self._batch]
         if not hints:
             return 0
         # The hints go first: an event appended from now on comes with a new hint.
