@@ -35,13 +35,11 @@ from billing.domain.structured_reference import structured_reference
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
 from pymongo import AsyncMongoClient
 
-from testkit.bench.end_to_end import INVOICE_CONSUMERS, MEMBERS, clean_up, say, warm_up
-from testkit.bench.load import Issuer
+from testkit.bench.end_to_end import INVOICE_CONSUMERS, Bench, say, started_run, warm_up
 from testkit.bench.seed import Document, Template, copier
 from testkit.bench.stats import ratio, steady_rate
-from testkit.bench.trace import Run, TopicTail, drained_groups
+from testkit.bench.trace import Run, drained_groups
 from testkit.platform import Endpoints, isolated
-from testkit.slice import Slice, User
 
 CONSUMERS = ("inbox", "notify")
 # The write that ends each service's handling of one event (collection, time stamp field).
@@ -51,82 +49,64 @@ Effect = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 async def consumer_throughput(endpoints: Endpoints, events: int) -> dict[str, Any]:
-    run_id = f"bench{uuid.uuid4().hex[:8]}"
-    services = Slice(run_id, endpoints)
-    database = {m: str(isolated(endpoints, run_id, m)["mongodb_database"]) for m in CONSUMERS}
-    run = Run(
-        endpoints.kafka_bootstrap_servers,
-        endpoints.mongodb_uri,
-        endpoints.mailpit_api,
-        run_id,
-        database["inbox"],
-        services.email_domain,
-    )
-    tail = TopicTail(run.bootstrap, run.topic)
     client: AsyncMongoClient[Document] = AsyncMongoClient(endpoints.mongodb_uri, tz_aware=True)
-    staff: User | None = None
-    issuer: Issuer | None = None
     try:
-        say(f"{run_id}: consumers: starting the services")
-        await asyncio.to_thread(services.start)
-        await tail.start()
-        staff = await User.log_in(services, "demo.staff")
-        members = list(
-            await asyncio.gather(*(staff.register_member(f"c{i}", "nl") for i in range(MEMBERS)))
-        )
-        issuer = Issuer(services.url("billing"), staff.headers, members)
-        probe = await warm_up(issuer, run, tail, len(members))
-        published = tail.first(probe.invoice_id or "")
-        assert published is not None
-        template = Template(probe.invoice_id or "", published.event_id, members[probe.index])
-        await template.read(client, list(database.values()))
-        for idle in ("identity", "billing"):  # no load of theirs on the store meanwhile
-            await asyncio.to_thread(services.services[idle].stop)
-
-        say(f"{run_id}: consumers: {events} events onto {run.topic}")
-        since = datetime.now(UTC)
-        event_ids = await produce(run.bootstrap, run.topic, members, events)
-        await wait_drained(run, within=max(300.0, events / 5))
-        service_rates = {
-            m: await effect_rate(client, database[m], LAST_WRITE[m], since) for m in CONSUMERS
-        }
-        await asyncio.to_thread(services.stop)
-
-        say(f"{run_id}: consumers: minimal consumers on the same topic")
-        effects = {
-            m: writes_like(client, f"{run_id}_minimal_{m}", database[m], template)
-            for m in CONSUMERS
-        }
-        effects["notify"] = with_email(effects["notify"], endpoints.smtp_url, services.email_domain)
-        done = await asyncio.gather(
-            *(
-                minimal_consumer(run, f"{run_id}.minimal-{m}", effects[m], event_ids)
-                for m in CONSUMERS
-            )
-        )
-        figures: dict[str, Any] = {"events": events}
-        for module, completions in zip(CONSUMERS, done, strict=True):
-            minimal = steady_rate(completions)
-            figures[module] = {
-                "service_per_s": service_rates[module],
-                "minimal_per_s": minimal,
-                "ratio": ratio(service_rates[module], minimal),
-                "writes_per_event": sum(
-                    len(docs)
-                    for (db, _), docs in template.per_invoice.items()
-                    if db == database[module]
-                ),
-            }
-        return figures
+        async with started_run(endpoints, "c") as bench:
+            return await _measure(bench, endpoints, client, events)
     finally:
-        if issuer:
-            await issuer.aclose()
-        if staff:
-            await staff.aclose()
-        await tail.stop()
-        await asyncio.to_thread(services.stop)
         await client.close()
-        await clean_up(endpoints, run_id, services.email_domain)
+
+
+async def _measure(
+    bench: Bench, endpoints: Endpoints, client: AsyncMongoClient[Document], events: int
+) -> dict[str, Any]:
+    run_id, run, tail, services, members = (
+        bench.run_id,
+        bench.run,
+        bench.tail,
+        bench.services,
+        bench.members,
+    )
+    database = {m: str(isolated(endpoints, run_id, m)["mongodb_database"]) for m in CONSUMERS}
+    probe = await warm_up(bench.issuer, run, tail, len(members))
+    published = tail.first(probe.invoice_id or "")
+    assert published is not None
+    template = Template(probe.invoice_id or "", published.event_id, members[probe.index])
+    await template.read(client, list(database.values()))
+    for idle in ("identity", "billing"):  # no load of theirs on the store meanwhile
+        await asyncio.to_thread(services.services[idle].stop)
+
+    say(f"{run_id}: consumers: {events} events onto {run.topic}")
+    since = datetime.now(UTC)
+    event_ids = await produce(run.bootstrap, run.topic, members, events)
+    await wait_drained(run, within=max(300.0, events / 5))
+    service_rates = {
+        m: await effect_rate(client, database[m], LAST_WRITE[m], since) for m in CONSUMERS
+    }
+    await asyncio.to_thread(services.stop)
+
+    say(f"{run_id}: consumers: minimal consumers on the same topic")
+    effects = {
+        m: writes_like(client, f"{run_id}_minimal_{m}", database[m], template) for m in CONSUMERS
+    }
+    effects["notify"] = with_email(effects["notify"], endpoints.smtp_url, services.email_domain)
+    done = await asyncio.gather(
+        *(minimal_consumer(run, f"{run_id}.minimal-{m}", effects[m], event_ids) for m in CONSUMERS)
+    )
+    figures: dict[str, Any] = {"events": events}
+    for module, completions in zip(CONSUMERS, done, strict=True):
+        minimal = steady_rate(completions)
+        figures[module] = {
+            "service_per_s": service_rates[module],
+            "minimal_per_s": minimal,
+            "ratio": ratio(service_rates[module], minimal),
+            "writes_per_event": sum(
+                len(docs)
+                for (db, _), docs in template.per_invoice.items()
+                if db == database[module]
+            ),
+        }
+    return figures
 
 
 async def produce(bootstrap: str, topic: str, members: list[str], count: int) -> set[str]:

@@ -4,6 +4,8 @@ import asyncio
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +60,22 @@ class Load:
         return self.invoices if self.rate is None else round(self.rate * self.seconds)
 
 
-async def end_to_end(endpoints: Endpoints, load: Load, grown: int = 0) -> dict[str, Any]:
+@dataclass
+class Bench:
+    """A started run: its services, topic reader, members and the staff issuing invoices."""
+
+    run_id: str
+    services: Slice
+    run: Run
+    tail: TopicTail
+    members: list[str]
+    issuer: Issuer
+
+
+@asynccontextmanager
+async def started_run(endpoints: Endpoints, label: str) -> AsyncIterator[Bench]:
+    """Fresh services on an isolated run with ``MEMBERS`` members (named ``label0`` …);
+    afterwards everything stops and the run's databases, topics and e-mails go."""
     run_id = f"bench{uuid.uuid4().hex[:8]}"
     services = Slice(run_id, endpoints)
     run = Run(
@@ -77,17 +94,35 @@ async def end_to_end(endpoints: Endpoints, load: Load, grown: int = 0) -> dict[s
         await asyncio.to_thread(services.start)
         await tail.start()
         staff = await User.log_in(services, "demo.staff")
-        members = await asyncio.gather(
-            *(staff.register_member(f"b{i}", "nl") for i in range(MEMBERS))
+        members = list(
+            await asyncio.gather(
+                *(staff.register_member(f"{label}{i}", "nl") for i in range(MEMBERS))
+            )
         )
-        issuer = Issuer(services.url("billing"), staff.headers, list(members))
-        probe = await warm_up(issuer, run, tail, len(members))
+        issuer = Issuer(services.url("billing"), staff.headers, members)
+        yield Bench(run_id, services, run, tail, members, issuer)
+    finally:
+        if issuer:
+            await issuer.aclose()
+        if staff:
+            await staff.aclose()
+        await tail.stop()
+        await asyncio.to_thread(services.stop)
+        await clean_up(endpoints, run_id, services.email_domain)
+
+
+async def end_to_end(endpoints: Endpoints, load: Load, grown: int = 0) -> dict[str, Any]:
+    async with started_run(endpoints, "b") as bench:
+        run_id, run, tail, issuer = bench.run_id, bench.run, bench.tail, bench.issuer
+        probe = await warm_up(issuer, run, tail, len(bench.members))
         seeded = None
         if grown:
             say(f"{run_id}: growing the store by {grown} invoices")
             published = tail.first(probe.invoice_id or "")
             assert published is not None
-            template = Template(probe.invoice_id or "", published.event_id, members[probe.index])
+            template = Template(
+                probe.invoice_id or "", published.event_id, bench.members[probe.index]
+            )
             databases = [
                 str(isolated(endpoints, run_id, module)["mongodb_database"])
                 for module in ("billing", "inbox", "notify")
@@ -107,14 +142,6 @@ async def end_to_end(endpoints: Endpoints, load: Load, grown: int = 0) -> dict[s
         if seeded:
             figures["seeded"] = seeded
         return figures
-    finally:
-        if issuer:
-            await issuer.aclose()
-        if staff:
-            await staff.aclose()
-        await tail.stop()
-        await asyncio.to_thread(services.stop)
-        await clean_up(endpoints, run_id, services.email_domain)
 
 
 async def warm_up(issuer: Issuer, run: Run, tail: TopicTail, members: int) -> Post:
