@@ -1,51 +1,67 @@
-"""Wires identity-svc: Mongo repositories, signing key, demo seed, HTTP routes."""
+"""Wires identity-svc: stores, signing key, audit trail, demo seed, HTTP routes."""
 
 from datetime import timedelta
 
 from fastapi import FastAPI
-from mylm_shared.auth import TokenVerifier
-from mylm_shared.events import MEMBER_REGISTERED
+from mylm_shared.auth import Clock, TokenVerifier, utc_now
+from mylm_shared.events import (
+    ACCESS_CHANGED,
+    ACCOUNT_CREATED,
+    ACCOUNT_STATUS_CHANGED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+)
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
+from identity.adapters.audit import AUDIT, AUDIT_INDEXES, MongoAuditTrail
 from identity.adapters.keys import load_signing_key
 from identity.adapters.refresh_tokens import RefreshTokens
-from identity.adapters.repository import INDEXES, MEMBERS, IdentityRepository
+from identity.adapters.store import INDEXES, OUTBOX_COLLECTIONS, IdentityStores
 from identity.demo import seed_demo_data
-from identity.entrypoints.api import router
-from identity.service.handlers import IdentityService
+from identity.entrypoints import api_members, api_sessions
+from identity.service.context import IdentityContext
 from identity.settings import IdentitySettings
 
+ROUTERS = [api_sessions.router, api_members.router]
 
-def create_app(settings: IdentitySettings | None = None) -> FastAPI:
+
+def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_now) -> FastAPI:
+    """``clock`` is injectable so tests can move time (AC-6's 18th birthday)."""
     settings = settings or IdentitySettings()
 
     async def on_startup(runtime: Runtime) -> None:
-        repository = IdentityRepository(runtime.db, source=f"/{settings.service_name}")
-        identity = IdentityService(
-            repository=repository,
-            refresh_tokens=RefreshTokens(runtime.db, timedelta(days=settings.refresh_token_days)),
-            signing_key=await load_signing_key(
-                runtime.db,
-                settings.signing_key_file,
-                generate_if_missing=settings.profile != "prod",
-            ),
-            settings=settings,
+        signing_key = await load_signing_key(
+            runtime.db, settings.signing_key_file, generate_if_missing=settings.profile != "prod"
         )
-        runtime.extras["identity"] = identity
+        context = IdentityContext(
+            stores=IdentityStores(runtime.db, source=f"/{settings.service_name}"),
+            refresh_tokens=RefreshTokens(runtime.db, timedelta(days=settings.refresh_token_days)),
+            signing_key=signing_key,
+            settings=settings,
+            audit=MongoAuditTrail(runtime.db[AUDIT]),
+            clock=clock,
+        )
+        runtime.extras["identity"] = context
         # identity-svc checks its own tokens with the key it holds, not over HTTP.
         runtime.token_verifier = TokenVerifier(
-            settings.jwt_issuer, settings.jwt_audience, key=identity.signing_key.public_key
+            settings.jwt_issuer, settings.jwt_audience, key=signing_key.public_key, clock=clock
         )
         if settings.seeds_demo_data:
-            await seed_demo_data(runtime.db, repository)
+            await seed_demo_data(context)
 
     definition = ServiceDefinition(
         title="identity-svc",
-        description="Members, accounts, passwords, tokens and JWKS of My LM.",
-        routers=[router],
-        indexes=INDEXES,
-        produces=[MEMBER_REGISTERED],
-        outbox_collections=[MEMBERS],
+        description="Members, accounts, passwords, CSAM login, tokens, dossier access.",
+        routers=ROUTERS,
+        indexes=[*INDEXES, *AUDIT_INDEXES],
+        produces=[
+            MEMBER_REGISTERED,
+            MEMBER_UPDATED,
+            ACCOUNT_CREATED,
+            ACCOUNT_STATUS_CHANGED,
+            ACCESS_CHANGED,
+        ],
+        outbox_collections=OUTBOX_COLLECTIONS,
         on_startup=on_startup,
     )
     return create_service_app(settings, definition)

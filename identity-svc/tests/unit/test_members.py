@@ -3,15 +3,15 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from identity.domain.members import STAFF, Account, InvalidMember, Member
+from identity.domain.accounts import STAFF, Account
+from identity.domain.members import InvalidMember, MemberEntry
 from identity.domain.tokens import access_claims
 from identity.settings import IdentitySettings
 from pydantic import ValidationError
 
 
-def member(national_number: str = "85073003328", mutuality: str = "LM Plus") -> Member:
-    return Member(
-        member_id="m-1",
+def member(national_number: str = "85073003328", mutuality: str = "LM Plus") -> MemberEntry:
+    return MemberEntry(
         member_number="LM-1",
         national_number=national_number,
         first_name="Jan",
@@ -45,7 +45,13 @@ def test_unknown_mutuality_is_refused() -> None:
 
 def test_access_token_claims() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    account = Account("a-1", "demo.staff", "hash", None, frozenset({STAFF}))
+    account = Account(
+        account_id="a-1",
+        username="demo.staff",
+        password_hash="hash",
+        member_id=None,
+        roles=frozenset({STAFF}),
+    )
     claims = access_claims(
         account, issuer="mylm-identity", audience="mylm", now=now, lifetime=timedelta(minutes=15)
     )

@@ -2,8 +2,10 @@
 against identity-svc's JWKS (cached; refreshed when a token names an unknown ``kid``)."""
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Protocol
 
 import jwt
 from fastapi import Depends, Request
@@ -17,24 +19,63 @@ ALGORITHMS = ["EdDSA", "ES256"]
 
 
 @dataclass(frozen=True)
+class Actor:
+    """RFC 8693 ``act``: the user acting for the token's subject (a titular for a dependant)."""
+
+    account_id: str
+    member_id: str | None
+
+
+@dataclass(frozen=True)
 class Principal:
-    """Who calls: the account (``sub``), the member they are (None for staff), their roles."""
+    """Who calls: the token's subject (an account; for an exchanged token the dependant's
+    member id), the member whose dossier it reaches (None for staff), its roles, and for
+    an exchanged token the user acting (``actor``) and until when the basis holds."""
 
     subject: str
     member_id: str | None
     roles: frozenset[str]
+    actor: Actor | None = None
+    issued_at: datetime | None = None
+    access_basis: str | None = None  # AC-2 / AC-5 for an exchanged token
+    access_until: datetime | None = None  # AC-6: the dependant's 18th birthday under AC-2
 
     @property
     def is_staff(self) -> bool:
         return STAFF in self.roles
 
+    @property
+    def account_id(self) -> str:
+        """The account that holds the token (the actor's for an exchanged one)."""
+        return self.actor.account_id if self.actor else self.subject
+
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        act = claims.get("act")
+        until = claims.get("access_until")
         return cls(
             subject=str(claims["sub"]),
             member_id=claims.get("member_id"),
             roles=frozenset(claims.get("roles", [])),
+            actor=Actor(str(act["sub"]), act.get("member_id")) if isinstance(act, dict) else None,
+            issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None,
+            access_basis=claims.get("access_basis"),
+            access_until=datetime.fromtimestamp(until, UTC) if until is not None else None,
         )
+
+
+class Revocations(Protocol):
+    """What refuses a valid token before it expires (a suspended account, a withdrawn
+    dossier access): the reason, or None when the token may be used."""
+
+    def refusal(self, principal: Principal) -> str | None: ...
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class TokenVerifier:
@@ -49,6 +90,8 @@ class TokenVerifier:
         jwks_url: str | None = None,
         key: Any = None,
         refetch_cooldown_seconds: float = 5.0,
+        clock: Clock = utc_now,
+        revocations: Revocations | None = None,
     ) -> None:
         # A token naming an unknown kid refetches the JWKS (identity-svc rotated its
         # key), at most once per cooldown so forged kids cannot hammer identity-svc.
@@ -66,6 +109,8 @@ class TokenVerifier:
         self._key = key
         self._issuer = issuer
         self._audience = audience
+        self.clock = clock
+        self.revocations = revocations
 
     async def _key_for(self, token: str) -> Any:
         if self._jwks is None:
@@ -88,7 +133,14 @@ class TokenVerifier:
             raise unauthorized("The bearer token is invalid or expired.") from error
         if claims.get("typ") != "access":
             raise unauthorized("The bearer token is not an access token.")
-        return Principal.from_claims(claims)
+        principal = Principal.from_claims(claims)
+        # AC-6: an exchanged token's basis is checked at each request, not only at issue.
+        if principal.access_until is not None and self.clock() >= principal.access_until:
+            raise unauthorized("The access to this dossier has ended (AC-6).")
+        refusal = self.revocations.refusal(principal) if self.revocations else None
+        if refusal is not None:
+            raise unauthorized(refusal)
+        return principal
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -118,10 +170,11 @@ StaffPrincipal = Annotated[Principal, Depends(staff_only)]
 
 
 def ensure_member_access(principal: Principal, member_id: str) -> None:
-    """AC-1: a member reaches only their own dossier; staff reach any.
+    """AC-1: a member reaches only their own dossier; staff reach any. A titular reaches
+    a dependant's dossier (AC-2, AC-5) only with the token exchanged at identity-svc for
+    it, whose ``member_id`` is the dependant's (and whose basis the verifier re-checked).
 
     The same 403 whether or not the other member exists, so nothing leaks.
-    (Dependants' dossiers, AC-2..AC-6, come with the token exchange at identity-svc.)
     """
     if principal.is_staff or principal.member_id == member_id:
         return

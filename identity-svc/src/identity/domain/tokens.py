@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from identity.domain.members import Account
+from identity.domain.accounts import Account
+from identity.domain.dossiers import DossierAccess
 
 
 def access_claims(
@@ -21,3 +22,36 @@ def access_claims(
         "exp": int((now + lifetime).timestamp()),
         "jti": str(uuid4()),
     }
+
+
+def exchanged_claims(
+    actor: Account,
+    dossier: DossierAccess,
+    *,
+    issuer: str,
+    audience: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> dict[str, Any]:
+    """RFC 8693 token exchange: the subject is the dependant's dossier, ``act`` the user.
+    An AC-2 access ends on the 18th birthday (AC-6): the token says when, and every
+    service checks it at each request; it never outlives that moment either."""
+    expires = now + lifetime
+    if dossier.until is not None:
+        expires = min(expires, dossier.until)
+    claims = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": dossier.member.member_id,
+        "member_id": dossier.member.member_id,
+        "roles": ["member"],
+        "act": {"sub": actor.account_id, "member_id": actor.member_id},
+        "access_basis": dossier.basis,
+        "typ": "access",
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": str(uuid4()),
+    }
+    if dossier.until is not None:
+        claims["access_until"] = int(dossier.until.timestamp())
+    return claims

@@ -5,24 +5,40 @@ A consumer ignores unknown fields; a breaking change is a new ``type`` (``…v2`
 """
 
 from mylm_shared.events.catalog import (
+    ACCESS_CHANGED,
+    ACCOUNT_CREATED,
+    ACCOUNT_STATUS_CHANGED,
     ALL_EVENTS,
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    AccessChangedV1,
+    AccountCreatedV1,
+    AccountStatusChangedV1,
     InvoiceIssuedV1,
     InvoiceLineV1,
     MemberRegisteredV1,
+    MemberUpdatedV1,
 )
 from mylm_shared.events.envelope import CloudEvent, EventSpec, dlq_topic, new_event
 
 __all__ = [
+    "ACCESS_CHANGED",
+    "ACCOUNT_CREATED",
+    "ACCOUNT_STATUS_CHANGED",
     "ALL_EVENTS",
     "INVOICE_ISSUED",
     "MEMBER_REGISTERED",
+    "MEMBER_UPDATED",
+    "AccessChangedV1",
+    "AccountCreatedV1",
+    "AccountStatusChangedV1",
     "CloudEvent",
     "EventSpec",
     "InvoiceIssuedV1",
     "InvoiceLineV1",
     "MemberRegisteredV1",
+    "MemberUpdatedV1",
     "dlq_topic",
     "new_event",
 ]

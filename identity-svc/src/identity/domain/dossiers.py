@@ -1,0 +1,44 @@
+"""Which dossiers a user may open (AC-1..AC-6), evaluated at the moment of access."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Literal
+
+from identity.domain.accounts import Account
+from identity.domain.members import BRUSSELS, Member, eighteenth_birthday, is_minor_on
+
+Basis = Literal["AC-1", "AC-2", "AC-5"]
+
+
+@dataclass(frozen=True)
+class DossierAccess:
+    member: Member
+    relation: Literal["self", "dependant"]
+    basis: Basis
+    until: datetime | None  # AC-6: when an AC-2 access ends by itself (the 18th birthday)
+
+
+def start_of(day: date) -> datetime:
+    """Midnight in Brussels on ``day``, in UTC."""
+    return datetime.combine(day, time(), BRUSSELS).astimezone(UTC)
+
+
+def titular_access(
+    dependant: Member, dependant_account: Account | None, today: date
+) -> DossierAccess | None:
+    """The titular's access to one dependant's dossier today, or None.
+
+    - AC-2: a dependant under 18 → access, until the 18th birthday (AC-6) …
+    - AC-3: … unless that dependant, registered personally, revoked it (and not restored);
+    - AC-4: a dependant of 18 or more → no access …
+    - AC-5: … unless, registered personally, they explicitly granted it as an adult.
+    """
+    choice = dependant_account.titular_access if dependant_account else None
+    if is_minor_on(dependant.birth_date, today):
+        if choice is not None and not choice.titular_may_access:
+            return None  # AC-3
+        until = start_of(eighteenth_birthday(dependant.birth_date))
+        return DossierAccess(dependant, "dependant", "AC-2", until)
+    if choice is not None and choice.titular_may_access and choice.set_as_adult:
+        return DossierAccess(dependant, "dependant", "AC-5", None)
+    return None  # AC-4

@@ -1,0 +1,48 @@
+"""FastAPI dependencies of identity-svc's routes: the use cases and the caller's origin."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from mylm_shared.auth import CurrentPrincipal
+from mylm_shared.service import use_case
+
+from identity.service.accounts import AccountOpening
+from identity.service.context import IdentityContext, Origin
+from identity.service.directory import Directory
+from identity.service.sessions import Sessions
+
+Context = Annotated[IdentityContext, use_case("identity", IdentityContext)]
+
+
+def _sessions(context: Context) -> Sessions:
+    return Sessions(context)
+
+
+def _directory(context: Context) -> Directory:
+    return Directory(context)
+
+
+def _opening(context: Context) -> AccountOpening:
+    return AccountOpening(context)
+
+
+SessionsUseCase = Annotated[Sessions, Depends(_sessions)]
+DirectoryUseCase = Annotated[Directory, Depends(_directory)]
+OpeningUseCase = Annotated[AccountOpening, Depends(_opening)]
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address (behind the ingress, uvicorn's --proxy-headers sets it)."""
+    return request.client.host if request.client else None
+
+
+def _anonymous_origin(request: Request) -> Origin:
+    return Origin(client_address(request))
+
+
+def _caller_origin(request: Request, principal: CurrentPrincipal) -> Origin:
+    return Origin(client_address(request), principal)
+
+
+AnonymousOrigin = Annotated[Origin, Depends(_anonymous_origin)]
+CallerOrigin = Annotated[Origin, Depends(_caller_origin)]

@@ -1,0 +1,67 @@
+"""What every identity use case works with: the stores, the keys, the clock and the
+audit trail (built once in ``bootstrap``; in-memory fakes in unit tests)."""
+
+from dataclasses import dataclass
+
+from mylm_shared.auth import Clock, Principal
+
+from identity.adapters.audit import AuditTrail
+from identity.adapters.keys import SigningKey
+from identity.adapters.refresh_tokens import RefreshTokens
+from identity.adapters.store import IdentityStores, member_account_key, username_key
+from identity.domain.accounts import Account
+from identity.domain.audit import Operation
+from identity.settings import IdentitySettings
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who asks and from where, for the audit trail (LF-5)."""
+
+    address: str | None
+    principal: Principal | None = None
+
+    @property
+    def by(self) -> str | None:
+        return self.principal.account_id if self.principal else None
+
+    @property
+    def acting_for(self) -> str | None:
+        principal = self.principal
+        return principal.member_id if principal and principal.actor else None
+
+
+def trail_of(account: Account) -> str:
+    """An account's audit trail is keyed by its member id (staff: the account id)."""
+    return account.member_id or account.account_id
+
+
+@dataclass
+class IdentityContext:
+    stores: IdentityStores
+    refresh_tokens: RefreshTokens
+    signing_key: SigningKey
+    settings: IdentitySettings
+    audit: AuditTrail
+    clock: Clock
+
+    async def record(self, trail: str, action: str, origin: Origin, **details: object) -> None:
+        """Append one operation to the account's tamper-evident trail (LF-5)."""
+        await self.audit.record(
+            trail,
+            Operation(
+                action=action,
+                by=origin.by,
+                source=origin.address,
+                acting_for=origin.acting_for,
+                details=dict(details),
+            ),
+        )
+
+    async def account_by_username(self, username: str) -> Account | None:
+        account_id = await self.stores.keys.owner(username_key(username))
+        return await self.stores.accounts.get(account_id) if account_id else None
+
+    async def account_of_member(self, member_id: str) -> Account | None:
+        account_id = await self.stores.keys.owner(member_account_key(member_id))
+        return await self.stores.accounts.get(account_id) if account_id else None
