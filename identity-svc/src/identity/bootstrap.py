@@ -18,11 +18,29 @@ from identity.adapters.keys import load_signing_key
 from identity.adapters.refresh_tokens import RefreshTokens
 from identity.adapters.store import INDEXES, OUTBOX_COLLECTIONS, IdentityStores
 from identity.demo import seed_demo_data
-from identity.entrypoints import api_members, api_sessions
+from identity.entrypoints import (
+    api_accounts,
+    api_audit,
+    api_csam,
+    api_directory,
+    api_dossiers,
+    api_members,
+    api_registration,
+    api_sessions,
+)
 from identity.service.context import IdentityContext
 from identity.settings import IdentitySettings
 
-ROUTERS = [api_sessions.router, api_members.router]
+ROUTERS = [
+    api_sessions.router,
+    api_members.router,
+    api_directory.router,
+    api_registration.router,
+    api_csam.router,
+    api_dossiers.router,
+    api_accounts.router,
+    api_audit.router,
+]
 
 
 def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_now) -> FastAPI:

@@ -17,6 +17,14 @@ class IdentitySettings(ServiceSettings):
     # (the default) refuses to start.
     signing_key_file: str | None = None
 
+    # --- passwords and sessions (issue 7 item 3) ---
+
+    # --- registration codes, password reset, SMS (issue 7 item 2) ---
+
+    # --- CSAM login (issue 7 item 4) ---
+
+    # --- dossier access and account life (issue 7 items 5, 6) ---
+
     @property
     def seeds_demo_data(self) -> bool:
         if self.seed_demo_data is None:

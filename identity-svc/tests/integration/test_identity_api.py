@@ -4,8 +4,8 @@ member.registered through the outbox."""
 
 import asyncio
 import uuid
-from datetime import date
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import jwt
