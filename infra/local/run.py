@@ -35,7 +35,10 @@ def _say(message: str) -> None:
 
 
 def _banner() -> None:
-    _say("all up. Demo accounts (password Demo-Passw0rd!): demo.titular, demo.other, demo.staff")
+    _say(
+        "all up. Demo accounts (password Demo-Passw0rd!): demo.titular (titular of the "
+        "child, demo.teen and demo.adult), demo.teen, demo.adult, demo.other, demo.staff"
+    )
     for service in SERVICES:
         _say(f"  {service.module:9} {service.url}/docs")
     _say("  e-mails    http://127.0.0.1:8025/")
