@@ -12,9 +12,11 @@ from fastapi import FastAPI
 from mylm_shared.events import (
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
+    MEMBER_UPDATED,
     CloudEvent,
     InvoiceIssuedV1,
     MemberRegisteredV1,
+    MemberUpdatedV1,
     new_event,
 )
 from mylm_shared.events.catalog import InvoiceLineV1, Language
@@ -47,6 +49,25 @@ def member_registered(
         last_name="Peeters",
     )
     return new_event(MEMBER_REGISTERED, payload, source="/tests", subject=member_id)
+
+
+def member_updated(
+    member_id: str,
+    email: str | None = "jan@example.test",
+    language: Language = "nl",
+    changed: tuple[str, ...] = ("email", "language"),
+) -> CloudEvent:
+    """The whole current entry after a change, as identity-svc's directory emits it."""
+    payload = MemberUpdatedV1(
+        member_id=member_id,
+        email=email,
+        language=language,
+        mutuality="LM Plus",
+        first_name="Jan",
+        last_name="Peeters",
+        changed=list(changed),
+    )
+    return new_event(MEMBER_UPDATED, payload, source="/tests", subject=member_id)
 
 
 def invoice_issued(

@@ -76,6 +76,7 @@ async def contract(platform: Endpoints) -> AsyncIterator[Contract]:
         services.start()
         staff = await User.log_in(services, "demo.staff")
         member = await User.log_in(services, "demo.titular")
+        victim = await User.log_in(services, "demo.other")
         try:
             member_id = (await member.call("GET", "identity", "/v1/me")).json()["member_id"]
             billed = await staff.register_member("contract")  # e-mail in the run's domain
@@ -86,10 +87,16 @@ async def contract(platform: Endpoints) -> AsyncIterator[Contract]:
         finally:
             await staff.aclose()
             await member.aclose()
+            await victim.aclose()
         with requests.Session() as http:
             yield Contract(
                 services,
-                {"anonymous": {}, "staff": staff.headers, "member": member.headers},
+                {
+                    "anonymous": {},
+                    "staff": staff.headers,
+                    "member": member.headers,
+                    "victim": victim.headers,
+                },
                 {"member_id": billed, "invoice_id": invoice["invoice_id"]},
                 {"member_id": member_id},
                 http,
@@ -112,6 +119,15 @@ async def _issue_invoice_once_billing_knows(staff: User, member_id: str) -> dict
     return invoice
 
 
+# Operations that end every session of the caller (LF-4, logout everywhere, a password
+# change): fuzzed as ``victim`` only.
+ENDS_THE_CALLERS_SESSIONS = {
+    "POST /v1/me/compromised",
+    "DELETE /v1/me/sessions",
+    "PUT /v1/me/password",
+}
+
+
 def check_every_caller(
     case: schemathesis.Case[Any], contract: Contract, module: str, findings: dict[str, str]
 ) -> None:
@@ -121,6 +137,9 @@ def check_every_caller(
     failure is kept with a request reproducing it."""
     if "security" not in case.operation.definition.raw:
         calls = [(case.derive(), "anonymous")]
+    elif case.operation.label in ENDS_THE_CALLERS_SESSIONS:
+        # Run as a member whose account may be ruined, so the others' tokens stay valid.
+        calls = [(case.derive(), caller) for caller in ("anonymous", "victim")]
     else:
         calls = [(case.derive(), caller) for caller in ("anonymous", "staff", "member")]
         for ids, caller in ((contract.staff_ids, "staff"), (contract.member_ids, "member")):

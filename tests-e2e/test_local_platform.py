@@ -49,6 +49,7 @@ EXTERNAL = {
     "KAFKA_BOOTSTRAP_SERVERS": "broker-1.example:9092,broker-2.example:9092",
     "MONGODB_URI": "mongodb+srv://user:secret@cluster.example/",
     "SMTP_URL": "smtp+starttls://user:secret@smtp.example:587",
+    "CSAM_ISSUER": "https://idp.iamfas.belgium.be/fas/oauth2",
 }
 
 
@@ -68,6 +69,7 @@ def test_with_every_server_external_nothing_is_installed_or_started(
         ("postgres", "MONGODB_URI"),
         ("ferretdb", "MONGODB_URI"),
         ("mailpit", "SMTP_URL"),
+        ("oidc", "CSAM_ISSUER"),
     ]:
         assert f"{name}: not installed, {var} points to an external server" in install.stdout
     assert "up to date" not in install.stdout and "installed " not in install.stdout

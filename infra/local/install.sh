@@ -3,12 +3,14 @@
 #   kafka/libs/*.jar   Apache Kafka (broker + tools) and runtime deps, from Maven Central
 #   bin/ferretdb       FerretDB, built from its Go module
 #   bin/mailpit        Mailpit, built from its Go module with its web UI (npm)
+#   oidc/node_modules  oidc-provider (the local CSAM stand-in), from npm, pinned by
+#                      oidc/package-lock.json (run by oidc/provider.mjs)
 # and PostgreSQL (FerretDB's backend) from Debian's package when it is missing.
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
 # A server whose variable (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI, SMTP_URL) points to a
-# non-local host is not installed: the services use the external one (targets.py decides,
+# non-local host (CSAM_ISSUER for the OIDC provider) is not installed: the services use the external one (targets.py decides,
 # as for servers.py).
-# Needs: java >= 17, mvn, go, node + npm, python3 (for a bit of JSON parsing); apt-get
+# Needs: java >= 17, mvn, go, node >= 20.19 + npm, python3 (for a bit of JSON parsing); apt-get
 # (as root, or sudo) when PostgreSQL is missing.
 set -euo pipefail
 shopt -s inherit_errexit  # failures inside $(…) stop the script too
@@ -210,9 +212,33 @@ install_mailpit() {
   install_bin mailpit "$key" "$bin" version --no-release-check
 }
 
+# ---------------------------------------------------------------- OIDC provider (CSAM)
+install_oidc() {
+  local dir="$CACHE/oidc" key
+  key="oidc-$(sha256sum "$HERE/oidc/package-lock.json" | cut -c1-16)-r$RECIPE"
+  if stamp_ok oidc "$key" "$dir/node_modules/oidc-provider/package.json"; then
+    log "oidc-provider: up to date"
+    return
+  fi
+  need node "Node.js >= 20.19"
+  need npm "npm, to install oidc-provider"
+  log "oidc-provider: npm ci (pinned by infra/local/oidc/package-lock.json) ..."
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$HERE/oidc/package.json" "$HERE/oidc/package-lock.json" "$dir/"
+  (cd "$dir" && npm_config_cache="$CACHE/npm-cache" npm_config_update_notifier=false \
+      npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) >"$CACHE/oidc-npm.log" 2>&1 \
+    || { tail -n 40 "$CACHE/oidc-npm.log" >&2; die "npm ci of oidc-provider failed (log: $CACHE/oidc-npm.log)"; }
+  (cd "$dir" && node --input-type=module -e "await import('oidc-provider')") \
+    || die "oidc-provider does not load with $(node --version)"
+  stamp_set oidc "$key"
+  log "oidc-provider $(node -p "require('$dir/node_modules/oidc-provider/package.json').version"): installed ${dir#$ROOT/}"
+}
+
 start=$SECONDS
 if wanted kafka; then install_kafka; fi
 if wanted postgres; then install_postgres; fi
 if wanted ferretdb; then install_ferretdb; fi
 if wanted mailpit; then install_mailpit; fi
+if wanted oidc; then install_oidc; fi
 log "done in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

@@ -42,6 +42,8 @@ def _banner() -> None:
     for service in SERVICES:
         _say(f"  {service.module:9} {service.url}/docs")
     _say("  e-mails    http://127.0.0.1:8025/")
+    _say("  CSAM login http://127.0.0.1:8001/v1/csam/login (at the provider: demo.titular,")
+    _say("             demo.newcomer or demo.unknown, password Demo-Passw0rd!)")
     _say("Ctrl-C stops everything.")
 
 

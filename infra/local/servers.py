@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Local platform servers: Kafka (KRaft), PostgreSQL, FerretDB (MongoDB wire protocol on
-that PostgreSQL), Mailpit.
+that PostgreSQL), Mailpit, and an OpenID Connect provider standing in for CSAM
+(oidc-provider from npm, run by ``oidc/provider.mjs``).
 
 Run inside the workspace environment (`uv run`).  CLI:
 
@@ -13,9 +14,9 @@ Importable: install(), up(data_dir) -> list[str], down(data_dir), status(data_di
 
 Everything listens on 127.0.0.1 only.  A server whose port already answers is left
 alone; ``down`` stops only the processes this module started (recorded in
-``<data_dir>/started.json``).  If KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI / SMTP_URL
-point to a non-local host, that server is skipped (the external one is used); MONGODB_URI
-skips both PostgreSQL and FerretDB.
+``<data_dir>/started.json``).  If KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI / SMTP_URL /
+CSAM_ISSUER point to a non-local host, that server is skipped (the external one is used);
+MONGODB_URI skips both PostgreSQL and FerretDB.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,8 +60,16 @@ KAFKA_PORT, KAFKA_CONTROLLER_PORT = 9092, 9093
 MONGO_PORT = 27017
 FERRETDB_DEBUG_PORT = 28088
 SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
+OIDC_PORT = 8009
+OIDC_DIR = CACHE / "oidc"  # node_modules of infra/local/oidc/package.json (install.sh)
 
-START_TIMEOUT = {"kafka": 180.0, "postgres": 60.0, "ferretdb": 60.0, "mailpit": 60.0}
+START_TIMEOUT = {
+    "kafka": 180.0,
+    "postgres": 60.0,
+    "ferretdb": 60.0,
+    "mailpit": 60.0,
+    "oidc": 60.0,
+}
 STOP_GRACE = 30.0
 LOG_ROTATE_BYTES = 20 * 1024 * 1024
 
@@ -192,6 +202,7 @@ class Server:
     configure: Callable[[], None] | None = None
     stop_signal: int = signal.SIGTERM
     signal_group: bool = True  # False: signal the leader only (it stops its children)
+    dynamic_env: Callable[[Path], dict[str, str]] | None = None  # data_dir -> extra env
 
     def log_path(self, data_dir: Path) -> Path:
         return data_dir / "logs" / f"{self.name}.log"
@@ -370,6 +381,26 @@ def _prepare_mailpit(data_dir: Path) -> list[str]:
     ]
 
 
+def _prepare_oidc(data_dir: Path) -> list[str]:
+    """The provider script runs from next to its node_modules (Node resolves packages
+    from the script's folder), so the committed script is copied there on each start."""
+    if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
+        raise PlatformError(
+            f"oidc-provider is not installed ({OIDC_DIR}); run: python {__file__} install"
+        )
+    shutil.copy2(HERE / "oidc" / "provider.mjs", OIDC_DIR / "provider.mjs")
+    return ["node", str(OIDC_DIR / "provider.mjs")]
+
+
+def _oidc_env(data_dir: Path) -> dict[str, str]:
+    return {
+        "OIDC_PORT": str(OIDC_PORT),
+        "OIDC_ISSUER": f"http://{HOST}:{OIDC_PORT}",
+        "OIDC_STATE_DIR": str(data_dir / "oidc"),
+        "NODE_ENV": "development",
+    }
+
+
 SERVERS: list[Server] = [
     Server(
         name="kafka",
@@ -405,6 +436,14 @@ SERVERS: list[Server] = [
         healthy=lambda: (
             _http_ok(f"http://{HOST}:{MAILPIT_HTTP_PORT}/api/v1/info") and _port_open(SMTP_PORT)
         ),
+    ),
+    Server(
+        name="oidc",
+        ports=[OIDC_PORT],
+        env_var=ENV_VARS["oidc"],
+        prepare=_prepare_oidc,
+        healthy=lambda: _http_ok(f"http://{HOST}:{OIDC_PORT}/.well-known/openid-configuration"),
+        dynamic_env=_oidc_env,
     ),
 ]
 
@@ -470,6 +509,8 @@ def _start(server: Server, data_dir: Path) -> dict[str, Any]:
         logp.replace(logp.with_suffix(".log.1"))
     env = dict(os.environ)
     env.update(server.env)
+    if server.dynamic_env is not None:
+        env.update(server.dynamic_env(data_dir))
     with open(logp, "ab") as logf:
         logf.write(
             f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {server.name}: "
@@ -621,7 +662,7 @@ def down(data_dir: str | os.PathLike[str] | None = None) -> None:
         _say(f"nothing recorded in {_state_path(ddir)}; nothing to stop")
         return
     errors = []
-    # reverse start order: mailpit, ferretdb, postgres, kafka
+    # reverse start order: oidc, mailpit, ferretdb, postgres, kafka
     order = [s.name for s in reversed(SERVERS)]
     for name in sorted(state, key=lambda n: order.index(n) if n in order else -1):
         try:

@@ -20,6 +20,7 @@ ENV_VARS = {
     "postgres": "MONGODB_URI",
     "ferretdb": "MONGODB_URI",
     "mailpit": "SMTP_URL",
+    "oidc": "CSAM_ISSUER",  # the local CSAM stand-in; identity-svc's OIDC provider
 }
 
 

@@ -1,10 +1,11 @@
-"""Wires billing-svc: repository, the member.registered consumer, HTTP routes."""
+"""Wires billing-svc: repository, the member.registered / member.updated consumers, HTTP
+routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from billing.adapters.repository import (
@@ -35,7 +36,15 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
                 MEMBER_REGISTERED,
                 service.on_member_registered,
                 idempotent_effect=True,
-            )
+            ),
+            # Own consumer name: a group of its own, so updates never wait behind
+            # registrations (and the other way round); ``as_of`` orders them.
+            Consumer(
+                "billing-member-updates",
+                MEMBER_UPDATED,
+                service.on_member_updated,
+                idempotent_effect=True,
+            ),
         ]
 
     return create_service_app(

@@ -244,7 +244,7 @@ async def test_operations_endpoints(billing: Billing) -> None:
     assert (await billing.client.get("/healthz")).json() == {"status": "ok"}
     ready = await billing.client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"mongodb": "ok", "kafka": "ok"}
+    assert ready.json()["checks"] == {"mongodb": "ok", "kafka": "ok", "revocations": "ok"}
     asyncapi = (await billing.client.get("/asyncapi.json")).json()
     channels = json.dumps(asyncapi["channels"])
     assert f"{billing.topic_prefix}invoice.issued" in channels  # published

@@ -3,6 +3,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from billing.adapters.repository import InvoiceMapper
@@ -15,18 +16,26 @@ from billing.service.handlers import (
     UnknownMember,
 )
 from mylm_shared.aggregates import InMemoryAggregates
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, InvoiceIssuedV1
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED, InvoiceIssuedV1
+from mylm_shared.projections import apply_in_memory
 from mylm_shared.sequences import CountingSequence
 
-from testkit.apps import member_registered
+from testkit.apps import member_registered, member_updated
 
 
 class FakeMembers:
     def __init__(self, *known: str) -> None:
-        self.members = {member: ("nl", "LM Plus") for member in known}
+        self.members: dict[str, dict[str, Any]] = {
+            member: {"language": "nl", "mutuality": "LM Plus"} for member in known
+        }
 
-    async def remember(self, member_id: str, language: str, mutuality: str) -> None:
-        self.members[member_id] = (language, mutuality)
+    async def remember(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        fields = {"language": language, "mutuality": mutuality}
+        apply_in_memory(self.members, member_id, fields, as_of, first=True)
+
+    async def update(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        fields = {"language": language, "mutuality": mutuality}
+        apply_in_memory(self.members, member_id, fields, as_of, first=False)
 
     async def known(self, member_id: str) -> bool:
         return member_id in self.members
@@ -112,3 +121,19 @@ async def test_a_members_invoices_newest_first_filtered_and_paged() -> None:
     ] == [1]
     assert await billing.invoices_of("m-1", status="paid", limit=10, offset=0) == []
     assert await billing.invoices_of("m-2", status=None, limit=10, offset=0) == []
+
+
+async def test_member_updated_keeps_the_projection_current_and_never_goes_back() -> None:
+    """``member.updated`` may come before ``member.registered`` (another topic) and an
+    old event may be re-driven: the newest state stays."""
+    billing, _ = service()
+    members = FakeMembers()
+    billing.members = members
+    registered = member_registered("m-7", language="nl")
+    older = member_updated("m-7", language="de")
+    newer = member_updated("m-7", language="fr")
+    await billing.on_member_updated(newer, MEMBER_UPDATED.parse(newer))
+    assert await members.known("m-7")  # an update alone makes the member known
+    await billing.on_member_registered(registered, MEMBER_REGISTERED.parse(registered))
+    await billing.on_member_updated(older, MEMBER_UPDATED.parse(older))
+    assert members.members["m-7"]["language"] == "fr"

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import FastAPI
-from mylm_shared.auth import Clock, TokenVerifier, utc_now
+from mylm_shared.auth import Clock, utc_now
 from mylm_shared.events import (
     ACCESS_CHANGED,
     ACCOUNT_CREATED,
@@ -14,9 +14,12 @@ from mylm_shared.events import (
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from identity.adapters.audit import AUDIT, AUDIT_INDEXES, MongoAuditTrail
+from identity.adapters.codes_store import one_time_codes
+from identity.adapters.csam_store import csam_adapters
 from identity.adapters.keys import load_signing_key
-from identity.adapters.refresh_tokens import RefreshTokens
+from identity.adapters.refresh_tokens import REFRESH_TOKEN_INDEXES, RefreshTokens
 from identity.adapters.store import INDEXES, OUTBOX_COLLECTIONS, IdentityStores
+from identity.adapters.throttle import THROTTLE_INDEXES, login_throttle
 from identity.demo import seed_demo_data
 from identity.entrypoints import (
     api_accounts,
@@ -29,6 +32,7 @@ from identity.entrypoints import (
     api_sessions,
 )
 from identity.service.context import IdentityContext
+from identity.service.dossiers import DossierCheckingVerifier, Dossiers
 from identity.settings import IdentitySettings
 
 ROUTERS = [
@@ -49,20 +53,37 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
 
     async def on_startup(runtime: Runtime) -> None:
         signing_key = await load_signing_key(
-            runtime.db, settings.signing_key_file, generate_if_missing=settings.profile != "prod"
+            runtime.db,
+            settings.signing_key_file,
+            generate_if_missing=settings.profile != "prod",
+            previous_key_file=settings.previous_signing_key_file,
         )
         context = IdentityContext(
             stores=IdentityStores(runtime.db, source=f"/{settings.service_name}"),
-            refresh_tokens=RefreshTokens(runtime.db, timedelta(days=settings.refresh_token_days)),
+            refresh_tokens=RefreshTokens(
+                runtime.db,
+                timedelta(days=settings.refresh_token_days),
+                absolute_lifetime=timedelta(hours=settings.session_absolute_hours),
+                clock=clock,
+            ),
             signing_key=signing_key,
             settings=settings,
             audit=MongoAuditTrail(runtime.db[AUDIT]),
             clock=clock,
         )
+        context.codes = await one_time_codes(runtime.db, settings)
+        context.throttle = login_throttle(runtime.db, settings, clock)
+        context.csam = csam_adapters(runtime.db, settings)
         runtime.extras["identity"] = context
         # identity-svc checks its own tokens with the key it holds, not over HTTP.
-        runtime.token_verifier = TokenVerifier(
-            settings.jwt_issuer, settings.jwt_audience, key=signing_key.public_key, clock=clock
+        # An exchanged token is also re-checked against identity's own store (AC-3..6).
+        runtime.token_verifier = DossierCheckingVerifier(
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            jwks=signing_key.jwks(),
+            clock=clock,
+            recheck=Dossiers(context).acting_refusal,
+            revocations=runtime.revocations,  # LF-2..4: suspended accounts' tokens refused
         )
         if settings.seeds_demo_data:
             await seed_demo_data(context)
@@ -71,7 +92,7 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
         title="identity-svc",
         description="Members, accounts, passwords, CSAM login, tokens, dossier access.",
         routers=ROUTERS,
-        indexes=[*INDEXES, *AUDIT_INDEXES],
+        indexes=[*INDEXES, *AUDIT_INDEXES, *REFRESH_TOKEN_INDEXES, *THROTTLE_INDEXES],
         produces=[
             MEMBER_REGISTERED,
             MEMBER_UPDATED,

@@ -80,6 +80,22 @@ def demo_members(today: date) -> list[tuple[str, MemberEntry]]:
             ),
         ),
         (
+            # CSAM's demo.newcomer (infra/local/oidc): a member without a My LM account,
+            # whose first CSAM login opens one (RG-5)
+            demo_id("member/newcomer"),
+            MemberEntry(
+                member_number="LM-100005",
+                national_number="92041212322",
+                first_name="Tom",
+                last_name="Janssens",
+                birth_date=date(1992, 4, 12),
+                language="nl",
+                mutuality="LM Plus",
+                email="newcomer@demo.lm.test",
+                mobile="+32470000005",
+            ),
+        ),
+        (
             demo_id("member/child"),
             MemberEntry(
                 member_number="LM-100002",

@@ -1,5 +1,7 @@
+from typing import Literal
+
 from mylm_shared.settings import ServiceSettings
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -18,12 +20,68 @@ class IdentitySettings(ServiceSettings):
     signing_key_file: str | None = None
 
     # --- passwords and sessions (issue 7 item 3) ---
+    # The key signed with before the last rotation, still published in the JWKS so its
+    # tokens stay valid until they expire (prod: a second mounted PEM; dev/test keep
+    # both in the database, see `python -m identity.keys rotate`).
+    previous_signing_key_file: str | None = None
+    # A session (a refresh-token family) ends this long after its login, however often
+    # it was refreshed.
+    session_absolute_hours: float = 12.0
+    # Failed logins (or current-password checks) before a temporary lock, counted per
+    # username (known or not) and per client address within the window.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_seconds: int = 900
+    login_lock_seconds: int = 900
 
     # --- registration codes, password reset, SMS (issue 7 item 2) ---
+    # Accepted terms version a registration must name (RG-4).
+    terms_version: str = "2024-01"
+    # One-time codes (RG-2): stored only as HMAC-SHA256 under this secret, read from a
+    # mounted file (at least 32 bytes) in prod, where identity-svc refuses to start
+    # without it; dev/test generate one and keep it in the service's own database.
+    code_secret_file: str | None = None
+    # Codes go out directly over SMTP (never through Kafka): smtp://host:port,
+    # smtp+starttls://user:pass@host:587 or smtps://…:465.
+    smtp_url: SecretStr = SecretStr("smtp://127.0.0.1:1025")
+    mail_from: str = "My LM <no-reply@lm.be>"
+    smtp_timeout_seconds: float = 10.0
+    # SMS: the local sink e-mails each SMS to <msisdn>@SMS_SINK_DOMAIN (read in Mailpit);
+    # production plugs a provider's HTTP API in behind the same SmsProvider port.
+    sms_sink_domain: str = "sms.mylm.test"
 
     # --- CSAM login (issue 7 item 4) ---
+    # RG-6: the login methods the mutuality offers (JSON list, e.g. LOGIN_METHODS='["csam"]').
+    login_methods: tuple[Literal["password", "csam"], ...] = ("password", "csam")
+    # The OpenID provider (FAS, which runs CSAM; locally oidc-provider on :8009). Its
+    # discovery document is {issuer}/.well-known/openid-configuration.
+    csam_issuer: str = "http://127.0.0.1:8009"
+    csam_client_id: str = "identity-svc"
+    # Required in prod (a mounted secret's value); dev/test use the local provider's.
+    csam_client_secret: SecretStr | None = None
+    # identity-svc's callback as registered at the provider (exact match).
+    csam_redirect_uri: str = "http://127.0.0.1:8001/v1/csam/callback"
+    csam_scopes: str = "openid profile egovNRN"
+    # The claim carrying the national register number (FAS: egovNRN), read from the
+    # ID token, else from userinfo.
+    csam_national_number_claim: str = "egovNRN"
+    # Origins a login's `return_to` may point to (relative paths are always allowed).
+    csam_return_to_origins: tuple[str, ...] = ("http://127.0.0.1:8001", "http://localhost:8001")
+    csam_login_seconds: int = 600  # from /v1/csam/login to the callback
+    csam_signup_seconds: int = 900  # from the callback to accepting the terms
+    csam_timeout_seconds: float = 10.0  # each call to the provider
+
+    @property
+    def csam_secret(self) -> str | None:
+        if self.csam_client_secret is not None:
+            return self.csam_client_secret.get_secret_value()
+        # the local provider's public dev secret (infra/local/oidc/provider.mjs)
+        return None if self.profile == "prod" else "identity-svc-dev-secret"
 
     # --- dossier access and account life (issue 7 items 5, 6) ---
+    # Lifetime of a token exchanged for a dependant's dossier (never past the 18th
+    # birthday under AC-2: the token's exp and access_until stop there).
+    dossier_token_seconds: int = 900
 
     @property
     def seeds_demo_data(self) -> bool:

@@ -1,10 +1,11 @@
-"""Wires inbox-svc: repository, consumers of invoice.issued and member.registered, routes."""
+"""Wires inbox-svc: repository, consumers of invoice.issued and member.registered /
+member.updated, routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from inbox.adapters.repository import INDEXES, InboxRepository
@@ -27,6 +28,12 @@ def create_app(settings: InboxSettings | None = None) -> FastAPI:
                 "inbox-members",
                 MEMBER_REGISTERED,
                 service.on_member_registered,
+                idempotent_effect=True,
+            ),
+            Consumer(
+                "inbox-member-updates",
+                MEMBER_UPDATED,
+                service.on_member_updated,
                 idempotent_effect=True,
             ),
         ]

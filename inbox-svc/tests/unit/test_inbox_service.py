@@ -2,18 +2,20 @@
 (IN-1, EI-1), titled in the member's language, newest first."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from inbox.domain.documents import InboxDocument
 from inbox.service.handlers import InboxService
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.projections import apply_in_memory
 
-from testkit.apps import invoice_issued, member_registered
+from testkit.apps import invoice_issued, member_registered, member_updated
 
 
 @dataclass
 class FakeInbox:
     documents: dict[str, InboxDocument] = field(default_factory=dict)
-    languages: dict[str, str] = field(default_factory=dict)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def file(self, document: InboxDocument) -> None:
         self.documents.setdefault(document.document_id, document)
@@ -23,11 +25,14 @@ class FakeInbox:
         mine.sort(key=lambda d: d.created_at, reverse=True)
         return mine[offset : offset + limit]
 
-    async def remember_language(self, member_id: str, language: str) -> None:
-        self.languages[member_id] = language
+    async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
+        apply_in_memory(self.members, member_id, {"language": language}, as_of, first=True)
+
+    async def update_language(self, member_id: str, language: str, as_of: str) -> None:
+        apply_in_memory(self.members, member_id, {"language": language}, as_of, first=False)
 
     async def language_of(self, member_id: str) -> str | None:
-        return self.languages.get(member_id)
+        return self.members.get(member_id, {}).get("language")
 
 
 async def test_an_invoice_is_filed_once_in_the_members_language_in_1() -> None:
@@ -50,3 +55,21 @@ async def test_a_member_not_known_yet_gets_a_dutch_title_and_sees_only_their_own
     [document] = await inbox.documents_of("m-1", limit=10, offset=0)
     assert document.title.startswith("Factuur")
     assert document.source_id == first.data["invoice_id"]
+
+
+async def test_after_member_updated_documents_are_titled_in_the_new_language() -> None:
+    """An older ``member.updated`` re-driven later, or a late ``member.registered``,
+    does not bring the old language back."""
+    inbox = InboxService(FakeInbox())
+    member = member_registered(language="nl")
+    member_id = member.subject or ""
+    older = member_updated(member_id, language="de")
+    newer = member_updated(member_id, language="fr")
+    await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
+    await inbox.on_member_updated(newer, MEMBER_UPDATED.parse(newer))
+    await inbox.on_member_updated(older, MEMBER_UPDATED.parse(older))
+    await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
+    event = invoice_issued(member_id)
+    await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+    assert document.title.startswith("Facture")

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from notify.adapters.repository import NotifyRepository
@@ -34,6 +34,12 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
                 "notify-members",
                 MEMBER_REGISTERED,
                 service.on_member_registered,
+                idempotent_effect=True,
+            ),
+            Consumer(
+                "notify-member-updates",
+                MEMBER_UPDATED,
+                service.on_member_updated,
                 idempotent_effect=True,
             ),
             Consumer(

@@ -5,13 +5,14 @@ member is not known yet is a missing dependency (retried, not dropped)."""
 from dataclasses import dataclass, field
 
 import pytest
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
+from mylm_shared.projections import apply_in_memory
 from notify.domain.messages import Email
 from notify.service.handlers import NotifyService
 
-from testkit.apps import invoice_issued, member_registered
+from testkit.apps import invoice_issued, member_registered, member_updated
 
 
 @dataclass
@@ -21,15 +22,18 @@ class FakeRecipients:
     sent: set[str] = field(default_factory=set)
 
     async def remember_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
     ) -> None:
-        known = self.recipients.get(member_id, {"invoice_emails": True})
-        self.recipients[member_id] = {
-            **known,
-            "email": email,
-            "language": language,
-            "first_name": first_name,
-        }
+        fields = {"email": email, "language": language, "first_name": first_name}
+        on_insert = {"invoice_emails": True}
+        apply_in_memory(self.recipients, member_id, fields, as_of, first=True, on_insert=on_insert)
+
+    async def update_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        fields = {"email": email, "language": language, "first_name": first_name}
+        on_insert = {"invoice_emails": True}
+        apply_in_memory(self.recipients, member_id, fields, as_of, first=False, on_insert=on_insert)
 
     async def recipient(self, member_id: str) -> Document | None:
         return self.recipients.get(member_id)
@@ -91,3 +95,22 @@ async def test_an_invoice_of_an_unknown_member_waits_for_member_registered() -> 
     with pytest.raises(MissingDependency):
         await issue(service, "not-known-yet")
     assert sender.outbox == []
+
+
+async def test_after_member_updated_emails_go_to_the_new_address_in_the_new_language() -> None:
+    """The member's switch-off (EI-4) survives the update; an older update re-driven
+    later changes nothing."""
+    recipients, sender = FakeRecipients(), FakeSender()
+    service = NotifyService(recipients, sender)
+    member = await registered(service, language="fr")
+    older = member_updated(member, email="old@example.org", language="de")
+    newer = member_updated(member, email="new@example.org", language="nl")
+    await service.on_member_updated(newer, MEMBER_UPDATED.parse(newer))
+    await service.on_member_updated(older, MEMBER_UPDATED.parse(older))
+    await issue(service, member)
+    assert [e.to for e in sender.outbox] == ["new@example.org"]
+    assert sender.outbox[0].subject.startswith("Nieuwe factuur")
+    recipients.recipients[member]["invoice_emails"] = False
+    again = member_updated(member, email="again@example.org", language="fr")
+    await service.on_member_updated(again, MEMBER_UPDATED.parse(again))
+    assert recipients.recipients[member]["invoice_emails"] is False

@@ -80,7 +80,8 @@ def utc_now() -> datetime:
 
 class TokenVerifier:
     """Verifies access tokens against a JWKS URL (PyJWT's caching JWK client), or against
-    a key held in process (identity-svc checks its own tokens that way)."""
+    a key or a JWKS held in process (identity-svc checks its own tokens that way: its
+    current and previous keys, picked by the token's ``kid``)."""
 
     def __init__(
         self,
@@ -89,6 +90,7 @@ class TokenVerifier:
         *,
         jwks_url: str | None = None,
         key: Any = None,
+        jwks: dict[str, Any] | None = None,
         refetch_cooldown_seconds: float = 5.0,
         clock: Clock = utc_now,
         revocations: Revocations | None = None,
@@ -107,12 +109,19 @@ class TokenVerifier:
             else None
         )
         self._key = key
+        self._key_set = jwt.PyJWKSet.from_dict(jwks) if jwks else None
         self._issuer = issuer
         self._audience = audience
         self.clock = clock
         self.revocations = revocations
 
     async def _key_for(self, token: str) -> Any:
+        if self._key_set is not None:
+            kid = jwt.get_unverified_header(token).get("kid")
+            for jwk in self._key_set.keys:
+                if jwk.key_id == kid:
+                    return jwk.key
+            raise jwt.InvalidTokenError("unknown kid")
         if self._jwks is None:
             return self._key
         # The JWK client fetches over blocking HTTP only on a cache miss / unknown kid.

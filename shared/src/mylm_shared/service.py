@@ -36,11 +36,14 @@ from mylm_shared.metrics import ServiceMetrics
 from mylm_shared.mongo import Document, IndexSpec, ensure_indexes, make_mongo_client
 from mylm_shared.outbox import OutboxRelay, outbox_index
 from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
+from mylm_shared.revocations import TOPICS as REVOCATION_TOPICS
+from mylm_shared.revocations import RevocationList, RevocationMetrics, revocation_list
 from mylm_shared.settings import ServiceSettings
 from mylm_shared.telemetry import instrument_http, setup_telemetry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+REVOCATIONS_CATCH_UP_SECONDS = 15.0
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Runtime:
     producer: AIOKafkaProducer
     broker: KafkaBroker
     token_verifier: TokenVerifier | None = None
+    # Tokens refused before they expire (suspended accounts …), read from the bus; set
+    # when the service verifies tokens (identity-svc passes it to its own verifier).
+    revocations: RevocationList | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -115,8 +121,12 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         producer = make_producer(settings)
         runtime = Runtime(settings, mongo, db, producer, broker)
         if definition.verify_tokens:
+            runtime.revocations = revocation_list(settings)
             runtime.token_verifier = TokenVerifier(
-                settings.jwt_issuer, settings.jwt_audience, jwks_url=settings.jwks_url
+                settings.jwt_issuer,
+                settings.jwt_audience,
+                jwks_url=settings.jwks_url,
+                revocations=runtime.revocations,
             )
         app.state.runtime = runtime
         indexes = [*definition.indexes, *(outbox_index(c) for c in definition.outbox_collections)]
@@ -125,6 +135,8 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         if settings.create_topics:
             logical = [s.topic for s in definition.produces] + [c.spec.topic for c in consumers]
             names = topics_with_dead_letters(settings.topic(t) for t in logical)
+            if runtime.revocations is not None:  # read without a group: no dead letters
+                names += [settings.topic(t) for t in REVOCATION_TOPICS]
             await _retry(
                 "Kafka",
                 lambda: ensure_topics(
@@ -136,6 +148,12 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                 90,
             )
         await _retry("Kafka producer", producer.start, 90)
+        if runtime.revocations is not None:
+            runtime.revocations.start()
+            # Serve with every known revocation when the bus allows; if not within the
+            # bound, /readyz keeps saying so until the list has caught up.
+            if not await runtime.revocations.wait_ready(REVOCATIONS_CATCH_UP_SECONDS):
+                log.warning("revocation list not caught up yet; not ready")
         relay = OutboxRelay(
             [db[name] for name in definition.outbox_collections],
             producer,
@@ -171,6 +189,8 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             if settings.outbox_relay_enabled:
                 await relay.stop()
             await producer.stop()
+            if runtime.revocations is not None:
+                await runtime.revocations.stop()
             await metrics.close()
             await mongo.close()
 
@@ -180,6 +200,12 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         app.include_router(router)
     _add_operations_routes(app, broker, definition)
     app.state.metrics = metrics
+
+    def current_revocations() -> RevocationList | None:
+        runtime: Runtime | None = getattr(app.state, "runtime", None)
+        return runtime.revocations if runtime else None
+
+    metrics.registry.register(RevocationMetrics(current_revocations))
     metrics.instrument(app)
     instrument_http(app)
     return app
@@ -196,15 +222,20 @@ def _add_operations_routes(
     @app.get(
         "/readyz",
         tags=["operations"],
-        responses=problem_responses(503, described={503: "A dependency is unreachable."}),
+        responses=problem_responses(
+            503, described={503: "A dependency is unreachable or revocations are catching up."}
+        ),
     )
     async def readyz(request: Request) -> JSONResponse:
-        """Readiness: MongoDB and Kafka are reachable."""
+        """Readiness: MongoDB and Kafka are reachable, and the revocation list has read
+        the bus up to where it ended at start (no known revocation missing)."""
         runtime: Runtime = request.app.state.runtime
         checks = {
             "mongodb": await _check("mongodb", lambda: runtime.db.command("ping")),
             "kafka": await _check("kafka", runtime.producer.client.fetch_all_metadata),
         }
+        if runtime.revocations is not None:
+            checks["revocations"] = "ok" if runtime.revocations.ready.is_set() else "catching-up"
         ready = all(v == "ok" for v in checks.values())
         if ready:
             return JSONResponse({"status": "ready", "checks": checks})
@@ -212,7 +243,7 @@ def _add_operations_routes(
             "type": "about:blank",
             "title": "Service Unavailable",
             "status": 503,
-            "detail": "A dependency is unreachable.",
+            "detail": "A dependency is unreachable or the revocation list is catching up.",
             "checks": checks,
         }
         return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON)

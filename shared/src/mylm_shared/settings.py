@@ -44,6 +44,9 @@ class ServiceSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     jwt_issuer: str = "mylm-identity"
     jwt_audience: str = "mylm"
+    # How far back the revocation list reads account.status_changed / access.changed at
+    # start and how long it keeps an entry: at least the longest access-token lifetime.
+    revocation_horizon_seconds: int = Field(default=3600, ge=60)
 
     outbox_poll_seconds: float = 0.05
     # Off only to simulate a crash between the database write and the publish (tests).

@@ -1,5 +1,6 @@
 """billing-svc's Mongo database: invoices (versioned, with their outbox), the members it
-knows (from ``member.registered``) and the blocks of structured-reference numbers."""
+knows (from ``member.registered`` / ``member.updated``) and the blocks of
+structured-reference numbers."""
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -8,6 +9,7 @@ from decimal import Decimal
 from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1
 from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.projections import apply_newer, insert_first
 from mylm_shared.sequences import SEQUENCE_BLOCKS, SEQUENCE_INDEX, BlockSequence
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -85,28 +87,25 @@ class InvoiceMapper:
 
 
 class MongoMembers:
-    """The members billing may invoice. Written only by the ``member.registered``
-    consumer, whose Kafka key is the member id: one writer per document, so the
-    upsert cannot race (docs/write-patterns.md)."""
+    """The members billing may invoice. ``member.registered`` only inserts; only the
+    ``member.updated`` consumer, whose Kafka key is the member id, writes a document in
+    place, and never over a newer state (``mylm_shared.projections``)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._members = db[MEMBERS]
 
-    async def remember(self, member_id: str, language: str, mutuality: str) -> None:
-        await self._members.update_one(
-            {"_id": member_id},
-            {
-                "$set": {
-                    "language": language,
-                    "mutuality": mutuality,
-                    "updated_at": datetime.now(UTC),
-                }
-            },
-            upsert=True,
-        )
+    async def remember(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        await insert_first(self._members, member_id, _member(language, mutuality), as_of)
+
+    async def update(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        await apply_newer(self._members, member_id, _member(language, mutuality), as_of)
 
     async def known(self, member_id: str) -> bool:
         return await self._members.find_one({"_id": member_id}, {"_id": 1}) is not None
+
+
+def _member(language: str, mutuality: str) -> Document:
+    return {"language": language, "mutuality": mutuality, "updated_at": datetime.now(UTC)}
 
 
 def invoice_store(db: AsyncDatabase[Document], source: str) -> MongoAggregates[Invoice]:

@@ -11,7 +11,8 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from mylm_shared.aggregates import AggregateStore
 from mylm_shared.domain import AggregateExists
-from mylm_shared.events import CloudEvent, MemberRegisteredV1
+from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.projections import event_order
 from mylm_shared.sequences import NumberSource
 
 from billing.domain.invoice import Invoice, InvoiceLine, InvoiceStatus
@@ -19,7 +20,14 @@ from billing.domain.structured_reference import structured_reference
 
 
 class KnownMembers(Protocol):
-    async def remember(self, member_id: str, language: str, mutuality: str) -> None: ...
+    """billing's projection of the directory (from ``member.registered`` / ``.updated``;
+    ``as_of`` orders the states, see ``mylm_shared.projections``)."""
+
+    async def remember(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        """The first state; never over a later one."""
+
+    async def update(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+        """A later state; never over a newer one."""
 
     async def known(self, member_id: str) -> bool: ...
 
@@ -118,5 +126,12 @@ class BillingService:
         return await self.invoices.get(invoice_id)
 
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
-        """Billing invoices only members it knows (idempotent upsert)."""
-        await self.members.remember(member.member_id, member.language, member.mutuality)
+        """Billing invoices only members it knows (idempotent: inserted once)."""
+        as_of = event_order(event)
+        await self.members.remember(member.member_id, member.language, member.mutuality, as_of)
+
+    async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
+        """The member's language and mutuality as the directory now has them (a
+        redelivered older event changes nothing)."""
+        as_of = event_order(event)
+        await self.members.update(member.member_id, member.language, member.mutuality, as_of)

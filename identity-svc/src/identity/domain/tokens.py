@@ -1,11 +1,19 @@
 """What an access token says about its holder (pure: no keys, no clock reads)."""
 
+import math
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from identity.domain.accounts import Account
 from identity.domain.dossiers import DossierAccess
+
+
+def issued_at(now: datetime) -> float:
+    """``iat`` in milliseconds, rounded down (JWT allows a non-integer NumericDate): the
+    revocation list refuses tokens issued before a revocation's instant, and whole
+    seconds would refuse a login made in the same second after a reactivation."""
+    return math.floor(now.timestamp() * 1000) / 1000
 
 
 def access_claims(
@@ -18,7 +26,7 @@ def access_claims(
         "member_id": account.member_id,
         "roles": sorted(account.roles),
         "typ": "access",
-        "iat": int(now.timestamp()),
+        "iat": issued_at(now),
         "exp": int((now + lifetime).timestamp()),
         "jti": str(uuid4()),
     }
@@ -48,7 +56,7 @@ def exchanged_claims(
         "act": {"sub": actor.account_id, "member_id": actor.member_id},
         "access_basis": dossier.basis,
         "typ": "access",
-        "iat": int(now.timestamp()),
+        "iat": issued_at(now),
         "exp": int(expires.timestamp()),
         "jti": str(uuid4()),
     }

@@ -1,5 +1,258 @@
-"""identity-svc routes: accounts (filled in by issue 7)."""
+"""identity-svc routes: account life (LF-1..LF-4).
 
-from fastapi import APIRouter
+Staff suspend (LF-2), reactivate and end (LF-1) a member's account; the user reads their
+account's status and its reason (LF-3) and reports compromised credentials (LF-4).
+
+How a user whose tokens are refused reads the reason (LF-3): ``GET /v1/me/status``
+accepts their own access token while it is signed and unexpired *even when the
+revocation list refuses it* (this read-only route alone, and only for the token's own
+account, never an exchanged token): a user whose requests start failing can ask why at
+once. Once that token has expired they cannot log in (a suspended or ended account is
+refused), so ``POST /v1/me/status`` takes the username and password instead, throttled
+and answered exactly like a login. Neither reveals more than the account's own status
+to whoever proves to hold it.
+"""
+
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, TokenVerifier
+from mylm_shared.problems import Problem, forbidden, problem_responses, unauthorized
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from identity.domain.accounts import SUSPENSION_REASONS, AccountStatus
+from identity.entrypoints.deps import AnonymousOrigin, CallerOrigin, Context
+from identity.service.account_life import (
+    AccountLife,
+    AccountState,
+    InvalidAccountChange,
+    NoAccount,
+    WrongCredentials,
+)
+from identity.service.context import IdentityContext
+from identity.service.sessions import Locked
 
 router = APIRouter(tags=["accounts"])
+
+NO_ACCOUNT = "This member has no My LM account."
+OWN_SESSION_ONLY = "Use a token of your own session, not one exchanged for a dossier."
+BAD_CREDENTIALS = "Unknown username or wrong password."
+STATUS_VERIFIER = "account-status-verifier"
+
+
+def _life(context: Context) -> AccountLife:
+    return AccountLife(context)
+
+
+LifeUseCase = Annotated[AccountLife, Depends(_life)]
+
+
+class Suspension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(
+        description="One of the reasons of the terms' art. 6.2 (LF-2).",
+        json_schema_extra={"enum": list(SUSPENSION_REASONS)},
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _one_of_lf2(cls, reason: str) -> str:
+        if reason not in SUSPENSION_REASONS:
+            raise ValueError(f"must be one of LF-2's reasons: {', '.join(SUSPENSION_REASONS)}")
+        return reason
+
+
+class Termination(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(
+        min_length=1,
+        max_length=4000,
+        description="The user's letter to the mutuality (LF-1) or the mutuality's decision.",
+    )
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class AccountStatusResponse(BaseModel):
+    """LF-3: the account's status and why; ``password_reset_required`` after a
+    compromise report (LF-4) until a new password is set through a code."""
+
+    account_id: str
+    member_id: str | None
+    status: AccountStatus
+    reason: str | None
+    changed_at: datetime | None
+    password_reset_required: bool
+
+    @classmethod
+    def of(cls, state: AccountState) -> "AccountStatusResponse":
+        return cls(
+            account_id=state.account_id,
+            member_id=state.member_id,
+            status=state.status,
+            reason=state.reason,
+            changed_at=state.changed_at,
+            password_reset_required=state.password_reset_required,
+        )
+
+
+def _throttled(locked: Locked) -> Problem:
+    return Problem(
+        429,
+        "Too many failed attempts: wait the number of seconds in Retry-After.",
+        title="Too Many Requests",
+        headers={"Retry-After": str(locked.retry_after)},
+    )
+
+
+async def _staff_change(action: Awaitable[AccountState]) -> AccountStatusResponse:
+    try:
+        return AccountStatusResponse.of(await action)
+    except NoAccount:
+        raise Problem(404, NO_ACCOUNT) from None
+    except InvalidAccountChange as error:
+        raise Problem(409, f"Not possible for this account now: {error}.") from None
+
+
+STAFF_RESPONSES = problem_responses(
+    401, 403, 404, 409, 503, described={404: NO_ACCOUNT, 409: "The account's state forbids it."}
+)
+
+
+@router.post("/v1/accounts/{member_id}/suspension", responses=STAFF_RESPONSES)
+async def suspend(
+    member_id: str,
+    body: Suspension,
+    life: LifeUseCase,
+    principal: StaffPrincipal,
+    origin: CallerOrigin,
+) -> AccountStatusResponse:
+    """Staff: suspend the member's account at once, for one of LF-2's reasons (422 lists
+    them). It can no longer log in, refresh or exchange, and every service refuses its
+    access tokens within seconds. 409 for an ended account."""
+    return await _staff_change(life.suspend(member_id, body.reason, origin))
+
+
+@router.delete("/v1/accounts/{member_id}/suspension", responses=STAFF_RESPONSES)
+async def reactivate(
+    member_id: str, life: LifeUseCase, principal: StaffPrincipal, origin: CallerOrigin
+) -> AccountStatusResponse:
+    """Staff: reactivate a suspended account (409 otherwise). The user logs in again;
+    the sessions and tokens of before the suspension stay refused."""
+    return await _staff_change(life.reactivate(member_id, origin))
+
+
+@router.post("/v1/accounts/{member_id}/termination", responses=STAFF_RESPONSES)
+async def terminate(
+    member_id: str,
+    body: Termination,
+    life: LifeUseCase,
+    principal: StaffPrincipal,
+    origin: CallerOrigin,
+) -> AccountStatusResponse:
+    """Staff: end the account (LF-1), recording the user's letter (or the mutuality's
+    decision) as the reason the user can read (LF-3). 409 if it has ended already."""
+    return await _staff_change(life.end(member_id, body.reason, origin))
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _status_verifier(request: Request, context: IdentityContext) -> TokenVerifier:
+    """identity's own keys, without the revocation list (see the module's docstring)."""
+    extras = request.app.state.runtime.extras
+    verifier = extras.get(STATUS_VERIFIER)
+    if not isinstance(verifier, TokenVerifier):
+        settings = context.settings
+        verifier = TokenVerifier(
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            jwks=context.signing_key.jwks(),
+            clock=context.clock,
+        )
+        extras[STATUS_VERIFIER] = verifier
+    return verifier
+
+
+async def _token_holder(
+    request: Request,
+    context: Context,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorized()
+    return await _status_verifier(request, context).verify(credentials.credentials)
+
+
+@router.get(
+    "/v1/me/status",
+    tags=["members"],
+    responses=problem_responses(401, 403, 404, 503, described={403: OWN_SESSION_ONLY}),
+)
+async def my_status(
+    life: LifeUseCase, principal: Annotated[Principal, Depends(_token_holder)]
+) -> AccountStatusResponse:
+    """LF-3: the account's status and, when access is refused fully or partly, why.
+    Answers with the user's own access token even when the account was suspended or
+    ended and the token is refused elsewhere (until it expires)."""
+    if principal.actor is not None:
+        raise forbidden(OWN_SESSION_ONLY)
+    try:
+        return AccountStatusResponse.of(await life.state(principal.account_id))
+    except NoAccount:
+        raise Problem(404, "No such account.") from None
+
+
+@router.post(
+    "/v1/me/status",
+    tags=["members"],
+    responses={
+        **problem_responses(401, 503, described={401: BAD_CREDENTIALS}),
+        429: {
+            **problem_responses(429, described={429: "Too many failed attempts."})[429],
+            "headers": {"Retry-After": {"required": True, "schema": {"type": "integer"}}},
+        },
+    },
+)
+async def my_status_by_password(
+    body: Credentials, life: LifeUseCase, origin: AnonymousOrigin
+) -> AccountStatusResponse:
+    """LF-3 for a user who can no longer log in (suspended or ended account, no token
+    left): the same answer as ``GET``, proven with username and password. Failures count
+    towards the login lock (429 with Retry-After); the same 401 for unknown user and
+    wrong password."""
+    try:
+        return AccountStatusResponse.of(
+            await life.state_by_credentials(body.username, body.password, origin)
+        )
+    except WrongCredentials:
+        raise unauthorized(BAD_CREDENTIALS) from None
+    except Locked as locked:
+        raise _throttled(locked) from None
+
+
+@router.post(
+    "/v1/me/compromised",
+    tags=["members"],
+    responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
+)
+async def report_compromise(
+    life: LifeUseCase, principal: CurrentPrincipal, origin: CallerOrigin
+) -> AccountStatusResponse:
+    """LF-4: the user reports that their credentials may be misused. Every session ends
+    at once (refresh tokens revoked, access tokens refused by every service, this one
+    included) and the account needs a new password, set through a code sent to the
+    contact on file (``POST /v1/password-resets``) before it can log in again."""
+    if principal.actor is not None:
+        raise forbidden(OWN_SESSION_ONLY)
+    try:
+        return AccountStatusResponse.of(await life.report_compromise(principal.account_id, origin))
+    except NoAccount:
+        raise unauthorized() from None

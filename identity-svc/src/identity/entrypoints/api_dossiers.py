@@ -1,5 +1,179 @@
-"""identity-svc routes: dossiers (filled in by issue 7)."""
+"""Dossier access (AC-1..AC-6): the user's dossiers, the token exchange that opens a
+dependant's (RFC 8693-style), and a dependant's own choice about their titular."""
 
-from fastapi import APIRouter
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Depends, Response
+from mylm_shared.auth import CurrentPrincipal
+from mylm_shared.problems import Problem, forbidden, problem_responses
+from pydantic import BaseModel, ConfigDict
+
+from identity.domain.accounts import AccountNotActive
+from identity.domain.dossiers import Basis, DossierAccess
+from identity.entrypoints.deps import CallerOrigin, Context
+from identity.service.dossiers import (
+    Dossiers,
+    NoAccess,
+    NotADependant,
+    NotAMember,
+    NotForActingTokens,
+    OwnDossier,
+)
 
 router = APIRouter(tags=["dossiers"])
+
+ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 — a URN
+
+_ACTING = "A token exchanged for a dependant's dossier cannot do this; use your own token."
+_NOT_A_MEMBER = "Only a member has dossiers."
+_NO_ACCESS = "You have no access to this dossier."  # unknown member or no basis alike
+_OWN = "Your own dossier needs no exchange: use your own access token (AC-1)."
+_NOT_ACTIVE = "Your account is not active (LF-2)."
+_NOT_A_DEPENDANT = "You have no titular: there is no titular's access to set (AC-3, AC-5)."
+
+
+def _dossiers(context: Context) -> Dossiers:
+    return Dossiers(context)
+
+
+DossiersUseCase = Annotated[Dossiers, Depends(_dossiers)]
+
+
+class Dossier(BaseModel):
+    member_id: str
+    name: str
+    relation: Literal["self", "dependant"]
+    basis: Basis
+
+    @classmethod
+    def of(cls, access: DossierAccess) -> "Dossier":
+        return cls(
+            member_id=access.member.member_id,
+            name=access.member.name,
+            relation=access.relation,
+            basis=access.basis,
+        )
+
+
+class DossierList(BaseModel):
+    items: list[Dossier]
+
+
+class ExchangedTokenResponse(BaseModel):
+    """RFC 8693 section 2.2.1."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105
+    expires_in: int
+    issued_token_type: Literal["urn:ietf:params:oauth:token-type:access_token"] = ACCESS_TOKEN_TYPE
+
+
+class DossierAccessChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    titular_may_access: bool
+
+
+class DossierAccessState(BaseModel):
+    titular_may_access: bool
+    # The titular's access now: AC-2 (a minor's dossier), AC-5 (granted as an adult) or
+    # null (revoked, AC-3; not granted, AC-4).
+    basis_now: Basis | None
+
+
+def _refused(error: Exception) -> Problem:
+    if isinstance(error, NotForActingTokens):
+        return forbidden(_ACTING)
+    if isinstance(error, NotAMember):
+        return forbidden(_NOT_A_MEMBER)
+    if isinstance(error, AccountNotActive):
+        return forbidden(_NOT_ACTIVE)
+    if isinstance(error, OwnDossier):
+        return forbidden(_OWN)
+    if isinstance(error, NotADependant):
+        return Problem(409, _NOT_A_DEPENDANT)
+    return forbidden(_NO_ACCESS)
+
+
+_REFUSALS = (NotForActingTokens, NotAMember, AccountNotActive, OwnDossier, NoAccess, NotADependant)
+
+
+@router.get(
+    "/v1/me/dossiers",
+    response_model=DossierList,
+    responses=problem_responses(
+        401, 403, 503, described={403: "Staff, or a token exchanged for a dependant."}
+    ),
+)
+async def my_dossiers(principal: CurrentPrincipal, dossiers: DossiersUseCase) -> DossierList:
+    """The dossiers the user may open now: their own (AC-1), each dependant under 18 who
+    did not revoke it (AC-2, AC-3), each adult dependant who granted it (AC-5)."""
+    try:
+        listed = await dossiers.listed(principal)
+    except _REFUSALS as error:
+        raise _refused(error) from None
+    return DossierList(items=[Dossier.of(access) for access in listed])
+
+
+@router.post(
+    "/v1/me/dossiers/{member_id}/token",
+    response_model=ExchangedTokenResponse,
+    responses=problem_responses(
+        401,
+        403,
+        503,
+        described={
+            403: "No access to this dossier now (or no such member), the user's own "
+            "dossier, an inactive account, staff, or an exchanged token."
+        },
+    ),
+)
+async def exchange_token(
+    member_id: str,
+    principal: CurrentPrincipal,
+    dossiers: DossiersUseCase,
+    origin: CallerOrigin,
+    response: Response,
+) -> ExchangedTokenResponse:
+    """Token exchange (RFC 8693): an access token whose subject is the dependant's
+    dossier and whose ``act`` names the user. An AC-2 token carries ``access_until`` (the
+    18th birthday) which every service checks at each request (AC-6)."""
+    try:
+        exchanged = await dossiers.exchange(principal, member_id, origin)
+    except _REFUSALS as error:
+        raise _refused(error) from None
+    response.headers["Cache-Control"] = "no-store"
+    return ExchangedTokenResponse(
+        access_token=exchanged.access_token, expires_in=exchanged.expires_in
+    )
+
+
+@router.put(
+    "/v1/me/dossier-access",
+    response_model=DossierAccessState,
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        503,
+        described={
+            403: "Staff, an inactive account, or a token exchanged for a dependant.",
+            409: "The member has no titular.",
+        },
+    ),
+)
+async def set_dossier_access(
+    body: DossierAccessChange,
+    principal: CurrentPrincipal,
+    dossiers: DossiersUseCase,
+    origin: CallerOrigin,
+) -> DossierAccessState:
+    """A dependant's own account: under 18, revoke (false) or restore (true) the
+    titular's access (AC-3); from 18, grant (true) or withdraw (false) it (AC-5). Emits
+    ``access.changed``."""
+    try:
+        outcome = await dossiers.set_titular_access(principal, body.titular_may_access, origin)
+    except _REFUSALS as error:
+        raise _refused(error) from None
+    basis = outcome.basis_now.basis if outcome.basis_now else None
+    return DossierAccessState(titular_may_access=outcome.choice.titular_may_access, basis_now=basis)

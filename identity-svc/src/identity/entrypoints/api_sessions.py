@@ -1,13 +1,24 @@
-"""Sessions: log in, refresh, log out, and the JWKS that verifies access tokens."""
+"""Sessions: log in, refresh, log out, log out everywhere, change the password, and the
+JWKS that verifies access tokens (issue 7 item 3)."""
 
+import math
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from mylm_shared.problems import problem_responses, unauthorized
+from mylm_shared.auth import CurrentPrincipal, Principal
+from mylm_shared.problems import Problem, forbidden, problem_responses, unauthorized
 from pydantic import BaseModel, ConfigDict, Field
 
-from identity.entrypoints.deps import AnonymousOrigin, Context, SessionsUseCase
-from identity.service.sessions import InvalidCredentials, TokenPair
+from identity.domain.accounts import AccountNotActive
+from identity.entrypoints.deps import AnonymousOrigin, CallerOrigin, Context, SessionsUseCase
+from identity.entrypoints.login_methods import require_method
+from identity.service.sessions import (
+    InvalidCredentials,
+    Locked,
+    PasswordRejected,
+    PasswordResetRequired,
+    TokenPair,
+)
 
 router = APIRouter(tags=["sessions"])
 
@@ -21,6 +32,14 @@ class Credentials(BaseModel):
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=1024)
+    # The policy (12..256 characters, not common, not the username) answers 422 itself,
+    # with sentences a user can read; this only bounds the request.
+    new_password: str = Field(min_length=1, max_length=1024)
 
 
 class TokenResponse(BaseModel):
@@ -39,24 +58,76 @@ class TokenResponse(BaseModel):
 
 
 BAD_CREDENTIALS = "Unknown username or wrong password."
+RESET_REQUIRED = (
+    "This account was reported compromised: set a new password with a code sent to the "
+    "e-mail address or mobile number on file before logging in (LF-4)."
+)
+WRONG_CURRENT = "The current password is wrong."
+THROTTLED = (
+    "Too many failed attempts with this username or from this address: wait the number "
+    "of seconds in Retry-After, then try again."
+)
+OWN_SESSION_ONLY = "Use a token of your own session, not one exchanged for a dossier."
+
+
+def _throttled_response() -> dict[int | str, dict[str, Any]]:
+    responses = problem_responses(429, described={429: THROTTLED})
+    responses[429]["headers"] = {
+        "Retry-After": {
+            "required": True,
+            "description": "Seconds until the lock ends.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+    return responses
+
+
+def throttled(locked: Locked) -> Problem:
+    minutes = math.ceil(locked.retry_after / 60)
+    return Problem(
+        429,
+        f"Too many failed attempts. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+        title="Too Many Requests",
+        headers={"Retry-After": str(locked.retry_after)},
+    )
+
+
+def _own_account(principal: Principal) -> str:
+    if principal.actor is not None:
+        raise forbidden(OWN_SESSION_ONLY)
+    return principal.account_id
 
 
 @router.post(
-    "/v1/sessions", responses=problem_responses(401, 503, described={401: BAD_CREDENTIALS})
+    "/v1/sessions",
+    dependencies=[require_method("password")],  # RG-6: 403 when not offered
+    responses={
+        **problem_responses(401, 403, 503, described={401: BAD_CREDENTIALS, 403: RESET_REQUIRED}),
+        **_throttled_response(),
+    },
 )
 async def log_in(
     body: Credentials, sessions: SessionsUseCase, origin: AnonymousOrigin
 ) -> TokenResponse:
-    """Log in with username and password; the same 401 for unknown user and wrong password."""
+    """Log in with username and password; the same 401 for unknown user and wrong password.
+    After 5 failures for a username (known or not) or 20 from one address within 15
+    minutes, that username or address is locked for 15 minutes: 429 with Retry-After.
+    An account reported compromised (LF-4) answers 403 to the right password only."""
     try:
         return TokenResponse.of(await sessions.log_in(body.username, body.password, origin))
     except InvalidCredentials:
         raise unauthorized(BAD_CREDENTIALS) from None
+    except PasswordResetRequired:
+        raise forbidden(RESET_REQUIRED) from None
+    except Locked as locked:
+        raise throttled(locked) from None
 
 
 @router.post("/v1/sessions/refresh", responses=problem_responses(401, 503))
 async def refresh(body: RefreshRequest, sessions: SessionsUseCase) -> TokenResponse:
-    """Trade a refresh token (once) for a new token pair."""
+    """Trade a refresh token (once) for a new token pair. A session ends 12 hours after
+    its login however often it is refreshed, when its account is no longer active or
+    must reset its password, and after "log out everywhere" or a password change."""
     try:
         return TokenResponse.of(await sessions.refresh(body.refresh_token))
     except InvalidCredentials:
@@ -64,12 +135,79 @@ async def refresh(body: RefreshRequest, sessions: SessionsUseCase) -> TokenRespo
 
 
 @router.post("/v1/sessions/revoke", status_code=204, responses=problem_responses(503))
-async def revoke(body: RefreshRequest, sessions: SessionsUseCase) -> None:
+async def revoke(body: RefreshRequest, sessions: SessionsUseCase, origin: AnonymousOrigin) -> None:
     """Log out: the refresh token and every token rotated from it stop working."""
-    await sessions.revoke(body.refresh_token)
+    await sessions.revoke(body.refresh_token, origin)
+
+
+@router.delete(
+    "/v1/me/sessions",
+    status_code=204,
+    responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
+)
+async def log_out_everywhere(
+    sessions: SessionsUseCase, principal: CurrentPrincipal, origin: CallerOrigin
+) -> None:
+    """Log out everywhere: every session of the account ends (its refresh tokens stop
+    working) and every access token issued so far is refused by every service."""
+    try:
+        await sessions.log_out_everywhere(_own_account(principal), origin)
+    except InvalidCredentials:
+        raise unauthorized() from None
+
+
+@router.put(
+    "/v1/me/password",
+    responses={
+        **problem_responses(
+            401,
+            403,
+            422,
+            503,
+            described={
+                403: f"{WRONG_CURRENT} / {OWN_SESSION_ONLY} / the account is not active or "
+                "must reset its password through a code (LF-4).",
+                422: "The new password is not accepted; `errors` says why, for the user.",
+            },
+        ),
+        **_throttled_response(),
+    },
+)
+async def change_password(
+    body: PasswordChange,
+    sessions: SessionsUseCase,
+    principal: CurrentPrincipal,
+    origin: CallerOrigin,
+) -> TokenResponse:
+    """Change the password: needs the current one (wrong guesses count towards the same
+    lock as logins); the new one must be 12 to 256 characters, not a common or breached
+    password, and not contain the username. Every session of the account ends, this one
+    included, and every access token issued so far is refused: the answer is a new
+    session to continue with."""
+    account_id = _own_account(principal)
+    try:
+        pair = await sessions.change_password(
+            account_id, body.current_password, body.new_password, origin
+        )
+    except InvalidCredentials:
+        raise forbidden(WRONG_CURRENT) from None
+    except PasswordResetRequired:
+        raise forbidden(RESET_REQUIRED) from None
+    except AccountNotActive:
+        raise forbidden("This account is suspended or ended.") from None
+    except PasswordRejected as rejected:
+        errors = [
+            {"location": ["body", "new_password"], "message": problem, "type": "password_policy"}
+            for problem in rejected.problems
+        ]
+        raise Problem(422, " ".join(rejected.problems), errors=errors) from None
+    except Locked as locked:
+        raise throttled(locked) from None
+    return TokenResponse.of(pair)
 
 
 @router.get("/.well-known/jwks.json")
 async def jwks(context: Context) -> dict[str, Any]:
-    """The public keys that verify access tokens."""
+    """The public keys that verify access tokens: the current one and, after a rotation,
+    the previous one, so tokens signed before it stay valid until they expire."""
     return context.signing_key.jwks()

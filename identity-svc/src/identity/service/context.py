@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from mylm_shared.auth import Clock, Principal
 
 from identity.adapters.audit import AuditTrail
+from identity.adapters.codes_store import OneTimeCodes
+from identity.adapters.csam_store import CsamAdapters
 from identity.adapters.keys import SigningKey
 from identity.adapters.refresh_tokens import RefreshTokens
 from identity.adapters.store import IdentityStores, member_account_key, username_key
+from identity.adapters.throttle import LoginThrottle
 from identity.domain.accounts import Account
 from identity.domain.audit import Operation
 from identity.settings import IdentitySettings
@@ -44,6 +47,12 @@ class IdentityContext:
     settings: IdentitySettings
     audit: AuditTrail
     clock: Clock
+    # One-time codes and their senders (registration, password reset); set at start-up.
+    codes: OneTimeCodes | None = None
+    # Failed password checks per username and address (issue 7 item 3); set at start-up.
+    throttle: LoginThrottle | None = None
+    # The CSAM relying party and its pending logins (issue 7 item 4); set at start-up.
+    csam: CsamAdapters | None = None
 
     async def record(self, trail: str, action: str, origin: Origin, **details: object) -> None:
         """Append one operation to the account's tamper-evident trail (LF-5)."""

@@ -1,17 +1,49 @@
-"""Sessions: log in with a password, refresh (rotating), log out."""
+"""Sessions: log in with a password, refresh (rotating), log out, log out everywhere,
+change the password (issue 7 item 3; LF-4 and LF-5).
+
+argon2id costs ~50 ms of CPU per check or hash: always ``asyncio.to_thread``.
+"""
 
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from identity.adapters.passwords import verify_password
+from mylm_shared.aggregates import change
+
+from identity.adapters.passwords import hash_password, verify_password
+from identity.adapters.refresh_tokens import Family
+from identity.adapters.throttle import Locked
 from identity.domain.accounts import Account
+from identity.domain.password_policy import password_problems
 from identity.domain.tokens import access_claims
 from identity.service.context import IdentityContext, Origin, trail_of
+
+__all__ = [
+    "InvalidCredentials",
+    "Locked",
+    "PasswordRejected",
+    "PasswordResetRequired",
+    "Sessions",
+    "TokenPair",
+]
 
 
 class InvalidCredentials(Exception):
     """Unknown user, wrong password or unusable account: callers cannot tell which."""
+
+
+class PasswordResetRequired(Exception):
+    """LF-4: the right password of an account reported compromised; only a reset through
+    a code sent to the contact on file opens it again. Told only to whoever proved the
+    password, so it reveals nothing to a guesser."""
+
+
+class PasswordRejected(ValueError):
+    """The new password breaks the policy (NIST SP 800-63B): one sentence per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -43,26 +75,103 @@ class Sessions:
         await self.context.record(trail_of(account), "session.created", origin, method=method)
         return TokenPair(access_token, refresh_token, expires_in)
 
-    async def log_in(self, username: str, password: str, origin: Origin) -> TokenPair:
-        account = await self.context.account_by_username(username)
-        # argon2id costs ~50 ms of CPU: off the event loop (issue 7).
+    async def _check_password(
+        self, username: str, account: Account | None, password: str, origin: Origin
+    ) -> bool:
+        """Throttled per username and address: raises ``Locked`` while either is locked,
+        and counts a failure (unknown usernames too: a lock must not tell which exist)."""
+        throttle = self.context.throttle
+        if throttle is not None:
+            await throttle.check(username, origin.address)
         password_ok = await asyncio.to_thread(
             verify_password, account.password_hash if account else None, password
         )
-        if account is None or not password_ok or not account.is_active:
+        if not password_ok and throttle is not None:
+            await throttle.failed(username, origin.address)
+        return password_ok and account is not None
+
+    async def log_in(self, username: str, password: str, origin: Origin) -> TokenPair:
+        account = await self.context.account_by_username(username)
+        if not await self._check_password(username, account, password, origin):
             raise InvalidCredentials()
+        assert account is not None
+        if not account.is_active:
+            raise InvalidCredentials()
+        if account.password_reset_required:
+            raise PasswordResetRequired()
         return await self.open_session(account, origin, "password")
 
+    def _family_refused(self, account: Account | None, family: Family) -> bool:
+        if account is None or not account.is_active or account.password_reset_required:
+            return True
+        revoked_at = account.tokens_invalid_before
+        return revoked_at is not None and family.started_at < revoked_at
+
     async def refresh(self, refresh_token: str) -> TokenPair:
-        rotated = await self.context.refresh_tokens.rotate(refresh_token)
-        if rotated is None:
+        """One rotation; refused for a spent (the family is revoked), expired or revoked
+        token, past the session's absolute lifetime, for an account that is not active,
+        must reset its password (LF-4), or logged out everywhere after this login."""
+        tokens = self.context.refresh_tokens
+        family = await tokens.spend(refresh_token)
+        if family is None:
             raise InvalidCredentials()
-        account_id, new_refresh = rotated
-        account = await self.context.stores.accounts.get(account_id)
-        if account is None or not account.is_active:
+        account = await self.context.stores.accounts.get(family.account_id)
+        if self._family_refused(account, family):
+            await tokens.revoke_family(family.family_id)
             raise InvalidCredentials()
+        assert account is not None
+        new_refresh = await tokens.issue(account.account_id, family)
         access_token, expires_in = self.access_token(account)
         return TokenPair(access_token, new_refresh, expires_in)
 
-    async def revoke(self, refresh_token: str) -> None:
-        await self.context.refresh_tokens.revoke(refresh_token)
+    async def revoke(self, refresh_token: str, origin: Origin) -> None:
+        """Log out: this session (the token's family) ends."""
+        account_id = await self.context.refresh_tokens.revoke(refresh_token)
+        account = await self.context.stores.accounts.get(account_id) if account_id else None
+        if account is not None:
+            await self.context.record(trail_of(account), "session.revoked", origin)
+
+    async def _end_every_session(self, account_id: str, apply_first: str | None) -> Account:
+        """Every refresh-token family of the account is revoked and every access token
+        issued so far refused (``tokens_invalid_before``, announced as
+        account.status_changed so every service refuses them too)."""
+        # Access tokens carry ``iat`` in milliseconds (domain/tokens.py), so the cut-off
+        # is exact: the token issued right after it is not refused.
+        at = self.context.clock()
+
+        def revoke(account: Account) -> None:
+            if apply_first is not None:
+                account.set_password(apply_first)
+            account.revoke_tokens(at)
+
+        account = await change(self.context.stores.accounts, account_id, revoke)
+        if account is None:
+            raise InvalidCredentials()
+        await self.context.refresh_tokens.revoke_account(account_id)
+        return account
+
+    async def log_out_everywhere(self, account_id: str, origin: Origin) -> None:
+        account = await self._end_every_session(account_id, None)
+        await self.context.record(trail_of(account), "sessions.revoked_all", origin)
+
+    async def change_password(
+        self, account_id: str, current_password: str, new_password: str, origin: Origin
+    ) -> TokenPair:
+        """Needs the current password (throttled like a login); the new one must pass the
+        policy. Every session ends, this one included; the answer is a new session."""
+        account = await self.context.stores.accounts.get(account_id)
+        if account is None:
+            raise InvalidCredentials()
+        throttle_key = account.username or account.account_id  # CSAM-only: no password
+        if not await self._check_password(throttle_key, account, current_password, origin):
+            raise InvalidCredentials()
+        account.ensure_active()
+        if account.password_reset_required:  # LF-4: only a reset through a code
+            raise PasswordResetRequired()
+        problems = password_problems(new_password, username=account.username)
+        if problems:
+            raise PasswordRejected(problems)
+        new_hash = await asyncio.to_thread(hash_password, new_password)
+        account = await self._end_every_session(account_id, new_hash)
+        await self.context.record(trail_of(account), "password.changed", origin)
+        return await self.open_session(account, origin, "password-change")

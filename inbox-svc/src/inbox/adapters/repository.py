@@ -4,6 +4,7 @@ import contextlib
 from datetime import UTC, datetime
 
 from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.projections import apply_newer, insert_first
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -56,13 +57,19 @@ class InboxRepository:
             for d in await cursor.to_list()
         ]
 
-    async def remember_language(self, member_id: str, language: str) -> None:
-        await self._members.update_one(
-            {"_id": member_id},
-            {"$set": {"language": language, "updated_at": datetime.now(UTC)}},
-            upsert=True,
-        )
+    # The members' languages: ``member.registered`` only inserts, only the
+    # ``member.updated`` consumer (keyed by member) writes in place, never over a newer
+    # state (``mylm_shared.projections``).
+    async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
+        await insert_first(self._members, member_id, _language(language), as_of)
+
+    async def update_language(self, member_id: str, language: str, as_of: str) -> None:
+        await apply_newer(self._members, member_id, _language(language), as_of)
 
     async def language_of(self, member_id: str) -> str | None:
         doc = await self._members.find_one({"_id": member_id})
         return doc.get("language") if doc else None
+
+
+def _language(language: str) -> Document:
+    return {"language": language, "updated_at": datetime.now(UTC)}

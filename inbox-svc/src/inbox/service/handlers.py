@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
+from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.projections import event_order
 
 from inbox.domain.documents import InboxDocument, document_id_for, invoice_title
 
@@ -16,7 +17,11 @@ class Inbox(Protocol):
 
     async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]: ...
 
-    async def remember_language(self, member_id: str, language: str) -> None: ...
+    async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
+        """From ``member.registered``: the first state, never over a later one."""
+
+    async def update_language(self, member_id: str, language: str, as_of: str) -> None:
+        """From ``member.updated``: never over a newer state (``mylm_shared.projections``)."""
 
     async def language_of(self, member_id: str) -> str | None: ...
 
@@ -45,4 +50,10 @@ class InboxService:
         return await self.repository.list_for(member_id, limit=limit, offset=offset)
 
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
-        await self.repository.remember_language(member.member_id, member.language)
+        await self.repository.remember_language(
+            member.member_id, member.language, event_order(event)
+        )
+
+    async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
+        """Documents filed from now on are titled in the member's new language."""
+        await self.repository.update_language(member.member_id, member.language, event_order(event))

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from mylm_shared.mongo import Document
+from mylm_shared.projections import apply_newer, insert_first
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -15,6 +16,18 @@ RETRIES = "email_retries"  # one entry per claim taken again after a crash
 
 EmailState = Literal["sending", "sent"]
 
+# EI-4: invoice e-mails are on unless the member switches them off.
+_DEFAULTS = {"invoice_emails": True}
+
+
+def _recipient(email: str | None, language: str, first_name: str) -> Document:
+    return {
+        "email": email,
+        "language": language,
+        "first_name": first_name,
+        "updated_at": datetime.now(UTC),
+    }
+
 
 class NotifyRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
@@ -23,23 +36,20 @@ class NotifyRepository:
         self._sent = db[SENT]
         self._retries = db[RETRIES]
 
+    # Recipients: ``member.registered`` only inserts, only the ``member.updated``
+    # consumer (keyed by member) writes in place, never over a newer state
+    # (``mylm_shared.projections``).
     async def remember_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
     ) -> None:
-        await self._recipients.update_one(
-            {"_id": member_id},
-            {
-                "$set": {
-                    "email": email,
-                    "language": language,
-                    "first_name": first_name,
-                    "updated_at": datetime.now(UTC),
-                },
-                # EI-4: invoice e-mails are on unless the member switches them off.
-                "$setOnInsert": {"invoice_emails": True},
-            },
-            upsert=True,
-        )
+        fields = _recipient(email, language, first_name)
+        await insert_first(self._recipients, member_id, {**fields, **_DEFAULTS}, as_of)
+
+    async def update_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        fields = _recipient(email, language, first_name)
+        await apply_newer(self._recipients, member_id, fields, as_of, on_insert=_DEFAULTS)
 
     async def recipient(self, member_id: str) -> Document | None:
         return await self._recipients.find_one({"_id": member_id})

@@ -8,25 +8,17 @@ A connection the server closed meanwhile is replaced and the e-mail sent on the 
 import asyncio
 from email.message import EmailMessage
 from email.utils import formatdate
-from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 from mylm_shared.failures import Unavailable
+from mylm_shared.smtp import SmtpEndpoint
 
 from notify.domain.messages import Email
 
 
 class SmtpSender:
     def __init__(self, url: str, sender: str, timeout: float) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
-            raise ValueError("SMTP_URL must start with smtp://, smtp+starttls:// or smtps://")
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or {"smtp": 25, "smtps": 465, "smtp+starttls": 587}[parts.scheme]
-        self._username = unquote(parts.username) if parts.username else None
-        self._password = unquote(parts.password) if parts.password else None
-        self._tls = parts.scheme == "smtps"
-        self._starttls = parts.scheme == "smtp+starttls"
+        self._endpoint = SmtpEndpoint.from_url(url)
         self._sender = sender
         self._timeout = timeout
         self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
@@ -71,15 +63,7 @@ class SmtpSender:
         return await self._connect()
 
     async def _connect(self) -> aiosmtplib.SMTP:
-        client = aiosmtplib.SMTP(
-            hostname=self._host,
-            port=self._port,
-            username=self._username,
-            password=self._password,
-            use_tls=self._tls,
-            start_tls=self._starttls if self._starttls else False,
-            timeout=self._timeout,
-        )
+        client = aiosmtplib.SMTP(**self._endpoint.client_options(), timeout=self._timeout)
         await client.connect()
         return client
 

@@ -4,9 +4,10 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1
+from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1, MemberUpdatedV1
 from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
+from mylm_shared.projections import event_order
 
 from notify.domain.messages import Email, invoice_issued_email
 
@@ -21,8 +22,14 @@ class Recipients(Protocol):
     """notify's store (Mongo adapter: ``NotifyRepository``; fakes in unit tests)."""
 
     async def remember_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str
-    ) -> None: ...
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        """From ``member.registered``: the first state, never over a later one."""
+
+    async def update_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        """From ``member.updated``: never over a newer state (``mylm_shared.projections``)."""
 
     async def recipient(self, member_id: str) -> Document | None: ...
 
@@ -43,7 +50,13 @@ class NotifyService:
 
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
         await self.repository.remember_recipient(
-            member.member_id, member.email, member.language, member.first_name
+            member.member_id, member.email, member.language, member.first_name, event_order(event)
+        )
+
+    async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
+        """E-mails sent from now on go to the new address, in the new language."""
+        await self.repository.update_recipient(
+            member.member_id, member.email, member.language, member.first_name, event_order(event)
         )
 
     async def on_invoice_issued(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:

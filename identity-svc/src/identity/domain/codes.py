@@ -1,0 +1,162 @@
+"""One-time codes that prove control of the contact on file (RG-2), and how contacts are
+shown masked.
+
+A code is 6 digits from ``secrets``, valid 15 minutes, 5 attempts. It is sent and then
+forgotten: only a keyed hash of it is stored (``adapters/codes_store.py``).
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from identity.domain.members import valid_national_number
+
+CODE_DIGITS = 6
+CODE_LIFETIME = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+
+Channel = Literal["email", "sms"]
+Purpose = Literal["registration", "password-reset"]
+CHANNELS: tuple[Channel, ...] = ("email", "sms")
+
+
+def new_code() -> str:
+    """A uniformly random 6-digit code (leading zeros kept)."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def well_formed(code: str) -> bool:
+    return len(code) == CODE_DIGITS and code.isascii() and code.isdigit()
+
+
+def code_digest(secret: bytes, code_id: str, purpose: Purpose, code: str) -> str:
+    """HMAC-SHA256 of the code, bound to its request and purpose: a 6-digit code has only
+    10^6 values, so a plain hash would be reversed at once; without the server's secret
+    the stored digest says nothing."""
+    message = f"{purpose}\x00{code_id}\x00{code}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+class CodeProblem(Exception):
+    """The code cannot be used; ``reason`` says why (shown to the user)."""
+
+    reason = "invalid"
+
+
+class UnknownCode(CodeProblem):
+    reason = "unknown"
+
+
+class CodeExpired(CodeProblem):
+    reason = "expired"
+
+
+class CodeUsed(CodeProblem):
+    reason = "used"
+
+
+class CodeLocked(CodeProblem):
+    """All attempts are used up: the user asks for a new code."""
+
+    reason = "attempts-exhausted"
+
+
+class WrongCode(CodeProblem):
+    reason = "wrong-code"
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(f"wrong code, {attempts_left} attempts left")
+        self.attempts_left = attempts_left
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """A code sent (or, for an unknown identifier, pretended sent) to one contact.
+
+    ``member_id`` is None when nobody was found: the request is stored all the same, so
+    confirming it behaves exactly like a wrong code and reveals nothing (RG-1)."""
+
+    code_id: str
+    purpose: Purpose
+    channel: Channel
+    digest: str
+    created_at: datetime
+    expires_at: datetime
+    member_id: str | None = None
+    account_id: str | None = None
+
+    def expired(self, at: datetime) -> bool:
+        return at >= self.expires_at
+
+
+# --- identifiers (RG-1) ---
+
+
+def national_number_in(identifier: str) -> str | None:
+    """The INSZ/NISS in ``identifier`` if it is one (separators . - and spaces allowed)."""
+    digits = re.sub(r"[\s.\-]", "", identifier)
+    return digits if valid_national_number(digits) else None
+
+
+# --- masking: enough to recognise one's own contact, not enough to learn it ---
+
+_STARS = "*****"  # always five: the length of the hidden part is not shown
+
+
+def mask_email(address: str) -> str:
+    """``titular@demo.lm.test`` → ``t*****r@demo.lm.test``."""
+    local, _, domain = address.rpartition("@")
+    if not local:
+        return f"{_STARS}@{domain}"
+    last = local[-1] if len(local) > 1 else ""
+    return f"{local[0]}{_STARS}{last}@{domain}"
+
+
+def e164(mobile: str) -> str:
+    """A mobile number on file in E.164 (``+32470000001``); Belgian national numbers
+    (``0470 00 00 01``) get +32."""
+    digits = re.sub(r"\D", "", mobile)
+    if mobile.strip().startswith("+"):
+        return f"+{digits}"
+    if digits.startswith("00"):
+        return f"+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"+32{digits[1:]}"
+    return f"+{digits}"
+
+
+def mask_mobile(mobile: str) -> str:
+    """``+32470000001`` → ``+32 4** ** ** 01`` (Belgian grouping; others keep their
+    country code's first two digits and the last two)."""
+    number = e164(mobile)
+    if number.startswith("+32") and len(number) == 12:
+        return f"+32 {number[3]}** ** ** {number[-2:]}"
+    return f"{number[:3]} {'*' * max(len(number) - 5, 1)} {number[-2:]}"
+
+
+# Plausible stand-ins for a member who does not exist or has no such contact, so the
+# answer does not reveal it; derived from the identifier, so asking twice shows the same.
+_DECOY_DOMAINS = (
+    "gmail.com",
+    "hotmail.com",
+    "outlook.com",
+    "telenet.be",
+    "skynet.be",
+    "proximus.be",
+    "yahoo.com",
+    "hotmail.be",
+)
+_LETTERS = "abcdefghijklmnoprstvw"
+
+
+def decoy_mask(seed: bytes, channel: Channel) -> str:
+    """A masked contact that looks like a real one (``seed``: a keyed hash of the
+    identifier, at least 4 bytes)."""
+    if channel == "sms":
+        return f"+32 4** ** ** {seed[0] % 100:02d}"
+    first, last = _LETTERS[seed[1] % len(_LETTERS)], _LETTERS[seed[2] % len(_LETTERS)]
+    return f"{first}{_STARS}{last}@{_DECOY_DOMAINS[seed[3] % len(_DECOY_DOMAINS)]}"
