@@ -17,6 +17,7 @@ from identity.adapters.audit import AUDIT, AUDIT_INDEXES, MongoAuditTrail
 from identity.adapters.codes_store import one_time_codes
 from identity.adapters.csam_store import csam_adapters
 from identity.adapters.keys import load_signing_key
+from identity.adapters.legacy import upgrade_legacy_documents
 from identity.adapters.refresh_tokens import REFRESH_TOKEN_INDEXES, RefreshTokens
 from identity.adapters.store import INDEXES, OUTBOX_COLLECTIONS, IdentityStores
 from identity.adapters.throttle import THROTTLE_INDEXES, login_throttle
@@ -85,6 +86,7 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
             recheck=Dossiers(context).acting_refusal,
             revocations=runtime.revocations,  # LF-2..4: suspended accounts' tokens refused
         )
+        await upgrade_legacy_documents(runtime.db, context.stores)
         if settings.seeds_demo_data:
             await seed_demo_data(context)
 

@@ -101,5 +101,6 @@ async def test_my_data_export_holds_my_data_and_no_secrets(identity: httpx.Async
     assert export["member"]["national_number"] == "85073003328"
     assert export["account"]["username"] == "demo.titular"
     assert [e["action"] for e in export["audit_trail"]] == ["session.created"]
+    assert [s["revoked"] for s in export["sessions"]] == [False]
     assert "password_hash" not in response.text
     assert "$argon2" not in response.text

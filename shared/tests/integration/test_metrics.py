@@ -171,8 +171,15 @@ async def test_the_replication_factor_reaches_the_broker(platform: Endpoints, ru
     try:
         brokers = len((await admin.describe_cluster())["brokers"])
         await ensure_topics(bootstrap, [f"{run_id}.replicated"], 3, replication_factor=brokers)
-        (described,) = await admin.describe_topics([f"{run_id}.replicated"])
-        assert len(described["partitions"]) == 3
+
+        async def described_topic() -> Any:
+            (topic,) = await admin.describe_topics([f"{run_id}.replicated"])
+            return topic
+
+        # A broker that has just started may describe a new topic before its partitions.
+        described = await eventually(
+            described_topic, until=lambda t: len(t["partitions"]) == 3, what="3 partitions"
+        )
         assert {len(p["replicas"]) for p in described["partitions"]} == {brokers}
         with pytest.raises(InvalidReplicationFactorError):
             await ensure_topics(bootstrap, [f"{run_id}.over"], 1, replication_factor=brokers + 1)

@@ -131,3 +131,16 @@ class RefreshTokens:
         ]
         await asyncio.gather(*(self.revoke_family(family_id) for family_id in families))
         return len(families)
+
+    async def sessions_of(self, account_id: str) -> list[dict[str, object]]:
+        """The account's sessions (started when, revoked or not) for "My data"."""
+        families = await self._families.find({"account_id": account_id}).to_list()
+        # One read by _id each: FerretDB v1 pushes down equality only, not $in.
+        found = await asyncio.gather(
+            *(self._revoked.find_one({"_id": f["_id"]}, {"_id": 1}) for f in families)
+        )
+        revoked = {r["_id"] for r in found if r is not None}
+        return [
+            {"started_at": f["started_at"], "revoked": f["_id"] in revoked}
+            for f in sorted(families, key=lambda f: f["started_at"])
+        ]

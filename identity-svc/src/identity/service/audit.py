@@ -38,6 +38,7 @@ class AuditUseCases:
         return {
             "member": ({"member_id": member.member_id, **asdict(member.entry)} if member else None),
             "account": account_view,
+            "sessions": await context.refresh_tokens.sessions_of(account_id),
             "audit_trail": [
                 {"seq": e.seq, "at": e.at, **asdict(e.operation)}
                 for e in await context.audit.entries(trail)
