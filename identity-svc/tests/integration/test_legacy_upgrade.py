@@ -4,7 +4,6 @@ indexes on their fields) is upgraded on start: nothing lost, logins keep working
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from identity.adapters.passwords import hash_password
 from identity.bootstrap import create_app
@@ -16,7 +15,7 @@ from testkit.platform import Endpoints, isolated
 
 pytestmark = pytest.mark.integration
 
-PASSWORD = "Zonnebloem-Gent-1988"  # noqa: S105 — a test credential
+PASSWORD = "Zonnebloem-Gent-1988"
 
 
 @pytest.fixture
