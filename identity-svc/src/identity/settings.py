@@ -1,7 +1,7 @@
 from typing import Literal
 
 from mylm_shared.settings import ServiceSettings
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -49,6 +49,10 @@ class IdentitySettings(ServiceSettings):
     # SMS: the local sink e-mails each SMS to <msisdn>@SMS_SINK_DOMAIN (read in Mailpit);
     # production plugs a provider's HTTP API in behind the same SmsProvider port.
     sms_sink_domain: str = "sms.mylm.test"
+    # At most this many codes per hour go to one contact (an e-mail box or a phone must
+    # not be flooded by someone typing a member number); beyond it the answer is the
+    # same 202 and nothing is sent.
+    codes_per_contact_per_hour: int = Field(default=5, ge=1)
 
     # --- CSAM login (issue 7 item 4) ---
     # RG-6: the login methods the mutuality offers (JSON list, e.g. LOGIN_METHODS='["csam"]').

@@ -479,3 +479,14 @@ async def test_rg2_an_smtp_outage_does_not_fail_the_request_and_logs_no_code(
     assert len(failures) == 1
     assert failures[0].__dict__["code_id"] == started.json()["reset_id"]
     assert "titular@demo.lm.test" not in caplog.text
+
+
+async def test_rg2_a_contact_gets_at_most_five_codes_an_hour(env: Env) -> None:
+    """Someone typing a member number cannot flood the member's mailbox: the 6th request
+    in the hour gets the same answer, and nothing is sent."""
+    person = await env.person()
+    answers = [(await env.register(person.member_number))[0] for _ in range(6)]
+    assert {a.json()["sent_to"] for a in answers} == {answers[0].json()["sent_to"]}
+    await env.messages(person.email, count=5)
+    await env.drained()  # every background send has finished
+    assert len(await env.mailpit.messages_to(person.email)) == 5

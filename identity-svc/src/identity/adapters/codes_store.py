@@ -40,6 +40,7 @@ from identity.settings import IdentitySettings
 
 CODES = "one_time_codes"
 ATTEMPTS = "one_time_code_attempts"
+SENDS = "one_time_code_sends"
 SECRETS = "code_secrets"
 MIN_SECRET_BYTES = 32
 
@@ -83,6 +84,7 @@ class CodeStore:
     def __init__(self, db: AsyncDatabase[Document], secret: bytes) -> None:
         self._codes = db[CODES]
         self._attempts = db[ATTEMPTS]
+        self._sends = db[SENDS]
         self._secret = secret
 
     def digest(self, code_id: str, purpose: Purpose, code: str) -> str:
@@ -91,6 +93,19 @@ class CodeStore:
     def decoy_seed(self, identifier: str) -> bytes:
         """Keyed, so nobody can tell a decoy mask from a real one by recomputing it."""
         return hmac.new(self._secret, f"decoy\x00{identifier}".encode(), "sha256").digest()
+
+    async def take_send_slot(self, contact_key: str, at: datetime, per_hour: int) -> bool:
+        """One of ``per_hour`` sending slots of this contact in the current hour, or False.
+        Insert-only: slot n is ``<contact>:<hour>@<n>``, so concurrent requests cannot
+        take more than ``per_hour`` between them."""
+        hour = int(at.timestamp() // 3600)
+        for n in range(1, per_hour + 1):
+            try:
+                await self._sends.insert_one({"_id": f"{contact_key}:{hour}@{n}", "at": at})
+                return True
+            except DuplicateKeyError:
+                continue
+        return False
 
     async def add(self, request: CodeRequest) -> None:
         await self._codes.insert_one(

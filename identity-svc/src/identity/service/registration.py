@@ -9,6 +9,7 @@ and its audit entry run after the answer, in the background.
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -47,6 +48,9 @@ class InvalidPassword(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,11 @@ async def issue_code(
         seed = codes.store.decoy_seed(f"{channel}:{identifier.strip().casefold()}")
         return CodeSent(code_id, decoy_mask(seed, channel))
     sent_to = mask_email(contact) if channel == "email" else mask_mobile(contact)
+    per_hour = context.settings.codes_per_contact_per_hour
+    if not await codes.store.take_send_slot(f"{member.member_id}:{channel}", now, per_hour):
+        # Same answer, nothing sent: nobody floods a member's mailbox or phone.
+        log.warning("code not sent: hourly limit of the contact", extra={"request": code_id})
+        return CodeSent(code_id, sent_to)
     codes.delivery.dispatch(channel, CodeMessage(contact, code, purpose, member.language), code_id)
     codes.delivery.in_background(
         context.record(
