@@ -1,13 +1,14 @@
-"""Wires billing-svc: repository, the member.registered / member.updated consumers, HTTP
-routes."""
+"""Wires billing-svc: repository, the member.registered / member.updated consumers,
+payments, HTTP routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import INVOICE_ISSUED, INVOICE_PAID, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
+from billing.adapters.payments import MongoPayments
 from billing.adapters.repository import (
     INDEXES,
     INVOICES,
@@ -16,7 +17,9 @@ from billing.adapters.repository import (
     reference_numbers,
 )
 from billing.entrypoints.api import router
+from billing.entrypoints.api_payments import router as payments_router
 from billing.service.handlers import BillingService
+from billing.service.payments import PaymentsService
 from billing.settings import BillingSettings
 
 
@@ -24,12 +27,14 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
     settings = settings or BillingSettings()
 
     def consumers(runtime: Runtime) -> Sequence[Consumer]:
+        invoices = invoice_store(runtime.db, source=f"/{settings.service_name}")
         service = BillingService(
-            invoices=invoice_store(runtime.db, source=f"/{settings.service_name}"),
+            invoices=invoices,
             members=MongoMembers(runtime.db),
             references=reference_numbers(runtime.db),
         )
         runtime.extras["billing"] = service
+        runtime.extras["payments"] = PaymentsService(invoices, MongoPayments(runtime.db))
         return [
             Consumer(
                 "billing-members",
@@ -51,10 +56,10 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
         settings,
         ServiceDefinition(
             title="billing-svc",
-            description="Invoices of My LM members, issued by staff (EI-1..EI-5).",
-            routers=[router],
+            description="Invoices of My LM members (EI-1..EI-5) and the payments received.",
+            routers=[router, payments_router],
             indexes=INDEXES,
-            produces=[INVOICE_ISSUED],
+            produces=[INVOICE_ISSUED, INVOICE_PAID],
             outbox_collections=[INVOICES],
             consumers=consumers,
         ),

@@ -7,18 +7,36 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
-from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    INVOICE_PAID,
+    InvoiceIssuedV1,
+    InvoiceLineV1,
+    InvoicePaidV1,
+)
 from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.projections import apply_newer, insert_first
 from mylm_shared.sequences import SEQUENCE_BLOCKS, SEQUENCE_INDEX, BlockSequence
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing.domain.invoice import Invoice, InvoiceIssued, InvoiceLine
+from billing.adapters.payments import PAYMENT_INDEXES
+from billing.domain.invoice import (
+    Invoice,
+    InvoiceIssued,
+    InvoiceLine,
+    InvoicePaid,
+    ReceivedPayment,
+)
 
 INVOICES = "invoices"
 MEMBERS = "members"
 
-INDEXES: list[IndexSpec] = [*store_indexes(INVOICES, "member_id"), SEQUENCE_INDEX]
+INDEXES: list[IndexSpec] = [
+    # structured_reference: payments find their invoice by it
+    *store_indexes(INVOICES, "member_id", "structured_reference"),
+    SEQUENCE_INDEX,
+    *PAYMENT_INDEXES,
+]
 
 
 class InvoiceMapper:
@@ -42,6 +60,18 @@ class InvoiceMapper:
             "structured_reference": invoice.structured_reference,
             "status": invoice.status,
             "request_fingerprint": invoice.request_fingerprint,
+            "kind": invoice.kind,
+            "policy_id": invoice.policy_id,
+            "payments": [
+                {
+                    "payment_id": p.payment_id,
+                    "amount": str(p.amount),
+                    "value_date": p.value_date.isoformat(),
+                    "outcome": p.outcome,
+                    "excess": str(p.excess),
+                }
+                for p in invoice.payments
+            ],
         }
 
     def from_document(self, doc: Document) -> Invoice:
@@ -61,6 +91,19 @@ class InvoiceMapper:
             structured_reference=doc["structured_reference"],
             status=doc["status"],
             request_fingerprint=doc.get("request_fingerprint", ""),
+            # invoices stored before payments existed: care invoices, nothing received
+            kind=doc.get("kind", "care"),
+            policy_id=doc.get("policy_id"),
+            payments=tuple(
+                ReceivedPayment(
+                    p["payment_id"],
+                    Decimal(p["amount"]),
+                    date.fromisoformat(p["value_date"]),
+                    p["outcome"],
+                    Decimal(p["excess"]),
+                )
+                for p in doc.get("payments", ())
+            ),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:
@@ -83,6 +126,17 @@ class InvoiceMapper:
                     ],
                 )
                 return [Message(INVOICE_ISSUED, payload, invoice.member_id)]
+            case InvoicePaid(invoice=invoice, paid_on=paid_on):
+                paid = InvoicePaidV1(
+                    invoice_id=invoice.invoice_id,
+                    member_id=invoice.member_id,
+                    structured_reference=invoice.structured_reference,
+                    paid_total=invoice.paid,
+                    paid_on=paid_on,
+                    kind=invoice.kind,
+                    policy_id=invoice.policy_id,
+                )
+                return [Message(INVOICE_PAID, paid, invoice.member_id)]
         raise TypeError(f"no bus message for {event!r}")
 
 

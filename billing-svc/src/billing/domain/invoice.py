@@ -8,7 +8,11 @@ from typing import Literal
 from mylm_shared.domain import Aggregate
 
 InvoiceStatus = Literal["open", "paid", "cancelled"]
+# "care": issued by staff; "premium": an insurance premium (policy_id names the policy).
+InvoiceKind = Literal["care", "premium"]
+CountedOutcome = Literal["settled", "partial", "overpaid"]
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 class InvalidInvoice(ValueError):
@@ -32,6 +36,17 @@ class InvoiceLine:
             raise InvalidInvoice("a line needs a description")
 
 
+@dataclass(frozen=True)
+class ReceivedPayment:
+    """A payment counted on this invoice, with the outcome it had when it arrived."""
+
+    payment_id: str
+    amount: Decimal
+    value_date: date
+    outcome: CountedOutcome
+    excess: Decimal = ZERO
+
+
 @dataclass
 class Invoice(Aggregate):
     invoice_id: str
@@ -43,6 +58,9 @@ class Invoice(Aggregate):
     status: InvoiceStatus = "open"
     # Fingerprint of the request that issued it: an Idempotency-Key replay must match.
     request_fingerprint: str = ""
+    kind: InvoiceKind = "care"
+    policy_id: str | None = None
+    payments: tuple[ReceivedPayment, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -60,6 +78,36 @@ class Invoice(Aggregate):
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
+    @property
+    def paid(self) -> Decimal:
+        """Everything received for this invoice (more than the total when overpaid)."""
+        return sum((p.amount for p in self.payments), ZERO)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.total - self.paid, ZERO)
+
+    def received(self, payment_id: str) -> ReceivedPayment | None:
+        return next((p for p in self.payments if p.payment_id == payment_id), None)
+
+    def record_payment(self, payment_id: str, amount: Decimal, value_date: date) -> ReceivedPayment:
+        """Count a payment once (a payment id seen before changes nothing and answers as
+        it did then). The one that reaches the total settles the invoice (``InvoicePaid``);
+        anything beyond what was outstanding is excess, kept for staff to refund."""
+        seen = self.received(payment_id)
+        if seen is not None:
+            return seen
+        due = self.outstanding if self.status == "open" else ZERO
+        excess = max(amount - due, ZERO)
+        settles = self.status == "open" and amount >= due
+        outcome: CountedOutcome = "overpaid" if excess else "settled" if settles else "partial"
+        payment = ReceivedPayment(payment_id, amount, value_date, outcome, excess)
+        self.payments = (*self.payments, payment)
+        if settles:
+            self.status = "paid"
+            self.raise_event(InvoicePaid(self, paid_on=value_date))
+        return payment
+
     def issue(self, structured_reference: str) -> None:
         """The invoice goes out with its payment reference (EI-1, EI-4: the member is told)."""
         if self.structured_reference:
@@ -73,3 +121,11 @@ class InvoiceIssued:
     """Domain event: a new invoice is available to the member."""
 
     invoice: Invoice
+
+
+@dataclass(frozen=True)
+class InvoicePaid:
+    """Domain event: the payments received reach the invoice's total."""
+
+    invoice: Invoice
+    paid_on: date

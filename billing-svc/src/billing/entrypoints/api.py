@@ -69,7 +69,11 @@ class InvoiceOut(BaseModel):
     total: str
     currency: Literal["EUR"] = "EUR"
     structured_reference: str
-    status: str
+    status: Literal["open", "paid", "cancelled"]
+    paid: str = Field(description="Everything received (more than `total` when overpaid).")
+    outstanding: str = Field(description="What is left to pay (0.00 once paid).")
+    kind: Literal["care", "premium"] = "care"
+    policy_id: str | None = Field(default=None, description="The policy of a premium invoice.")
 
     @classmethod
     def of(cls, invoice: Invoice) -> "InvoiceOut":
@@ -87,6 +91,10 @@ class InvoiceOut(BaseModel):
             total=str(invoice.total),
             structured_reference=invoice.structured_reference,
             status=invoice.status,
+            paid=str(invoice.paid),
+            outstanding=str(invoice.outstanding),
+            kind=invoice.kind,
+            policy_id=invoice.policy_id,
         )
 
 

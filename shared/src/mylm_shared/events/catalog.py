@@ -88,6 +88,21 @@ class InvoiceIssuedV1(_Payload):
     lines: list[InvoiceLineV1]
 
 
+class InvoicePaidV1(_Payload):
+    """The payments received for an invoice reach its total (the one that did on
+    ``paid_on``, its value date). ``kind``/``policy_id``: a premium invoice names its
+    policy (PC-4: the first premium paid activates the contract)."""
+
+    invoice_id: str
+    member_id: str
+    structured_reference: str
+    paid_total: Decimal
+    currency: Literal["EUR"] = "EUR"
+    paid_on: date
+    kind: Literal["care", "premium"] = "care"
+    policy_id: str | None = None
+
+
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
     topic="member.registered",
     event_type="be.mylm.member.registered.v1",
@@ -99,6 +114,12 @@ INVOICE_ISSUED: EventSpec[InvoiceIssuedV1] = EventSpec(
     event_type="be.mylm.invoice.issued.v1",
     model=InvoiceIssuedV1,
     description="Staff issued an invoice to a member (EI-1, EI-4).",
+)
+INVOICE_PAID: EventSpec[InvoicePaidV1] = EventSpec(
+    topic="invoice.paid",
+    event_type="be.mylm.invoice.paid.v1",
+    model=InvoicePaidV1,
+    description="An invoice is paid in full by the payments matched to its structured reference.",
 )
 
 MEMBER_UPDATED: EventSpec[MemberUpdatedV1] = EventSpec(
@@ -129,6 +150,7 @@ ACCESS_CHANGED: EventSpec[AccessChangedV1] = EventSpec(
 ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     MEMBER_REGISTERED,
     INVOICE_ISSUED,
+    INVOICE_PAID,
     MEMBER_UPDATED,
     ACCOUNT_CREATED,
     ACCOUNT_STATUS_CHANGED,
