@@ -1,4 +1,4 @@
-"""The four services of the walking skeleton as real processes on one isolated run
+"""The services of the walking skeleton as real processes on one isolated run
 (own topics, databases, consumer groups and e-mail domain), and the calls a user makes."""
 
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from testkit.services import service_process
 
 PASSWORD = "Demo-Passw0rd!"
 LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
-MODULES = ("identity", "billing", "inbox", "notify")
+MODULES = ("identity", "billing", "inbox", "notify", "policy")
 
 
 @dataclass

@@ -26,6 +26,7 @@ SERVICES = [
     ServiceProcess("identity", 8001, {}),
     ServiceProcess("billing", 8002, {}),
     ServiceProcess("inbox", 8003, {}),
+    ServiceProcess("policy", 8004, {}),
     ServiceProcess("notify", 8006, {}),
 ]
 

@@ -13,6 +13,9 @@ from mylm_shared.events.catalog import (
     INVOICE_PAID,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
+    POLICY_ISSUED,
+    POLICY_TERMINATED,
+    PREMIUM_DUE,
     AccessChangedV1,
     AccountCreatedV1,
     AccountStatusChangedV1,
@@ -21,6 +24,10 @@ from mylm_shared.events.catalog import (
     InvoicePaidV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
+    PolicyIssuedV1,
+    PolicyTerminatedV1,
+    PremiumDueV1,
+    PremiumV1,
 )
 from mylm_shared.events.envelope import CloudEvent, EventSpec, dlq_topic, new_event
 
@@ -33,6 +40,9 @@ __all__ = [
     "INVOICE_PAID",
     "MEMBER_REGISTERED",
     "MEMBER_UPDATED",
+    "POLICY_ISSUED",
+    "POLICY_TERMINATED",
+    "PREMIUM_DUE",
     "AccessChangedV1",
     "AccountCreatedV1",
     "AccountStatusChangedV1",
@@ -43,6 +53,10 @@ __all__ = [
     "InvoicePaidV1",
     "MemberRegisteredV1",
     "MemberUpdatedV1",
+    "PolicyIssuedV1",
+    "PolicyTerminatedV1",
+    "PremiumDueV1",
+    "PremiumV1",
     "dlq_topic",
     "new_event",
 ]

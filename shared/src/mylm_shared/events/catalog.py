@@ -103,6 +103,53 @@ class InvoicePaidV1(_Payload):
     policy_id: str | None = None
 
 
+class PremiumV1(_Payload):
+    """PC-8: net + taxes + contributions = total, in EUR (no indexation, PC-12)."""
+
+    net: Decimal
+    taxes: Decimal
+    contributions: Decimal
+    total: Decimal
+    currency: Literal["EUR"] = "EUR"
+
+
+class PolicyIssuedV1(_Payload):
+    """The policyholder accepted the proposal: the contract exists (PC-1); cover still
+    waits for the first premium (PC-4)."""
+
+    policy_id: str
+    member_id: str  # the policyholder
+    formula: Literal["single", "family"]
+    covers: list[str]
+    threshold_pct: int
+    start_date: date
+    signed_on: date
+    premium: PremiumV1
+
+
+class PremiumDueV1(_Payload):
+    """A premium falls due for a policy (PC-8): billing issues the premium invoice."""
+
+    policy_id: str
+    member_id: str
+    term_number: int
+    due_date: date
+    premium: PremiumV1
+
+
+class PolicyTerminatedV1(_Payload):
+    """The contract ends from ``effective_on`` (0:00): a termination (PC-6, PC-9..11) or
+    a renewal objection (PC-5, ``reason`` ``renewal_objection``)."""
+
+    policy_id: str
+    member_id: str
+    reason: str
+    by: Literal["policyholder", "insurer"]
+    rule: str
+    notified_on: date
+    effective_on: date
+
+
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
     topic="member.registered",
     event_type="be.mylm.member.registered.v1",
@@ -147,6 +194,25 @@ ACCESS_CHANGED: EventSpec[AccessChangedV1] = EventSpec(
     description="A dependant revoked, restored, granted or withdrew their titular's access.",
 )
 
+POLICY_ISSUED: EventSpec[PolicyIssuedV1] = EventSpec(
+    topic="policy.issued",
+    event_type="be.mylm.policy.issued.v1",
+    model=PolicyIssuedV1,
+    description="A policyholder accepted a proposal: the contract is issued (PC-1, PC-4).",
+)
+PREMIUM_DUE: EventSpec[PremiumDueV1] = EventSpec(
+    topic="premium.due",
+    event_type="be.mylm.premium.due.v1",
+    model=PremiumDueV1,
+    description="A policy's premium falls due (PC-8): billing invoices the policyholder.",
+)
+POLICY_TERMINATED: EventSpec[PolicyTerminatedV1] = EventSpec(
+    topic="policy.terminated",
+    event_type="be.mylm.policy.terminated.v1",
+    model=PolicyTerminatedV1,
+    description="A contract ends on a date, with the reason and rule (PC-5, PC-6, PC-9..11).",
+)
+
 ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     MEMBER_REGISTERED,
     INVOICE_ISSUED,
@@ -155,4 +221,7 @@ ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     ACCOUNT_CREATED,
     ACCOUNT_STATUS_CHANGED,
     ACCESS_CHANGED,
+    POLICY_ISSUED,
+    PREMIUM_DUE,
+    POLICY_TERMINATED,
 )

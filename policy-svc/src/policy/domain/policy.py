@@ -1,0 +1,249 @@
+"""The Policy aggregate: a proposal, its acceptance, the household facts it keeps and how
+it ends (PC-1..PC-3, PC-5, PC-6, PC-9..PC-11).
+
+The state on any date is computed from the stored facts (``state_on``), never stored: a
+termination recorded today with an effective date next month is "terminated" only from
+that date. ``active`` needs the first premium paid (PC-4): premium invoices do not exist
+yet, so a contract stays ``awaiting_first_premium`` until that increment.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from mylm_shared.domain import Aggregate
+
+from policy.domain.insured import (
+    Formula,
+    HouseholdPerson,
+    InsuredAnswer,
+    Policyholder,
+    Relation,
+    always,
+    insured_on,
+)
+from policy.domain.product import Premium, covers, premium
+from policy.domain.termination import Channel, ContractDates, Notice, Party, terminate
+from policy.domain.terms import contract_ends_on
+
+Lifecycle = Literal["proposed", "awaiting_first_premium"]
+Status = Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
+
+
+class PolicyRefused(ValueError):
+    """A rule refuses the change; ``rule`` names it for the problem+json (422)."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+        self.detail = detail
+
+
+class WrongStatus(Exception):
+    """The change does not fit the policy's status (409)."""
+
+
+@dataclass(frozen=True)
+class DeclaredPerson:
+    """A partner or child as the policyholder (or staff) declared them."""
+
+    person_id: str
+    name: str
+    birth_date: date
+    relation: Relation
+    lives_with_policyholder: bool
+    married: bool = False
+    studying: bool = False
+
+    def as_household(self) -> HouseholdPerson:
+        return HouseholdPerson(
+            self.person_id,
+            self.name,
+            self.birth_date,
+            self.relation,
+            always(self.lives_with_policyholder),
+            married=always(self.married),
+            studying=always(self.studying),
+        )
+
+
+@dataclass(frozen=True)
+class HouseholdRevision:
+    """The household as declared, holding from ``since`` until the next revision."""
+
+    since: date
+    persons: tuple[DeclaredPerson, ...]
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How and from when (``effective_on``, 0:00) the contract no longer runs."""
+
+    reason: str  # a termination ground, or "renewal_objection"
+    by: Party
+    rule: str
+    notified_on: date
+    channel: Channel
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class PolicyIssued:
+    policy: "Policy"
+
+
+@dataclass(frozen=True)
+class PolicyTerminated:
+    policy: "Policy"
+    ending: Ending
+
+
+@dataclass
+class Policy(Aggregate):
+    policy_id: str
+    member_id: str  # the policyholder
+    holder_name: str
+    holder_birth_date: date | None
+    formula: Formula
+    threshold_pct: int
+    e_protection: bool
+    start_date: date
+    proposed_on: date
+    premium: Premium
+    status: Lifecycle = "proposed"
+    signed_on: date | None = None
+    household: tuple[HouseholdRevision, ...] = ()
+    ending: Ending | None = None
+    request_fingerprint: str = ""
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.policy_id
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        return covers(self.e_protection)
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        policy_id: str,
+        member_id: str,
+        holder_name: str,
+        holder_birth_date: date | None,
+        formula: Formula,
+        threshold_pct: int,
+        e_protection: bool,
+        start_date: date,
+        proposed_on: date,
+        request_fingerprint: str = "",
+    ) -> "Policy":
+        """PC-1 product choices (InvalidProduct on a threshold not offered); PC-2 for a
+        single formula: the policyholder must be older than 18 (checked again at signing)."""
+        policy = cls(
+            policy_id=policy_id,
+            member_id=member_id,
+            holder_name=holder_name,
+            holder_birth_date=holder_birth_date,
+            formula=formula,
+            threshold_pct=threshold_pct,
+            e_protection=e_protection,
+            start_date=start_date,
+            proposed_on=proposed_on,
+            premium=premium(formula, threshold_pct, e_protection),
+            request_fingerprint=request_fingerprint,
+        )
+        policy._check_adult(proposed_on)
+        return policy
+
+    def _check_adult(self, signed_on: date) -> None:
+        if self.formula != "single":
+            return
+        if self.holder_birth_date is None:
+            raise PolicyRefused("PC-2", "the policyholder's birth date is unknown")
+        answer = insured_on(signed_on, "single", signed_on, self._holder())[0]
+        if not answer.insured:
+            raise PolicyRefused("PC-2", answer.reason)
+
+    def accept(self, on: date) -> None:
+        """The policyholder signs: the contract is issued, cover waits for the first
+        premium (PC-4)."""
+        if self.status != "proposed":
+            raise WrongStatus("only a proposal can be accepted")
+        self._check_adult(on)
+        self.status = "awaiting_first_premium"
+        self.signed_on = on
+        self.raise_event(PolicyIssued(self))
+
+    def declare_household(self, since: date, persons: tuple[DeclaredPerson, ...]) -> None:
+        """PC-3 facts from ``since`` on; a revision replaces those from the same day on."""
+        kept = tuple(r for r in self.household if r.since < since)
+        self.household = (*kept, HouseholdRevision(since, persons))
+
+    def insured(self, day: date) -> list[InsuredAnswer]:
+        """PC-2/PC-3 on ``day``: the policyholder first, then the declared household."""
+        signed_on = self.signed_on or self.proposed_on
+        revision = self._revision_on(day)
+        persons = [p.as_household() for p in revision.persons] if revision else []
+        return insured_on(day, self.formula, signed_on, self._holder(), persons)
+
+    def _revision_on(self, day: date) -> HouseholdRevision | None:
+        # Before the first declaration, its facts are the best known ones.
+        found = self.household[0] if self.household else None
+        for revision in self.household:
+            if revision.since <= day:
+                found = revision
+        return found
+
+    def _holder(self) -> Policyholder:
+        # An unknown birth date only matters for PC-2 (refused at proposal).
+        return Policyholder(self.member_id, self.holder_name, self.holder_birth_date or date.min)
+
+    def object_to_renewal(self, by: Party, posted_on: date, channel: Channel) -> date:
+        """PC-5: the contract ends at the coming expiry, or the one after if late."""
+        self._check_running()
+        ends_on = contract_ends_on(self.start_date, posted_on)
+        self._end(Ending("renewal_objection", by, "PC-5", posted_on, channel, ends_on))
+        return ends_on
+
+    def terminate(self, notice: Notice) -> Ending:
+        """PC-6, PC-9..PC-11 (TerminationRefused / OutsideWindow when not allowed)."""
+        self._check_running()
+        assert self.signed_on is not None
+        done = terminate(ContractDates(self.signed_on, self.start_date), notice)
+        ending = Ending(
+            done.ground, done.by, done.rule, notice.notified_on, notice.channel, done.effective_on
+        )
+        self._end(ending)
+        return ending
+
+    def _check_running(self) -> None:
+        if self.status == "proposed":
+            raise WrongStatus("the proposal was not accepted: there is no contract to end")
+        if self.ending is not None:
+            raise WrongStatus(f"the contract already ends on {self.ending.effective_on}")
+
+    def _end(self, ending: Ending) -> None:
+        self.ending = ending
+        self.raise_event(PolicyTerminated(self, ending))
+
+    def state_on(self, day: date) -> Status:
+        if self.ending is not None and day >= self.ending.effective_on:
+            return "terminated"
+        return self.status
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    status: Status
+    covers: tuple[str, ...]
+    insured: list[InsuredAnswer] = field(default_factory=list)
+
+
+def state_of(policy: Policy, day: date) -> PolicyState:
+    """What claims-svc asks about an event date: status, covers and who is insured."""
+    status = policy.state_on(day)
+    if status == "terminated":
+        return PolicyState(status, ())
+    return PolicyState(status, policy.covers, [a for a in policy.insured(day) if a.insured])

@@ -1,0 +1,482 @@
+"""policy-svc HTTP API: staff propose, the policyholder accepts; household, insured
+persons and the state on a date; renewal objections and terminations with their dates."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response
+from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
+from mylm_shared.problems import Problem, forbidden, problem_responses
+from mylm_shared.service import use_case
+from pydantic import BaseModel, ConfigDict, Field
+
+from policy.domain.insured import InsuredAnswer
+from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
+from policy.domain.product import THRESHOLDS_PCT, InvalidProduct
+from policy.domain.termination import Channel, Ground, Notice, OutsideWindow, TerminationRefused
+from policy.service.handlers import (
+    IdempotencyConflict,
+    PolicyService,
+    ProposePolicy,
+    UnknownMember,
+    UnknownPolicy,
+)
+
+router = APIRouter(tags=["policies"])
+
+Policies = Annotated[PolicyService, use_case("policies", PolicyService)]
+Party = Literal["policyholder", "insurer"]
+_REPLAYED = {
+    "description": "`true` when an earlier request with this Idempotency-Key made the proposal.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+_NO_POLICY = "No such policy."
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    policyholder_member_id: str = Field(min_length=1, max_length=64)
+    formula: Literal["single", "family"]
+    start_date: date
+    threshold_pct: int = Field(description=f"One of the product's thresholds: {THRESHOLDS_PCT}.")
+    e_protection: bool = False
+
+
+class PremiumOut(BaseModel):
+    net: str
+    taxes: str
+    contributions: str
+    total: str
+    currency: Literal["EUR"] = "EUR"
+    period: Literal["year"] = "year"
+
+
+class EndingOut(BaseModel):
+    reason: str
+    by: Party
+    rule: str
+    notified_on: date
+    channel: Channel
+    effective_on: date
+
+
+class PolicyOut(BaseModel):
+    policy_id: str
+    policyholder_member_id: str
+    status: Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
+    formula: Literal["single", "family"]
+    covers: list[str]
+    threshold_pct: int
+    e_protection: bool
+    start_date: date
+    proposed_on: date
+    signed_on: date | None
+    premium: PremiumOut
+    ending: EndingOut | None = Field(description="Set once a termination or objection ends it.")
+
+    @classmethod
+    def of(cls, policy: Policy, today: date) -> "PolicyOut":
+        p = policy.premium
+        e = policy.ending
+        return cls(
+            policy_id=policy.policy_id,
+            policyholder_member_id=policy.member_id,
+            status=policy.state_on(today),
+            formula=policy.formula,
+            covers=list(policy.covers),
+            threshold_pct=policy.threshold_pct,
+            e_protection=policy.e_protection,
+            start_date=policy.start_date,
+            proposed_on=policy.proposed_on,
+            signed_on=policy.signed_on,
+            premium=PremiumOut(
+                net=str(p.net),
+                taxes=str(p.taxes),
+                contributions=str(p.contributions),
+                total=str(p.total),
+            ),
+            ending=None
+            if e is None
+            else EndingOut(
+                reason=e.reason,
+                by=e.by,
+                rule=e.rule,
+                notified_on=e.notified_on,
+                channel=e.channel,
+                effective_on=e.effective_on,
+            ),
+        )
+
+
+class PolicyList(BaseModel):
+    items: list[PolicyOut]
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    birth_date: date
+    relation: Literal["partner", "child"]
+    lives_with_policyholder: bool
+    married: bool = False
+    studying: bool = False
+
+
+class HouseholdIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    persons: list[PersonIn] = Field(max_length=30)
+    since: date | None = Field(
+        default=None,
+        description="Extension: the date these facts hold from (default: today). Earlier "
+        "dates keep the household declared before.",
+    )
+
+
+class InsuredOut(BaseModel):
+    person_id: str
+    name: str
+    insured: bool
+    rule: str
+    reason: str
+
+    @classmethod
+    def of(cls, answer: InsuredAnswer) -> "InsuredOut":
+        return cls(
+            person_id=answer.person_id,
+            name=answer.name,
+            insured=answer.insured,
+            rule=answer.rule,
+            reason=answer.reason,
+        )
+
+
+class InsuredList(BaseModel):
+    date: date
+    persons: list[InsuredOut]
+
+
+class ObjectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    by: Party
+    posted_on: date
+    channel: Channel
+
+
+class ObjectionOut(BaseModel):
+    contract_ends_on: date = Field(description="The expiry it takes effect at (PC-5).")
+
+
+class TerminationIn(BaseModel):
+    """The Contract's fields, plus the optional facts some grounds need (PC-9..PC-11)."""
+
+    model_config = ConfigDict(extra="forbid")
+    by: Party
+    ground: Ground
+    notified_on: date = Field(description="Posting, service or receipt date (PC-11).")
+    channel: Channel
+    claim_settled_on: date | None = Field(None, description="after_claim: paid or refused on.")
+    departure_on: date | None = Field(None, description="emigration: the departure date (PC-6).")
+    fraud_complaint_filed: bool = Field(
+        False, description="after_claim by the insurer: proven fraud with a complaint (1 month)."
+    )
+    change_notified_on: date | None = Field(
+        None, description="conditions_change / tariff_change: the insurer's notice of change."
+    )
+    change_applies_on: date | None = Field(
+        None, description="conditions_change / tariff_change: the due date it would apply on."
+    )
+    change_imposed_by_authorities: bool = False
+    reduction_requested_on: date | None = Field(None, description="risk_reduction: asked on.")
+    cover_terminated_on: date | None = Field(
+        None, description="cover_terminated: the other party's notice ending one cover."
+    )
+    aggravation_known_on: date | None = None
+    never_insurable: bool = False
+    amendment_received_on: date | None = None
+    amendment_refused_on: date | None = None
+    formal_notice_effective_on: date | None = Field(
+        None, description="non_payment: the date in the formal notice (>= 15 days)."
+    )
+    law_changed_on: date | None = None
+
+
+class TerminationOut(BaseModel):
+    effective_on: date = Field(description="First day (0:00) the contract no longer runs.")
+    rule: str = Field(description="The rule granting the ground (PC-6, PC-9, PC-10).")
+
+
+class StateOut(BaseModel):
+    date: date
+    status: Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
+    covers: list[str]
+    insured: list[InsuredOut]
+
+
+def _holder_or_staff(principal: Principal, policy: Policy | None) -> Policy:
+    """AC-1: the policyholder (or a titular with the token exchanged for them) and staff;
+    404 for anyone else, so nothing leaks."""
+    if policy is None or not (principal.is_staff or principal.member_id == policy.member_id):
+        raise Problem(404, _NO_POLICY)
+    return policy
+
+
+async def _visible(service: PolicyService, principal: Principal, policy_id: str) -> Policy:
+    return _holder_or_staff(principal, await service.policy(policy_id))
+
+
+def _wrong_status(error: WrongStatus) -> Problem:
+    return Problem(409, str(error), title="Not possible in this status")
+
+
+@router.post(
+    "/v1/policies",
+    status_code=201,
+    response_model=PolicyOut,
+    responses={
+        201: {"headers": {"Idempotent-Replayed": _REPLAYED}},
+        **problem_responses(
+            401,
+            403,
+            409,
+            422,
+            503,
+            described={
+                409: "The Idempotency-Key was used with another body.",
+                422: "Unknown member, threshold not offered, or PC-2 (nothing is stored).",
+            },
+        ),
+    },
+)
+async def propose(
+    body: ProposalIn,
+    response: Response,
+    principal: StaffPrincipal,
+    service: Policies,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> PolicyOut:
+    """Staff propose a contract to a member (PC-1, PC-2, PC-8). With an
+    ``Idempotency-Key`` the same key and body return the same proposal; another body: 409."""
+    command = ProposePolicy(
+        member_id=body.policyholder_member_id,
+        formula=body.formula,
+        start_date=body.start_date,
+        threshold_pct=body.threshold_pct,
+        e_protection=body.e_protection,
+    )
+    try:
+        policy, created = await service.propose(command, principal.subject, idempotency_key)
+    except UnknownMember:
+        raise Problem(422, "The member is unknown to policy-svc.", title="Unknown member") from None
+    except InvalidProduct as error:
+        raise Problem(422, str(error), title="Not offered by the product", rule="PC-1") from None
+    except PolicyRefused as error:
+        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    except IdempotencyConflict:
+        raise Problem(
+            409,
+            "This Idempotency-Key was already used with a different request.",
+            title="Idempotency-Key reused",
+        ) from None
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return PolicyOut.of(policy, service.today())
+
+
+@router.post(
+    "/v1/policies/{policy_id}/accept",
+    response_model=PolicyOut,
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        described={
+            403: "Only the policyholder accepts (staff may not).",
+            409: "Not a proposal any more.",
+            422: "PC-2: the single formula's policyholder is not older than 18.",
+        },
+    ),
+)
+async def accept(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
+    """The policyholder (or a titular acting for them) accepts: the contract is issued,
+    ``policy.issued`` and ``premium.due`` follow; cover waits for the first premium (PC-4)."""
+    policy = await _visible(service, principal, policy_id)
+    if principal.member_id != policy.member_id:
+        raise forbidden("Only the policyholder accepts a proposal.")
+    try:
+        accepted = await service.accept(policy_id)
+    except WrongStatus as error:
+        raise _wrong_status(error) from None
+    except PolicyRefused as error:
+        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    return PolicyOut.of(accepted, service.today())
+
+
+@router.get(
+    "/v1/policies/{policy_id}",
+    response_model=PolicyOut,
+    responses=problem_responses(401, 404, 503),
+)
+async def get_policy(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
+    """One policy, for its policyholder (or an acting titular) and staff; status today."""
+    return PolicyOut.of(await _visible(service, principal, policy_id), service.today())
+
+
+@router.get(
+    "/v1/members/{member_id}/policies",
+    response_model=PolicyList,
+    responses=problem_responses(401, 403, 503),
+)
+async def list_policies(
+    member_id: str, principal: CurrentPrincipal, service: Policies
+) -> PolicyList:
+    """A member's policies as policyholder, newest proposal first (AC-1: 403 otherwise)."""
+    ensure_member_access(principal, member_id)
+    today = service.today()
+    return PolicyList(items=[PolicyOut.of(p, today) for p in await service.policies_of(member_id)])
+
+
+@router.put(
+    "/v1/policies/{policy_id}/household",
+    response_model=InsuredList,
+    responses=problem_responses(401, 404, 503),
+)
+async def declare_household(
+    policy_id: str, body: HouseholdIn, principal: CurrentPrincipal, service: Policies
+) -> InsuredList:
+    """The policyholder or staff declare the household (PC-3 facts); answers who is
+    insured from ``since`` on."""
+    await _visible(service, principal, policy_id)
+    since = body.since or service.today()
+    persons = tuple(
+        DeclaredPerson(
+            p.person_id,
+            p.name,
+            p.birth_date,
+            p.relation,
+            p.lives_with_policyholder,
+            p.married,
+            p.studying,
+        )
+        for p in body.persons
+    )
+    try:
+        policy = await service.declare_household(policy_id, since, persons)
+    except UnknownPolicy:
+        raise Problem(404, _NO_POLICY) from None
+    return InsuredList(date=since, persons=[InsuredOut.of(a) for a in policy.insured(since)])
+
+
+@router.get(
+    "/v1/policies/{policy_id}/insured",
+    response_model=InsuredList,
+    responses=problem_responses(401, 404, 503),
+)
+async def insured(
+    policy_id: str,
+    principal: CurrentPrincipal,
+    service: Policies,
+    on: Annotated[date | None, Query(alias="date")] = None,
+) -> InsuredList:
+    """Who is insured on ``date`` (default today) and why: rule and fact (PC-2, PC-3),
+    the policyholder first."""
+    policy = await _visible(service, principal, policy_id)
+    day = on or service.today()
+    return InsuredList(date=day, persons=[InsuredOut.of(a) for a in policy.insured(day)])
+
+
+def _party_allowed(principal: Principal, by: Party) -> None:
+    # The insurer's notices are staff's; the policyholder's: theirs or staff recording them.
+    if by == "insurer" and not principal.is_staff:
+        raise forbidden("Only staff give the insurer's notices.")
+
+
+@router.post(
+    "/v1/policies/{policy_id}/objections",
+    status_code=201,
+    response_model=ObjectionOut,
+    responses=problem_responses(
+        401, 403, 404, 409, 503, described={409: "No contract yet, or it already ends."}
+    ),
+)
+async def object_to_renewal(
+    policy_id: str, body: ObjectionIn, principal: CurrentPrincipal, service: Policies
+) -> ObjectionOut:
+    """PC-5: an objection to tacit renewal; ``policy.terminated`` (``renewal_objection``)
+    follows with the expiry it takes effect at."""
+    await _visible(service, principal, policy_id)
+    _party_allowed(principal, body.by)
+    try:
+        ends_on = await service.object_to_renewal(policy_id, body.by, body.posted_on, body.channel)
+    except WrongStatus as error:
+        raise _wrong_status(error) from None
+    return ObjectionOut(contract_ends_on=ends_on)
+
+
+@router.post(
+    "/v1/policies/{policy_id}/terminations",
+    status_code=201,
+    response_model=TerminationOut,
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        described={
+            409: "No contract yet, or it already ends.",
+            422: "The rules refuse the notice: ``rule``, and ``window`` when it is outside it.",
+        },
+    ),
+)
+async def terminate(
+    policy_id: str, body: TerminationIn, principal: CurrentPrincipal, service: Policies
+) -> TerminationOut:
+    """PC-6, PC-9..PC-11: a termination with its effective date; ``policy.terminated``
+    follows with the reason (the ground) and the date."""
+    await _visible(service, principal, policy_id)
+    _party_allowed(principal, body.by)
+    notice = Notice(**body.model_dump())
+    try:
+        ending = await service.terminate(policy_id, notice)
+    except WrongStatus as error:
+        raise _wrong_status(error) from None
+    except OutsideWindow as error:
+        window = {
+            "opens_on": error.window.opens_on.isoformat(),
+            "closes_on": error.window.closes_on.isoformat() if error.window.closes_on else None,
+        }
+        raise Problem(
+            422, error.detail, title="Outside the notice window", rule=error.rule, window=window
+        ) from None
+    except TerminationRefused as error:
+        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    return TerminationOut(effective_on=ending.effective_on, rule=ending.rule)
+
+
+@router.get(
+    "/v1/policies/{policy_id}/state",
+    response_model=StateOut,
+    responses=problem_responses(401, 404, 503),
+)
+async def state(
+    policy_id: str,
+    principal: CurrentPrincipal,
+    service: Policies,
+    on: Annotated[date | None, Query(alias="date")] = None,
+) -> StateOut:
+    """The contract on ``date`` (default today), from the facts: status, covers, the
+    persons insured (``active`` arrives with premium invoices, PC-4)."""
+    policy = await _visible(service, principal, policy_id)
+    day = on or service.today()
+    found = state_of(policy, day)
+    return StateOut(
+        date=day,
+        status=found.status,
+        covers=list(found.covers),
+        insured=[InsuredOut.of(a) for a in found.insured],
+    )

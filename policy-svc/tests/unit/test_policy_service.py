@@ -1,0 +1,124 @@
+"""Policy use cases on the in-memory fakes (no servers): the product and premium (PC-1,
+PC-8), PC-2 at proposal, idempotent proposals, the events of acceptance and termination,
+household revisions (PC-3) and the state on a date."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from mylm_shared.aggregates import InMemoryAggregates
+from mylm_shared.events import POLICY_ISSUED, POLICY_TERMINATED, PREMIUM_DUE
+from policy.adapters.repository import PolicyMapper
+from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
+from policy.domain.product import InvalidProduct, premium
+from policy.domain.termination import Notice, TerminationRefused
+from policy.service.handlers import (
+    IdempotencyConflict,
+    PolicyService,
+    ProposePolicy,
+    UnknownMember,
+)
+
+TODAY = date(2026, 11, 23)
+
+
+class FakeMembers:
+    def __init__(self, **born: date) -> None:
+        self.born = born
+
+    async def remember(
+        self, member_id: str, name: str, birth_date: date | None, as_of: str
+    ) -> None:
+        self.born[member_id] = birth_date or date.min
+
+    async def update(self, member_id: str, name: str, birth_date: date | None, as_of: str) -> None:
+        self.born[member_id] = birth_date or date.min
+
+    async def find(self, member_id: str) -> tuple[str, date | None] | None:
+        if member_id not in self.born:
+            return None
+        return "An Claes", self.born[member_id]
+
+
+def service() -> tuple[PolicyService, InMemoryAggregates[Policy]]:
+    store = InMemoryAggregates(PolicyMapper())
+    members = FakeMembers(adult=date(1980, 5, 17), eighteen=date(2008, 11, 23))
+    return PolicyService(store, members, today=lambda: TODAY), store
+
+
+def proposal(member_id: str = "adult", **changes: object) -> ProposePolicy:
+    fields: dict[str, object] = {
+        "member_id": member_id,
+        "formula": "single",
+        "start_date": date(2027, 1, 1),
+        "threshold_pct": 10,
+        "e_protection": False,
+    }
+    return ProposePolicy(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_pc1_pc8_premium_is_net_plus_tax_and_thresholds_come_from_the_product() -> None:
+    single = premium("single", 10, e_protection=False)
+    assert (single.net, single.taxes, single.total) == (
+        Decimal("72.00"),
+        Decimal("6.66"),
+        Decimal("78.66"),
+    )
+    with pytest.raises(InvalidProduct):
+        premium("family", 7, e_protection=True)
+
+
+async def test_pc2_single_refused_when_signing_on_the_18th_birthday() -> None:
+    policies, _ = service()
+    with pytest.raises(PolicyRefused) as refused:
+        await policies.propose(proposal("eighteen"), "staff", None)
+    assert refused.value.rule == "PC-2"
+    with pytest.raises(UnknownMember):
+        await policies.propose(proposal("nobody"), "staff", None)
+
+
+async def test_idempotent_proposal_replays_and_conflicts() -> None:
+    policies, _ = service()
+    first, created = await policies.propose(proposal(), "staff", "k1")
+    again, replayed = await policies.propose(proposal(), "staff", "k1")
+    assert created and not replayed and again.policy_id == first.policy_id
+    with pytest.raises(IdempotencyConflict):
+        await policies.propose(proposal(threshold_pct=5), "staff", "k1")
+
+
+async def test_accept_emits_issued_and_premium_due_then_termination_emits_terminated() -> None:
+    policies, store = service()
+    policy, _ = await policies.propose(proposal(), "staff", None)
+    assert store.published == []  # a proposal raises nothing
+    await policies.accept(policy.policy_id)
+    with pytest.raises(WrongStatus):
+        await policies.accept(policy.policy_id)
+    notice = Notice("policyholder", "emigration", date(2027, 6, 1), "registered_letter")
+    with pytest.raises(TerminationRefused):
+        await policies.terminate(policy.policy_id, notice)  # PC-6 needs the departure date
+    departed = Notice(
+        "policyholder",
+        "emigration",
+        date(2027, 6, 1),
+        "registered_letter",
+        departure_on=date(2027, 6, 15),
+    )
+    ending = await policies.terminate(policy.policy_id, departed)
+    assert (ending.effective_on, ending.rule) == (date(2027, 6, 15), "PC-6")
+    assert [m.spec for m in store.published] == [POLICY_ISSUED, PREMIUM_DUE, POLICY_TERMINATED]
+    stored = await policies.policy(policy.policy_id)
+    assert stored is not None
+    assert state_of(stored, date(2027, 6, 14)).status == "awaiting_first_premium"
+    assert state_of(stored, date(2027, 6, 15)).status == "terminated"
+
+
+async def test_pc3_household_revisions_hold_from_their_date() -> None:
+    policies, _ = service()
+    policy, _ = await policies.propose(proposal(formula="family"), "staff", None)
+    partner = DeclaredPerson("p", "Bo", date(1982, 1, 1), "partner", True)
+    moved_out = DeclaredPerson("p", "Bo", date(1982, 1, 1), "partner", False)
+    await policies.declare_household(policy.policy_id, date(2027, 1, 1), (partner,))
+    changed = await policies.declare_household(policy.policy_id, date(2027, 5, 1), (moved_out,))
+    assert changed.insured(date(2027, 4, 30))[1].insured
+    assert not changed.insured(date(2027, 5, 1))[1].insured
+    assert changed.insured(date(2026, 12, 1))[1].insured  # before: the first declaration
