@@ -27,6 +27,8 @@ from mylm_shared.revocations import (
     RevocationState,
 )
 
+from testkit.polling import eventually
+
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
@@ -203,10 +205,11 @@ async def test_ready_only_after_reading_what_the_bus_held_at_start() -> None:
         assert revocations.counts() == {"accounts": 5, "dossier_withdrawals": 1}
         # Then events published while it runs apply too.
         feed.live.put_nowait(encoded(status_changed("late", now)))
-        deadline = time.monotonic() + 5
-        while revocations.refusal(own("late", now - timedelta(seconds=1))) is None:
-            assert time.monotonic() < deadline, "live event not applied"
-            await asyncio.sleep(0.01)
+
+        async def late_refusal() -> str | None:
+            return revocations.refusal(own("late", now - timedelta(seconds=1)))
+
+        await eventually(late_refusal, within=5, what="the live event applied")
     finally:
         await revocations.stop()
     assert feed.closed
