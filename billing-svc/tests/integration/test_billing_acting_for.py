@@ -10,38 +10,18 @@ import httpx
 import pytest
 from billing.bootstrap import create_app as create_billing
 from billing.settings import BillingSettings
-from identity.bootstrap import create_app as create_identity
-from identity.demo import TITULAR, demo_id
-from identity.settings import IdentitySettings
-from mylm_shared.auth import TokenVerifier
+from identity.demo import TITULAR
 
-from testkit.apps import serving
+from testkit.household import ADULT, CHILD, OTHER, TEEN, DemoHousehold, identity_and
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-PASSWORD = "Demo-Passw0rd!"
-CHILD = demo_id("member/child")
-TEEN = demo_id("member/teen")
-ADULT = demo_id("member/adult")
-OTHER = demo_id("member/other")
-
 
 @dataclass
-class Household:
-    identity: httpx.AsyncClient
+class Household(DemoHousehold):
     billing: httpx.AsyncClient
-
-    async def bearer(self, username: str) -> dict[str, str]:
-        response = await self.identity.post(
-            "/v1/sessions", json={"username": username, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    async def exchange(self, own: dict[str, str], member_id: str) -> httpx.Response:
-        return await self.identity.post(f"/v1/me/dossiers/{member_id}/token", headers=own)
 
     async def issue(self, staff: dict[str, str], member_id: str) -> dict[str, Any]:
         """An invoice for a demo member, once billing learnt them from member.registered."""
@@ -63,23 +43,8 @@ class Household:
 
 @pytest.fixture
 async def household(platform: Endpoints, run_id: str) -> AsyncIterator[Household]:
-    demo: dict[str, object] = {**isolated(platform, run_id, "identity"), "seed_demo_data": True}
-    identity_settings = IdentitySettings(**demo)  # type: ignore[arg-type]
-    billing_app = create_billing(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
-    async with (
-        serving(create_identity(identity_settings)) as identity,
-        serving(billing_app) as billing,
-    ):
-        # billing trusts what identity-svc publishes (in process: no port to fetch from).
-        jwks = (await identity.get("/.well-known/jwks.json")).json()
-        runtime = billing_app.state.runtime
-        revocations = runtime.token_verifier.revocations if runtime.token_verifier else None
-        runtime.token_verifier = TokenVerifier(
-            identity_settings.jwt_issuer,
-            identity_settings.jwt_audience,
-            jwks=jwks,
-            revocations=revocations,
-        )
+    app = create_billing(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
+    async with identity_and(app, platform, run_id) as (identity, billing):
         yield Household(identity, billing)
 
 

@@ -8,38 +8,22 @@ from typing import Any
 
 import httpx
 import pytest
-from identity.bootstrap import create_app as create_identity
-from identity.demo import TITULAR, demo_id
-from identity.settings import IdentitySettings
+from identity.demo import TITULAR
 from inbox.bootstrap import create_app as create_inbox
 from inbox.settings import InboxSettings
-from mylm_shared.auth import TokenVerifier
 
-from testkit.apps import invoice_issued, serving
+from testkit.apps import invoice_issued
+from testkit.household import ADULT, CHILD, OTHER, TEEN, DemoHousehold, identity_and
 from testkit.kafka import publish_event
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-PASSWORD = "Demo-Passw0rd!"
-CHILD = demo_id("member/child")
-TEEN = demo_id("member/teen")
-ADULT = demo_id("member/adult")
-OTHER = demo_id("member/other")
-
 
 @dataclass
-class Household:
-    identity: httpx.AsyncClient
+class Household(DemoHousehold):
     inbox: httpx.AsyncClient
-
-    async def bearer(self, username: str) -> dict[str, str]:
-        response = await self.identity.post(
-            "/v1/sessions", json={"username": username, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     async def documents(self, member_id: str, headers: dict[str, str]) -> httpx.Response:
         return await self.inbox.get(f"/v1/members/{member_id}/documents", headers=headers)
@@ -47,23 +31,8 @@ class Household:
 
 @pytest.fixture
 async def household(platform: Endpoints, run_id: str) -> AsyncIterator[Household]:
-    demo: dict[str, object] = {**isolated(platform, run_id, "identity"), "seed_demo_data": True}
-    identity_settings = IdentitySettings(**demo)  # type: ignore[arg-type]
-    inbox_app = create_inbox(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
-    async with (
-        serving(create_identity(identity_settings)) as identity,
-        serving(inbox_app) as inbox,
-    ):
-        # inbox trusts what identity-svc publishes (in process: no port to fetch from).
-        jwks = (await identity.get("/.well-known/jwks.json")).json()
-        runtime = inbox_app.state.runtime
-        revocations = runtime.token_verifier.revocations if runtime.token_verifier else None
-        runtime.token_verifier = TokenVerifier(
-            identity_settings.jwt_issuer,
-            identity_settings.jwt_audience,
-            jwks=jwks,
-            revocations=revocations,
-        )
+    app = create_inbox(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
+    async with identity_and(app, platform, run_id) as (identity, inbox):
         for member_id in (CHILD, TITULAR):
             event = invoice_issued(member_id, reference=f"+++000/0000/{len(member_id):05d}+++")
             await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.invoice.issued", event)

@@ -7,55 +7,26 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from identity.bootstrap import create_app as create_identity
-from identity.demo import TITULAR, demo_id
-from identity.settings import IdentitySettings
-from mylm_shared.auth import TokenVerifier
+from identity.demo import TITULAR
 from policy.bootstrap import create_app as create_policy
 from policy.settings import PolicySettings
 
-from testkit.apps import serving
+from testkit.household import CHILD, DemoHousehold, identity_and
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-PASSWORD = "Demo-Passw0rd!"
-CHILD = demo_id("member/child")
-
 
 @dataclass
-class Household:
-    identity: httpx.AsyncClient
+class Household(DemoHousehold):
     policy: httpx.AsyncClient
-
-    async def bearer(self, username: str) -> dict[str, str]:
-        response = await self.identity.post(
-            "/v1/sessions", json={"username": username, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture
 async def household(platform: Endpoints, run_id: str) -> AsyncIterator[Household]:
-    demo: dict[str, object] = {**isolated(platform, run_id, "identity"), "seed_demo_data": True}
-    identity_settings = IdentitySettings(**demo)  # type: ignore[arg-type]
-    policy_app = create_policy(PolicySettings(**isolated(platform, run_id, "policy")))  # type: ignore[arg-type]
-    async with (
-        serving(create_identity(identity_settings)) as identity,
-        serving(policy_app) as policy,
-    ):
-        # policy-svc trusts what identity-svc publishes (in process: no port to fetch from).
-        jwks = (await identity.get("/.well-known/jwks.json")).json()
-        runtime = policy_app.state.runtime
-        revocations = runtime.token_verifier.revocations if runtime.token_verifier else None
-        runtime.token_verifier = TokenVerifier(
-            identity_settings.jwt_issuer,
-            identity_settings.jwt_audience,
-            jwks=jwks,
-            revocations=revocations,
-        )
+    app = create_policy(PolicySettings(**isolated(platform, run_id, "policy")))  # type: ignore[arg-type]
+    async with identity_and(app, platform, run_id) as (identity, policy):
         yield Household(identity, policy)
 
 
