@@ -218,3 +218,19 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
     _document_problems(app)
+
+
+def idempotent_create_responses(
+    made: str, *, conflict: str, invalid: str
+) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a staff create taking an ``Idempotency-Key``: 201 (with
+    ``Idempotent-Replayed: true`` on a replay, ``made`` says of what), 409 (``conflict``:
+    the key was used with another body), 422 (``invalid``), 401, 403, 503."""
+    replayed = {
+        "description": f"`true` when an earlier request with this Idempotency-Key {made}.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+    return {
+        201: {"headers": {"Idempotent-Replayed": replayed}},
+        **problem_responses(401, 403, 409, 422, 503, described={409: conflict, 422: invalid}),
+    }

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,10 +33,6 @@ DecimalString = Annotated[
 Billing = Annotated[BillingService, use_case("billing", BillingService)]
 # Bounded so that a huge offset is a 422, not a database error (skip is a 64-bit integer).
 MAX_OFFSET = 1_000_000
-_REPLAYED = {
-    "description": "`true` when an earlier request with this Idempotency-Key made the invoice.",
-    "schema": {"type": "string", "enum": ["true"]},
-}
 
 
 class LineIn(BaseModel):
@@ -108,20 +104,11 @@ class InvoicePage(BaseModel):
     "/v1/invoices",
     status_code=201,
     response_model=InvoiceOut,
-    responses={
-        201: {"headers": {"Idempotent-Replayed": _REPLAYED}},
-        **problem_responses(
-            401,
-            403,
-            409,
-            422,
-            503,
-            described={
-                409: "The Idempotency-Key was used with another body.",
-                422: "Invalid invoice or unknown member (nothing is stored).",
-            },
-        ),
-    },
+    responses=idempotent_create_responses(
+        "made the invoice",
+        conflict="The Idempotency-Key was used with another body.",
+        invalid="Invalid invoice or unknown member (nothing is stored).",
+    ),
 )
 async def issue_invoice(
     body: InvoiceIn,

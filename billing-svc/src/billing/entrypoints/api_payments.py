@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.domain import ConcurrentChange
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,10 +21,6 @@ router = APIRouter(tags=["payments"])
 
 Payments = Annotated[PaymentsService, use_case("payments", PaymentsService)]
 Outcome = Literal["settled", "partial", "unmatched", "overpaid"]
-_REPLAYED = {
-    "description": "`true` when an earlier request with this Idempotency-Key recorded it.",
-    "schema": {"type": "string", "enum": ["true"]},
-}
 
 
 class PaymentIn(BaseModel):
@@ -84,20 +80,11 @@ class WorklistPage(BaseModel):
     "/v1/payments",
     status_code=201,
     response_model=PaymentReceived,
-    responses={
-        201: {"headers": {"Idempotent-Replayed": _REPLAYED}},
-        **problem_responses(
-            401,
-            403,
-            409,
-            422,
-            503,
-            described={
-                409: "The Idempotency-Key was used with another payment.",
-                422: "Invalid structured reference, amount or IBAN (nothing is stored).",
-            },
-        ),
-    },
+    responses=idempotent_create_responses(
+        "recorded it",
+        conflict="The Idempotency-Key was used with another payment.",
+        invalid="Invalid structured reference, amount or IBAN (nothing is stored).",
+    ),
 )
 async def receive_payment(
     body: PaymentIn,

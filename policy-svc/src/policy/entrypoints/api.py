@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
-from mylm_shared.problems import Problem, forbidden, problem_responses
+from mylm_shared.problems import Problem, forbidden, idempotent_create_responses, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,10 +26,6 @@ router = APIRouter(tags=["policies"])
 
 Policies = Annotated[PolicyService, use_case("policies", PolicyService)]
 Party = Literal["policyholder", "insurer"]
-_REPLAYED = {
-    "description": "`true` when an earlier request with this Idempotency-Key made the proposal.",
-    "schema": {"type": "string", "enum": ["true"]},
-}
 _NO_POLICY = "No such policy."
 
 
@@ -233,20 +229,11 @@ def _wrong_status(error: WrongStatus) -> Problem:
     "/v1/policies",
     status_code=201,
     response_model=PolicyOut,
-    responses={
-        201: {"headers": {"Idempotent-Replayed": _REPLAYED}},
-        **problem_responses(
-            401,
-            403,
-            409,
-            422,
-            503,
-            described={
-                409: "The Idempotency-Key was used with another body.",
-                422: "Unknown member, threshold not offered, or PC-2 (nothing is stored).",
-            },
-        ),
-    },
+    responses=idempotent_create_responses(
+        "made the proposal",
+        conflict="The Idempotency-Key was used with another body.",
+        invalid="Unknown member, threshold not offered, or PC-2 (nothing is stored).",
+    ),
 )
 async def propose(
     body: ProposalIn,
