@@ -14,6 +14,7 @@ to whoever proves to hold it.
 """
 
 from collections.abc import Awaitable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -93,14 +94,7 @@ class AccountStatusResponse(BaseModel):
 
     @classmethod
     def of(cls, state: AccountState) -> "AccountStatusResponse":
-        return cls(
-            account_id=state.account_id,
-            member_id=state.member_id,
-            status=state.status,
-            reason=state.reason,
-            changed_at=state.changed_at,
-            password_reset_required=state.password_reset_required,
-        )
+        return cls(**asdict(state))
 
 
 def _throttled(locked: Locked) -> Problem:
