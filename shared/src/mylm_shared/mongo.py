@@ -6,6 +6,7 @@ no change streams. Single-document atomicity carries the outbox.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import SecretStr
@@ -20,6 +21,13 @@ from tenacity import (
 )
 
 Document = dict[str, Any]
+
+
+def as_utc(value: datetime) -> datetime:
+    """BSON dates come back naive (they are UTC): the aware instant."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 T = TypeVar("T")
 
 MAX_POOL_SIZE = 25  # connections per service process

@@ -15,11 +15,11 @@ import contextlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mylm_shared.mongo import Document
+from mylm_shared.mongo import Document, as_utc
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -73,11 +73,6 @@ def _read_secret_file(secret_file: str) -> bytes:
             f"CODE_SECRET_FILE {secret_file}: needs at least {MIN_SECRET_BYTES} bytes"
         )
     return secret
-
-
-def _utc(value: datetime) -> datetime:
-    """BSON dates come back naive (UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class CodeStore:
@@ -173,8 +168,8 @@ def _request(doc: dict[str, Any]) -> CodeRequest:
         purpose=doc["purpose"],
         channel=doc["channel"],
         digest=doc["digest"],
-        created_at=_utc(doc["created_at"]),
-        expires_at=_utc(doc["expires_at"]),
+        created_at=as_utc(doc["created_at"]),
+        expires_at=as_utc(doc["expires_at"]),
         member_id=doc.get("member_id"),
         account_id=doc.get("account_id"),
     )

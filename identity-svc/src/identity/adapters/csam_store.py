@@ -14,9 +14,9 @@ may delete those past ``expires_at``.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from mylm_shared.mongo import Document
+from mylm_shared.mongo import Document, as_utc
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -30,11 +30,6 @@ USED = "csam_used"
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _utc(value: datetime) -> datetime:
-    """BSON dates come back naive (UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -83,8 +78,8 @@ class CsamStore:
             code_verifier=found["code_verifier"],
             browser_digest=found["browser"],
             return_to=found.get("return_to"),
-            created_at=_utc(found["created_at"]),
-            expires_at=_utc(found["expires_at"]),
+            created_at=as_utc(found["created_at"]),
+            expires_at=as_utc(found["expires_at"]),
         )
 
     async def add_signup(self, signup_id: str, signup: PendingSignup) -> None:
@@ -105,8 +100,8 @@ class CsamStore:
         return PendingSignup(
             member_id=found["member_id"],
             return_to=found.get("return_to"),
-            created_at=_utc(found["created_at"]),
-            expires_at=_utc(found["expires_at"]),
+            created_at=as_utc(found["created_at"]),
+            expires_at=as_utc(found["expires_at"]),
         )
 
     async def used(self, kind: str, key: str) -> bool:

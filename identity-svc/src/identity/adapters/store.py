@@ -20,7 +20,7 @@ from mylm_shared.events import (
     MemberRegisteredV1,
     MemberUpdatedV1,
 )
-from mylm_shared.mongo import Document, IndexSpec
+from mylm_shared.mongo import Document, IndexSpec, as_utc
 from mylm_shared.unique_keys import MongoKeys
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -177,10 +177,8 @@ class AccountMapper:
 
 
 def _utc(value: Any) -> datetime | None:
-    """BSON dates come back naive (UTC)."""
-    if not isinstance(value, datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """A stored date (BSON: naive UTC) as an aware instant; None when absent."""
+    return as_utc(value) if isinstance(value, datetime) else None
 
 
 class IdentityStores:
