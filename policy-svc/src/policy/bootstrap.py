@@ -15,6 +15,7 @@ from mylm_shared.events import (
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from policy.adapters.repository import INDEXES, POLICIES, MongoMembers, policy_store
+from policy.entrypoints import api_amendments, api_documents, api_premiums
 from policy.entrypoints.api import router
 from policy.service.handlers import PolicyService
 from policy.settings import PolicySettings
@@ -51,7 +52,7 @@ def create_app(settings: PolicySettings | None = None) -> FastAPI:
             title="policy-svc",
             description="Private-life accident contracts: proposals, insured persons, "
             "renewal and termination dates (PC-1..PC-12).",
-            routers=[router],
+            routers=[router, api_premiums.router, api_amendments.router, api_documents.router],
             indexes=INDEXES,
             produces=[POLICY_ISSUED, PREMIUM_DUE, POLICY_TERMINATED],
             outbox_collections=[POLICIES],

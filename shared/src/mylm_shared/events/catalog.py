@@ -86,6 +86,10 @@ class InvoiceIssuedV1(_Payload):
     currency: Literal["EUR"] = "EUR"
     structured_reference: str
     lines: list[InvoiceLineV1]
+    # Added compatibly (issue 8): a premium invoice names its policy and term (PC-8).
+    kind: Literal["care", "premium"] = "care"
+    policy_id: str | None = None
+    term_number: int | None = None
 
 
 class InvoicePaidV1(_Payload):
@@ -101,6 +105,7 @@ class InvoicePaidV1(_Payload):
     paid_on: date
     kind: Literal["care", "premium"] = "care"
     policy_id: str | None = None
+    term_number: int | None = None
 
 
 class PremiumV1(_Payload):
@@ -148,6 +153,61 @@ class PolicyTerminatedV1(_Payload):
     rule: str
     notified_on: date
     effective_on: date
+
+
+class PolicyActivatedV1(_Payload):
+    """The first premium is paid: cover runs from ``cover_from`` (the start date, PC-4)."""
+
+    policy_id: str
+    member_id: str
+    cover_from: date
+    paid_on: date
+
+
+class PolicyRenewedV1(_Payload):
+    """A yearly term began by tacit renewal (PC-5): ``term_number`` runs from
+    ``term_start`` up to (excluding) ``term_end``."""
+
+    policy_id: str
+    member_id: str
+    term_number: int
+    term_start: date
+    term_end: date
+
+
+class PolicyAmendedV1(_Payload):
+    """An amendment took effect (PC-7): the terms from ``effective_on`` (retroactive to an
+    aggravation), with the premium they carry."""
+
+    policy_id: str
+    member_id: str
+    amendment_id: str
+    kind: Literal["aggravation", "reduction"]
+    formula: Literal["single", "family"]
+    effective_on: date
+    premium: PremiumV1
+
+
+class PolicySuspendedV1(_Payload):
+    """Cover is suspended from ``suspended_from`` for an unpaid premium after a formal
+    notice (PC-8); it resumes on payment, unless the contract is terminated first."""
+
+    policy_id: str
+    member_id: str
+    reason: Literal["non_payment"]
+    notice_posted_on: date
+    suspended_from: date
+
+
+class AmendmentRemindedV1(_Payload):
+    """A PC-7 deadline of an open amendment is near: the policyholder is reminded
+    (``step``: what is awaited from them, by ``deadline`` inclusive)."""
+
+    amendment_id: str
+    policy_id: str
+    member_id: str
+    step: Literal["accept_proposal", "agree_reduction"]
+    deadline: date
 
 
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
@@ -213,6 +273,37 @@ POLICY_TERMINATED: EventSpec[PolicyTerminatedV1] = EventSpec(
     description="A contract ends on a date, with the reason and rule (PC-5, PC-6, PC-9..11).",
 )
 
+POLICY_ACTIVATED: EventSpec[PolicyActivatedV1] = EventSpec(
+    topic="policy.activated",
+    event_type="be.mylm.policy.activated.v1",
+    model=PolicyActivatedV1,
+    description="The first premium of a contract is paid: cover runs from its start (PC-4).",
+)
+POLICY_RENEWED: EventSpec[PolicyRenewedV1] = EventSpec(
+    topic="policy.renewed",
+    event_type="be.mylm.policy.renewed.v1",
+    model=PolicyRenewedV1,
+    description="A contract renewed tacitly for a year (PC-5).",
+)
+POLICY_AMENDED: EventSpec[PolicyAmendedV1] = EventSpec(
+    topic="policy.amended",
+    event_type="be.mylm.policy.amended.v1",
+    model=PolicyAmendedV1,
+    description="An amendment of a contract's terms took effect (PC-7).",
+)
+POLICY_SUSPENDED: EventSpec[PolicySuspendedV1] = EventSpec(
+    topic="policy.suspended",
+    event_type="be.mylm.policy.suspended.v1",
+    model=PolicySuspendedV1,
+    description="Cover is suspended for an unpaid premium after a formal notice (PC-8).",
+)
+AMENDMENT_REMINDED: EventSpec[AmendmentRemindedV1] = EventSpec(
+    topic="amendment.reminded",
+    event_type="be.mylm.amendment.reminded.v1",
+    model=AmendmentRemindedV1,
+    description="A policyholder is reminded of an amendment deadline (PC-7).",
+)
+
 ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     MEMBER_REGISTERED,
     INVOICE_ISSUED,
@@ -224,4 +315,9 @@ ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     POLICY_ISSUED,
     PREMIUM_DUE,
     POLICY_TERMINATED,
+    POLICY_ACTIVATED,
+    POLICY_RENEWED,
+    POLICY_AMENDED,
+    POLICY_SUSPENDED,
+    AMENDMENT_REMINDED,
 )
