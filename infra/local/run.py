@@ -15,7 +15,9 @@ import sys
 import time
 from types import FrameType
 
-from infra.local import servers
+import httpx
+
+from infra.local import demo_policies, servers
 from infra.local.processes import ServiceProcess, stop_all
 
 READY_TIMEOUT_SECONDS = 90.0
@@ -48,6 +50,15 @@ def _banner() -> None:
     _say("Ctrl-C stops everything.")
 
 
+def _seed_demo_policies() -> None:
+    """Through the APIs, once the services run; a failure leaves the platform usable."""
+    try:
+        family, single = demo_policies.seed()
+        _say(f"demo policies: demo.titular {family} (active), demo.other {single}")
+    except (httpx.HTTPError, TimeoutError) as error:
+        _say(f"demo policies not seeded: {error!r}")
+
+
 def main() -> int:
     stop: list[bool] = []
 
@@ -71,6 +82,8 @@ def main() -> int:
                 raise SystemExit(f"[run] {error}") from None
             if not stop:
                 _say(f"{service.module}: ready on {service.url}")
+        if not stop and profile == "dev":
+            _seed_demo_policies()
         if not stop:
             _banner()
         while not stop:

@@ -1,11 +1,17 @@
-"""Wires billing-svc: repository, the member.registered / member.updated consumers,
-payments, HTTP routes."""
+"""Wires billing-svc: repository, the member.registered / member.updated / premium.due
+consumers, payments, HTTP routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, INVOICE_PAID, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    INVOICE_PAID,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    PREMIUM_DUE,
+)
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from billing.adapters.payments import MongoPayments
@@ -48,6 +54,13 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
                 "billing-member-updates",
                 MEMBER_UPDATED,
                 service.on_member_updated,
+                idempotent_effect=True,
+            ),
+            # PC-8: one premium invoice per (policy, term), its id derived from the pair.
+            Consumer(
+                "billing-premiums",
+                PREMIUM_DUE,
+                service.on_premium_due,
                 idempotent_effect=True,
             ),
         ]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from billing.adapters.repository import InvoiceMapper
 from billing.domain.invoice import InvalidInvoice, Invoice
+from billing.domain.premium import premium_invoice_id
 from billing.domain.structured_reference import is_valid
 from billing.service.handlers import (
     BillingService,
@@ -16,7 +17,19 @@ from billing.service.handlers import (
     UnknownMember,
 )
 from mylm_shared.aggregates import InMemoryAggregates
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED, InvoiceIssuedV1
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    INVOICE_PAID,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    PREMIUM_DUE,
+    InvoiceIssuedV1,
+    InvoicePaidV1,
+    PremiumDueV1,
+    PremiumV1,
+    new_event,
+)
+from mylm_shared.failures import MissingDependency
 from mylm_shared.projections import apply_in_memory
 from mylm_shared.sequences import CountingSequence
 
@@ -39,6 +52,10 @@ class FakeMembers:
 
     async def known(self, member_id: str) -> bool:
         return member_id in self.members
+
+    async def language_of(self, member_id: str) -> str | None:
+        member = self.members.get(member_id)
+        return str(member["language"]) if member else None
 
 
 def service() -> tuple[BillingService, InMemoryAggregates[Invoice]]:
@@ -137,3 +154,102 @@ async def test_member_updated_keeps_the_projection_current_and_never_goes_back()
     await billing.on_member_registered(registered, MEMBER_REGISTERED.parse(registered))
     await billing.on_member_updated(older, MEMBER_UPDATED.parse(older))
     assert members.members["m-7"]["language"] == "fr"
+
+
+def premium_due(
+    term: int = 1, member_id: str = "m-1", taxes: str = "9.25", contributions: str = "1.50"
+) -> Any:
+    """A ``premium.due`` as policy-svc emits it (PC-8: net + taxes + contributions)."""
+    total = Decimal("100.00") + Decimal(taxes) + Decimal(contributions)
+    payload = PremiumDueV1(
+        policy_id="p-1",
+        member_id=member_id,
+        term_number=term,
+        due_date=date(2027, 1, 1),
+        premium=PremiumV1(
+            net=Decimal("100.00"),
+            taxes=Decimal(taxes),
+            contributions=Decimal(contributions),
+            total=total,
+        ),
+    )
+    return new_event(PREMIUM_DUE, payload, source="/tests", subject=member_id)
+
+
+async def handle_premium(billing: BillingService, event: Any) -> None:
+    await billing.on_premium_due(event, PREMIUM_DUE.parse(event))
+
+
+async def test_premium_due_issues_one_premium_invoice_with_the_pc_8_breakdown() -> None:
+    billing, store = service()
+    await handle_premium(billing, premium_due())
+    invoice = await billing.invoice(premium_invoice_id("p-1", 1))
+    assert invoice is not None
+    assert (invoice.kind, invoice.policy_id, invoice.term_number) == ("premium", "p-1", 1)
+    assert [(li.description, li.amount) for li in invoice.lines] == [
+        ("Nettopremie — termijn 1", Decimal("100.00")),
+        ("Taksen — termijn 1", Decimal("9.25")),
+        ("Bijdragen — termijn 1", Decimal("1.50")),
+    ]
+    assert invoice.total == Decimal("110.75")
+    assert invoice.due_date == date(2027, 1, 1)
+    assert is_valid(invoice.structured_reference)  # what the payment quotes
+    [issued] = store.published
+    assert issued.spec == INVOICE_ISSUED
+    assert isinstance(issued.payload, InvoiceIssuedV1)
+    assert (issued.payload.kind, issued.payload.policy_id, issued.payload.term_number) == (
+        "premium",
+        "p-1",
+        1,
+    )
+
+
+async def test_a_redelivered_or_repeated_premium_due_issues_no_second_invoice_pc_8() -> None:
+    billing, store = service()
+    event = premium_due()
+    await handle_premium(billing, event)
+    await handle_premium(billing, event)  # redelivered
+    await handle_premium(billing, premium_due())  # the same term requested again
+    await handle_premium(billing, premium_due(term=2))  # the next term is a new invoice
+    assert len(await billing.invoices_of("m-1", status=None, limit=10, offset=0)) == 2
+    assert len(store.published) == 2
+
+
+async def test_a_premium_due_before_the_member_is_known_is_retried_not_refused() -> None:
+    billing, store = service()
+    with pytest.raises(MissingDependency):
+        await handle_premium(billing, premium_due(member_id="m-2"))
+    assert store.published == []
+
+
+async def test_a_zero_part_is_left_out_and_a_wrong_total_is_refused_pc_8() -> None:
+    billing, _ = service()
+    await handle_premium(billing, premium_due(contributions="0.00"))
+    invoice = await billing.invoice(premium_invoice_id("p-1", 1))
+    assert invoice is not None
+    assert [li.description for li in invoice.lines] == [
+        "Nettopremie — termijn 1",
+        "Taksen — termijn 1",
+    ]
+    event = premium_due(term=2)
+    data = PREMIUM_DUE.parse(event)
+    wrong = data.model_copy(update={"premium": data.premium.model_copy(update={"total": 1})})
+    with pytest.raises(InvalidInvoice, match="PC-8"):
+        await billing.on_premium_due(event, wrong)
+
+
+async def test_a_paid_premium_invoice_names_its_policy_and_term_in_invoice_paid_pc_4() -> None:
+    billing, store = service()
+    await handle_premium(billing, premium_due())
+    invoice = await billing.invoice(premium_invoice_id("p-1", 1))
+    assert invoice is not None
+    invoice.record_payment("pay-1", invoice.total, date(2026, 12, 20))
+    await store.save(invoice)
+    paid = store.published[-1]
+    assert paid.spec == INVOICE_PAID
+    assert isinstance(paid.payload, InvoicePaidV1)
+    assert (paid.payload.kind, paid.payload.policy_id, paid.payload.term_number) == (
+        "premium",
+        "p-1",
+        1,
+    )

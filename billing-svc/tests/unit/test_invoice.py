@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from billing.domain.invoice import InvalidInvoice, Invoice, InvoiceLine
+from billing.domain.premium import PremiumDue, premium_invoice
 from billing.domain.structured_reference import is_valid, structured_reference
 
 
@@ -65,3 +66,22 @@ def test_structured_reference_sequence_must_fit_ten_digits(sequence: int) -> Non
 def test_structured_reference_validation() -> None:
     assert is_valid(structured_reference(4242))
     assert not is_valid("+++000/0000/00102+++")
+
+
+def test_a_premium_requested_after_its_due_date_is_dated_today_and_due_at_once_pc_8() -> None:
+    """A contract signed after its start date: the first premium's invoice is not dated
+    back to the start; it is issued and due on the day it is requested."""
+    due = PremiumDue(
+        "p-1",
+        "m-1",
+        1,
+        date(2026, 1, 1),
+        Decimal("80"),
+        Decimal("7.60"),
+        Decimal("2.40"),
+        Decimal("90.00"),
+    )
+    late = premium_invoice(due, "nl", requested_on=date(2026, 11, 23))
+    assert (late.issue_date, late.due_date) == (date(2026, 11, 23), date(2026, 11, 23))
+    early = premium_invoice(due, "nl", requested_on=date(2025, 12, 1))
+    assert (early.issue_date, early.due_date) == (date(2025, 12, 1), date(2026, 1, 1))

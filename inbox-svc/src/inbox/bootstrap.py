@@ -1,11 +1,11 @@
-"""Wires inbox-svc: repository, consumers of invoice.issued and member.registered /
-member.updated, routes."""
+"""Wires inbox-svc: repository, consumers of invoice.issued, policy.issued and
+member.registered / member.updated, routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED, POLICY_ISSUED
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from inbox.adapters.repository import INDEXES, InboxRepository
@@ -23,6 +23,9 @@ def create_app(settings: InboxSettings | None = None) -> FastAPI:
         return [
             Consumer(
                 "inbox-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
+            ),
+            Consumer(
+                "inbox-policies", POLICY_ISSUED, service.on_policy_issued, idempotent_effect=True
             ),
             Consumer(
                 "inbox-members",

@@ -1,9 +1,12 @@
 """inbox-svc against the real FerretDB and Kafka (IN-1): one document per issued
-invoice, in the member's language, never twice, visible only to that member."""
+invoice and per issued policy (PC-1), in the member's language, never twice, visible
+only to that member."""
 
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -11,7 +14,7 @@ import pytest
 from inbox.adapters.repository import MEMBERS
 from inbox.bootstrap import create_app
 from inbox.settings import InboxSettings
-from mylm_shared.events import CloudEvent
+from mylm_shared.events import POLICY_ISSUED, CloudEvent, PolicyIssuedV1, PremiumV1, new_event
 
 from testkit.apps import invoice_issued, member_registered, serving
 from testkit.kafka import publish_event
@@ -92,3 +95,43 @@ async def test_another_member_cannot_list_the_documents(inbox: Inbox) -> None:
     stranger = inbox.tokens.member(str(uuid.uuid4()))
     assert (await inbox.client.get(path, headers=stranger)).status_code in (403, 404)
     assert (await inbox.client.get(path)).status_code == 401
+
+
+async def test_an_issued_policy_files_its_conditions_in_the_members_language_pc_1_in_1(
+    inbox: Inbox,
+) -> None:
+    """A redelivered ``policy.issued`` files nothing more; the document links to the PDF
+    policy-svc serves."""
+    event, fence = policy_issued(inbox.member_id), policy_issued(inbox.member_id)
+    await inbox.publish("policy.issued", event)
+    await inbox.publish("policy.issued", event.model_copy(update={"id": str(uuid.uuid4())}))
+    await inbox.publish("policy.issued", fence)  # same member, same partition: after the rest
+    documents = await eventually(inbox.documents, until=lambda d: len(d) >= 2)
+    assert sorted(d["source_id"] for d in documents) == sorted(
+        [event.data["policy_id"], fence.data["policy_id"]]
+    )
+    [conditions] = [d for d in documents if d["source_id"] == event.data["policy_id"]]
+    assert conditions["kind"] == "policy_conditions"
+    assert conditions["title"] == (
+        "Conditions particulières de votre police accidents vie privée — début le 1 mars 2026"
+    )
+    assert conditions["download"] == f"/v1/policies/{event.data['policy_id']}/conditions"
+
+
+def policy_issued(member_id: str) -> CloudEvent:
+    payload = PolicyIssuedV1(
+        policy_id=str(uuid.uuid4()),
+        member_id=member_id,
+        formula="single",
+        covers=["accident", "assistance"],
+        threshold_pct=10,
+        start_date=date(2026, 3, 1),
+        signed_on=date(2026, 2, 10),
+        premium=PremiumV1(
+            net=Decimal("80.00"),
+            taxes=Decimal("7.40"),
+            contributions=Decimal("1.20"),
+            total=Decimal("88.60"),
+        ),
+    )
+    return new_event(POLICY_ISSUED, payload, source="/tests", subject=member_id)

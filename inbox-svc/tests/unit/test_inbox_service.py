@@ -2,11 +2,22 @@
 (IN-1, EI-1), titled in the member's language, newest first."""
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from inbox.domain.documents import InboxDocument
 from inbox.service.handlers import InboxService
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    POLICY_ISSUED,
+    CloudEvent,
+    PolicyIssuedV1,
+    PremiumV1,
+    new_event,
+)
 from mylm_shared.projections import apply_in_memory
 
 from testkit.apps import invoice_issued, member_registered, member_updated
@@ -73,3 +84,45 @@ async def test_after_member_updated_documents_are_titled_in_the_new_language() -
     await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
     [document] = await inbox.documents_of(member_id, limit=10, offset=0)
     assert document.title.startswith("Facture")
+
+
+def policy_issued(member_id: str, policy_id: str = "p-1") -> CloudEvent:
+    payload = PolicyIssuedV1(
+        policy_id=policy_id,
+        member_id=member_id,
+        formula="family",
+        covers=["accident", "assistance"],
+        threshold_pct=5,
+        start_date=date(2026, 1, 1),
+        signed_on=date(2025, 12, 1),
+        premium=PremiumV1(
+            net=Decimal("100"),
+            taxes=Decimal("9.25"),
+            contributions=Decimal("1.5"),
+            total=Decimal("110.75"),
+        ),
+    )
+    return new_event(POLICY_ISSUED, payload, source="/tests", subject=member_id)
+
+
+async def test_an_issued_policy_files_its_conditions_once_in_the_members_language_pc_1() -> None:
+    inbox = InboxService(FakeInbox())
+    member = member_registered(language="fr")
+    member_id = member.subject or ""
+    await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
+    event = policy_issued(member_id)
+    for copy in (event, event.model_copy(update={"id": "another-event-id"})):  # redelivered
+        await inbox.on_policy_issued(copy, POLICY_ISSUED.parse(copy))
+    [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+    assert (document.kind, document.source_id) == ("policy_conditions", "p-1")
+    assert document.title.startswith("Conditions particulières")
+    assert document.download == "/v1/policies/p-1/conditions"
+
+
+async def test_a_premium_invoice_is_filed_with_a_premium_title_pc_8() -> None:
+    inbox = InboxService(FakeInbox())
+    event = invoice_issued("m-1")
+    event = event.model_copy(update={"data": {**event.data, "kind": "premium", "policy_id": "p-1"}})
+    await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
+    [document] = await inbox.documents_of("m-1", limit=10, offset=0)
+    assert (document.kind, document.title[:6]) == ("invoice", "Premie")

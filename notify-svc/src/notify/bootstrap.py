@@ -4,7 +4,12 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import (
+    AMENDMENT_REMINDED,
+    INVOICE_ISSUED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+)
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from notify.adapters.repository import NotifyRepository
@@ -45,13 +50,20 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             Consumer(
                 "notify-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
             ),
+            # PC-7: idempotent on (amendment, step, deadline), see NotifyService.
+            Consumer(
+                "notify-amendment-reminders",
+                AMENDMENT_REMINDED,
+                service.on_amendment_reminded,
+                idempotent_effect=True,
+            ),
         ]
 
     return create_service_app(
         settings,
         ServiceDefinition(
             title="notify-svc",
-            description="E-mails to My LM members from events (EI-4).",
+            description="E-mails to My LM members from events (EI-4, PC-7).",
             routers=[],
             consumers=consumers,
             on_shutdown=close_smtp,

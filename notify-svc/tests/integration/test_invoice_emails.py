@@ -1,13 +1,15 @@
 """notify-svc against the real FerretDB, Kafka and Mailpit (EI-4): one e-mail per issued
-invoice, to the address on file, in the member's language; never twice."""
+invoice, to the address on file, in the member's language; never twice. And one reminder
+per amendment deadline (PC-7)."""
 
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
-from mylm_shared.events import CloudEvent
+from mylm_shared.events import AMENDMENT_REMINDED, AmendmentRemindedV1, CloudEvent, new_event
 from notify.adapters.repository import RECIPIENTS, NotifyRepository
 from notify.bootstrap import create_app
 from notify.settings import NotifySettings
@@ -92,6 +94,36 @@ async def test_a_redelivered_event_sends_no_second_email(notify: Notify) -> None
     await notify.publish("invoice.issued", fence)  # same partition, so handled after both
     emails = await eventually(notify.emails, until=lambda e: len(e) >= 2)
     assert len(emails) == 2
+
+
+async def test_an_amendment_reminder_sends_one_email_in_the_members_language_pc_7(
+    notify: Notify,
+) -> None:
+    """Redelivered, or requested again under a new event id: still one e-mail."""
+    member_id = await notify.register("fr")
+
+    def reminded(deadline: date) -> CloudEvent:
+        payload = AmendmentRemindedV1(
+            amendment_id=str(uuid.uuid4()),
+            policy_id=str(uuid.uuid4()),
+            member_id=member_id,
+            step="agree_reduction",
+            deadline=deadline,
+        )
+        return new_event(AMENDMENT_REMINDED, payload, source="/tests", subject=member_id)
+
+    event = reminded(date(2026, 2, 28))
+    await notify.publish("amendment.reminded", event)
+    await notify.publish("amendment.reminded", event)
+    await notify.publish("amendment.reminded", event.model_copy(update={"id": str(uuid.uuid4())}))
+    fence = reminded(date(2026, 3, 31))  # same member, same partition: after the rest
+    await notify.publish("amendment.reminded", fence)
+    emails = await eventually(notify.emails, until=lambda e: len(e) >= 2)
+    assert len(emails) == 2
+    subjects = sorted(e["Subject"] for e in emails)
+    assert subjects[0].startswith("Rappel") and "28/02/2026" in subjects[0]
+    message = await notify.mailpit.message(emails[0]["ID"])
+    assert "vous pouvez résilier votre police" in message["Text"]
 
 
 async def test_a_send_interrupted_by_a_crash_is_retried_and_a_finished_one_is_not(

@@ -2,10 +2,20 @@
 the address on file (EI-4), none when switched off, none twice, and an invoice whose
 member is not known yet is a missing dependency (retried, not dropped)."""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
+from mylm_shared.events import (
+    AMENDMENT_REMINDED,
+    INVOICE_ISSUED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    AmendmentRemindedV1,
+    CloudEvent,
+    new_event,
+)
 from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
 from mylm_shared.projections import apply_in_memory
@@ -114,3 +124,38 @@ async def test_after_member_updated_emails_go_to_the_new_address_in_the_new_lang
     again = member_updated(member, email="again@example.org", language="fr")
     await service.on_member_updated(again, MEMBER_UPDATED.parse(again))
     assert recipients.recipients[member]["invoice_emails"] is False
+
+
+def reminded(member_id: str, deadline: date = date(2026, 2, 28)) -> CloudEvent:
+    payload = AmendmentRemindedV1(
+        amendment_id="a-1",
+        policy_id="p-1",
+        member_id=member_id,
+        step="accept_proposal",
+        deadline=deadline,
+    )
+    return new_event(AMENDMENT_REMINDED, payload, source="/tests", subject=member_id)
+
+
+async def test_an_amendment_reminder_is_emailed_once_per_step_and_deadline_pc_7() -> None:
+    """A redelivery or the same reminder requested again under a new event id sends
+    nothing more; a later deadline is a new reminder. The invoice switch does not apply."""
+    recipients, sender = FakeRecipients(), FakeSender()
+    service = NotifyService(recipients, sender)
+    member = await registered(service, language="fr")
+    recipients.recipients[member]["invoice_emails"] = False
+    event = reminded(member)
+    for copy in (event, event, event.model_copy(update={"id": str(uuid.uuid4())})):
+        await service.on_amendment_reminded(copy, AMENDMENT_REMINDED.parse(copy))
+    later = reminded(member, deadline=date(2026, 3, 15))
+    await service.on_amendment_reminded(later, AMENDMENT_REMINDED.parse(later))
+    assert [e.subject[:6] for e in sender.outbox] == ["Rappel", "Rappel"]
+    assert "28/02/2026" in sender.outbox[0].body
+    assert "15/03/2026" in sender.outbox[1].body
+
+
+async def test_a_reminder_for_an_unknown_member_waits_for_member_registered_pc_7() -> None:
+    service = NotifyService(FakeRecipients(), FakeSender())
+    event = reminded("not-known-yet")
+    with pytest.raises(MissingDependency):
+        await service.on_amendment_reminded(event, AMENDMENT_REMINDED.parse(event))

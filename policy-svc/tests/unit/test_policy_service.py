@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import POLICY_ISSUED, POLICY_TERMINATED, PREMIUM_DUE
+from policy.adapters.members import InMemoryMembers
 from policy.adapters.repository import PolicyMapper
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
 from policy.domain.product import InvalidProduct, premium
 from policy.domain.termination import Notice, TerminationRefused
 from policy.service.handlers import (
     IdempotencyConflict,
+    KnownMember,
     PolicyService,
     ProposePolicy,
     UnknownMember,
@@ -22,27 +24,12 @@ from policy.service.handlers import (
 TODAY = date(2026, 11, 23)
 
 
-class FakeMembers:
-    def __init__(self, **born: date) -> None:
-        self.born = born
-
-    async def remember(
-        self, member_id: str, name: str, birth_date: date | None, as_of: str
-    ) -> None:
-        self.born[member_id] = birth_date or date.min
-
-    async def update(self, member_id: str, name: str, birth_date: date | None, as_of: str) -> None:
-        self.born[member_id] = birth_date or date.min
-
-    async def find(self, member_id: str) -> tuple[str, date | None] | None:
-        if member_id not in self.born:
-            return None
-        return "An Claes", self.born[member_id]
-
-
 def service() -> tuple[PolicyService, InMemoryAggregates[Policy]]:
     store = InMemoryAggregates(PolicyMapper())
-    members = FakeMembers(adult=date(1980, 5, 17), eighteen=date(2008, 11, 23))
+    members = InMemoryMembers(
+        KnownMember("adult", "An Claes", date(1980, 5, 17)),
+        KnownMember("eighteen", "An Claes", date(2008, 11, 23)),
+    )
     return PolicyService(store, members, today=lambda: TODAY), store
 
 

@@ -14,7 +14,8 @@ is ever updated in place (only the relay removes published events from the outbo
 
 Reads: ``get`` finds an aggregate's versions by ``aggregate_id`` and keeps the newest;
 ``current`` does the same for every aggregate of one member (a field that never
-changes between versions). Both are one indexed equality filter.
+changes between versions). Both are one indexed equality filter. ``due`` finds what a
+scheduler must act on: aggregates whose newest version has a date field <= today.
 
 ``InMemoryAggregates`` is the fake of the same port for unit tests of use cases.
 """
@@ -37,7 +38,8 @@ A = TypeVar("A", bound=Aggregate)
 
 AGGREGATE_ID = "aggregate_id"
 VERSION = "version"
-_META = ("_id", VERSION, "saved_at", OUTBOX)  # what the store adds to the state
+SAVED_AT = "saved_at"
+_META = ("_id", VERSION, SAVED_AT, OUTBOX)  # what the store adds to the state
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,17 @@ class AggregateStore(Protocol[A]):
 
     async def current(self, field: str, value: str) -> list[A]: ...
 
+    async def due(self, field: str, upto: str, *, after: "DuePass | None" = None) -> list[A]: ...
+
+
+@dataclass(frozen=True)
+class DuePass:
+    """A scheduler pass that handled every aggregate due up to ``upto`` and began at
+    ``started_at`` (minus a margin for the clocks of other replicas)."""
+
+    started_at: datetime
+    upto: str
+
 
 def version_id(aggregate_id: str, version: int) -> str:
     return f"{aggregate_id}@{version:06d}"
@@ -82,6 +95,11 @@ def store_indexes(collection: str, *key_fields: str) -> list[IndexSpec]:
     ]
 
 
+def due_indexes(collection: str, field: str) -> list[IndexSpec]:
+    """The indexes ``due`` relies on: the date field and when each version was saved."""
+    return [IndexSpec(collection, [(field, 1)]), IndexSpec(collection, [(SAVED_AT, 1)])]
+
+
 def _newest(documents: Sequence[Document]) -> list[Document]:
     newest: dict[str, Document] = {}
     for document in documents:
@@ -89,6 +107,11 @@ def _newest(documents: Sequence[Document]) -> list[Document]:
         if seen is None or document[VERSION] > seen[VERSION]:
             newest[document[AGGREGATE_ID]] = document
     return list(newest.values())
+
+
+def _is_due(document: Document, field: str, upto: str) -> bool:
+    value = document.get(field)
+    return isinstance(value, str) and value <= upto
 
 
 def _state(document: Document) -> Document:
@@ -126,6 +149,32 @@ class MongoAggregates(Generic[A]):
         versions = await self._collection.find({field: value}).to_list()
         return [self._load(document) for document in _newest(versions)]
 
+    async def due(self, field: str, upto: str, *, after: DuePass | None = None) -> list[A]:
+        """Aggregates whose *newest* version has ``field`` <= ``upto`` (an ISO date a
+        scheduler compares with today; a missing or null field never matches).
+
+        A version matching is only a candidate: its aggregate's newest version is read
+        (one ``$in`` on ``aggregate_id``) and checked again, as a later version may have
+        moved or cleared the field. Superseded versions keep their passed dates, so
+        without ``after`` every aggregate that ever had a date passed is a candidate;
+        with ``after`` (a pass that handled everything due then) only versions whose
+        date came since, or that were saved since, are. Indexes: ``due_indexes``.
+        """
+        query: Document = {field: {"$lte": upto}}
+        if after is not None:
+            query = {
+                "$or": [
+                    {field: {"$gt": after.upto, "$lte": upto}},
+                    {**query, SAVED_AT: {"$gte": after.started_at}},
+                ]
+            }
+        hits = await self._collection.find(query, {AGGREGATE_ID: 1}).to_list()
+        ids = sorted({hit[AGGREGATE_ID] for hit in hits})
+        if not ids:
+            return []
+        versions = await self._collection.find({AGGREGATE_ID: {"$in": ids}}).to_list()
+        return [self._load(d) for d in _newest(versions) if _is_due(d, field, upto)]
+
     async def save(self, aggregate: A) -> None:
         """Store the next version with the events raised since the load, atomically.
 
@@ -148,7 +197,7 @@ class MongoAggregates(Generic[A]):
             "_id": version_id(aggregate.aggregate_id, version),
             AGGREGATE_ID: aggregate.aggregate_id,
             VERSION: version,
-            "saved_at": datetime.now(UTC),
+            SAVED_AT: datetime.now(UTC),
         }
         try:
             await insert_with_events(self._collection, document, *entries)
@@ -177,6 +226,11 @@ class InMemoryAggregates(Generic[A]):
     async def current(self, field: str, value: str) -> list[A]:
         versions = [d for d in self.documents.values() if d.get(field) == value]
         return [self._load(document) for document in _newest(versions)]
+
+    async def due(self, field: str, upto: str, *, after: DuePass | None = None) -> list[A]:
+        # ``after`` only narrows the candidates Mongo reads; the answer is the same.
+        newest = _newest(list(self.documents.values()))
+        return [self._load(d) for d in newest if _is_due(d, field, upto)]
 
     async def save(self, aggregate: A) -> None:
         version = aggregate.version + 1

@@ -62,6 +62,7 @@ class InvoiceMapper:
             "request_fingerprint": invoice.request_fingerprint,
             "kind": invoice.kind,
             "policy_id": invoice.policy_id,
+            "term_number": invoice.term_number,
             "payments": [
                 {
                     "payment_id": p.payment_id,
@@ -94,6 +95,7 @@ class InvoiceMapper:
             # invoices stored before payments existed: care invoices, nothing received
             kind=doc.get("kind", "care"),
             policy_id=doc.get("policy_id"),
+            term_number=doc.get("term_number"),
             payments=tuple(
                 ReceivedPayment(
                     p["payment_id"],
@@ -124,6 +126,9 @@ class InvoiceMapper:
                         )
                         for li in invoice.lines
                     ],
+                    kind=invoice.kind,
+                    policy_id=invoice.policy_id,
+                    term_number=invoice.term_number,
                 )
                 return [Message(INVOICE_ISSUED, payload, invoice.member_id)]
             case InvoicePaid(invoice=invoice, paid_on=paid_on):
@@ -135,6 +140,7 @@ class InvoiceMapper:
                     paid_on=paid_on,
                     kind=invoice.kind,
                     policy_id=invoice.policy_id,
+                    term_number=invoice.term_number,
                 )
                 return [Message(INVOICE_PAID, paid, invoice.member_id)]
         raise TypeError(f"no bus message for {event!r}")
@@ -156,6 +162,10 @@ class MongoMembers:
 
     async def known(self, member_id: str) -> bool:
         return await self._members.find_one({"_id": member_id}, {"_id": 1}) is not None
+
+    async def language_of(self, member_id: str) -> str | None:
+        doc = await self._members.find_one({"_id": member_id}, {"language": 1})
+        return str(doc.get("language") or "nl") if doc else None
 
 
 def _member(language: str, mutuality: str) -> Document:

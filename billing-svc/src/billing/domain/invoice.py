@@ -60,6 +60,7 @@ class Invoice(Aggregate):
     request_fingerprint: str = ""
     kind: InvoiceKind = "care"
     policy_id: str | None = None
+    term_number: int | None = None  # premium invoices: the policy's yearly term (PC-8)
     payments: tuple[ReceivedPayment, ...] = ()
 
     def __post_init__(self) -> None:

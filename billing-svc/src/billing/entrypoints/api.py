@@ -70,6 +70,9 @@ class InvoiceOut(BaseModel):
     outstanding: str = Field(description="What is left to pay (0.00 once paid).")
     kind: Literal["care", "premium"] = "care"
     policy_id: str | None = Field(default=None, description="The policy of a premium invoice.")
+    term_number: int | None = Field(
+        default=None, description="The policy's yearly term a premium invoice is for (PC-8)."
+    )
 
     @classmethod
     def of(cls, invoice: Invoice) -> "InvoiceOut":
@@ -91,6 +94,7 @@ class InvoiceOut(BaseModel):
             outstanding=str(invoice.outstanding),
             kind=invoice.kind,
             policy_id=invoice.policy_id,
+            term_number=invoice.term_number,
         )
 
 

@@ -1,6 +1,8 @@
-"""Billing use cases: issue an invoice (idempotently), a member's invoices, one invoice,
-and learning the members it may invoice. They depend on ports only (fakes in unit tests)."""
+"""Billing use cases: issue an invoice (idempotently), a premium invoice per
+``premium.due`` (PC-8), a member's invoices, one invoice, and learning the members it may
+invoice. They depend on ports only (fakes in unit tests)."""
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -11,11 +13,13 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from mylm_shared.aggregates import AggregateStore
 from mylm_shared.domain import AggregateExists
-from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1, PremiumDueV1
+from mylm_shared.failures import MissingDependency
 from mylm_shared.projections import event_order
 from mylm_shared.sequences import NumberSource
 
 from billing.domain.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing.domain.premium import PremiumDue, premium_invoice, premium_invoice_id
 from billing.domain.structured_reference import structured_reference
 
 
@@ -31,9 +35,17 @@ class KnownMembers(Protocol):
 
     async def known(self, member_id: str) -> bool: ...
 
+    async def language_of(self, member_id: str) -> str | None:
+        """None while the member is unknown."""
+
 
 class UnknownMember(Exception):
     pass
+
+
+class MemberNotKnownYet(MissingDependency):
+    """``premium.due`` before the policyholder's ``member.registered`` (another topic, no
+    order across topics): retried until billing knows them, not dead-lettered at once."""
 
 
 class IdempotencyConflict(Exception):
@@ -102,6 +114,31 @@ class BillingService:
             existing = await self._replay(invoice_id, fingerprint)
             assert existing is not None
             return existing, False
+
+    async def on_premium_due(self, event: CloudEvent, due: PremiumDueV1) -> None:
+        """PC-8: invoice the policyholder for a term's premium, once per (policy, term):
+        a redelivery or a repeated request finds the first invoice and does nothing."""
+        invoice_id = premium_invoice_id(due.policy_id, due.term_number)
+        if await self.invoices.get(invoice_id) is not None:
+            return  # checked before a reference number is spent on a duplicate
+        language = await self.members.language_of(due.member_id)
+        if language is None:
+            raise MemberNotKnownYet(due.member_id)
+        premium = due.premium
+        request = PremiumDue(
+            due.policy_id,
+            due.member_id,
+            due.term_number,
+            due.due_date,
+            premium.net,
+            premium.taxes,
+            premium.contributions,
+            premium.total,
+        )
+        invoice = premium_invoice(request, language, requested_on=event.time.date())
+        invoice.issue(structured_reference(await self.references.next()))
+        with contextlib.suppress(AggregateExists):  # a concurrent duplicate stored it first
+            await self.invoices.save(invoice)
 
     async def _replay(self, invoice_id: str, fingerprint: str) -> Invoice | None:
         existing = await self.invoices.get(invoice_id)

@@ -1,4 +1,8 @@
-"""Documents in a member's secure inbox (IN-1): one per source object, never twice."""
+"""Documents in a member's secure inbox (IN-1): one per source object, never twice.
+
+Kinds: ``invoice`` (care or premium, from billing) and ``policy_conditions`` (the special
+conditions of an issued policy, PC-1; the PDF is served by policy-svc).
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -6,14 +10,26 @@ from decimal import Decimal
 from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
-from mylm_shared.formatting import day, euro
+from babel.dates import format_date
+from mylm_shared.formatting import LOCALES, day, euro
 
-DocumentKind = Literal["invoice"]
+DocumentKind = Literal["invoice", "policy_conditions"]
 
 _INVOICE_TITLES = {
     "nl": "Factuur {reference} — {total}, te betalen vóór {due}",
     "fr": "Facture {reference} — {total}, à payer avant le {due}",
     "de": "Rechnung {reference} — {total}, zahlbar bis {due}",
+}
+# PC-8: a premium invoice says it is a premium, not a care invoice.
+_PREMIUM_TITLES = {
+    "nl": "Premie {reference} — {total}, te betalen vóór {due}",
+    "fr": "Prime {reference} — {total}, à payer avant le {due}",
+    "de": "Prämie {reference} — {total}, zahlbar bis {due}",
+}
+_CONDITIONS_TITLES = {
+    "nl": "Bijzondere voorwaarden van uw polis ongevallen privéleven — start {start}",
+    "fr": "Conditions particulières de votre police accidents vie privée — début le {start}",
+    "de": "Besondere Bedingungen Ihrer Police Unfälle Privatleben — Beginn am {start}",
 }
 
 
@@ -27,12 +43,30 @@ class InboxDocument:
     created_at: datetime
     read: bool = False
 
+    @property
+    def download(self) -> str | None:
+        """Where the member fetches the PDF: policy-svc renders the special conditions;
+        billing has no PDF of an invoice (its lines are in billing's API)."""
+        if self.kind == "policy_conditions":
+            return f"/v1/policies/{self.source_id}/conditions"
+        return None
+
 
 def document_id_for(kind: DocumentKind, source_id: str) -> str:
     """Deterministic: the same invoice always files the same document (idempotent effect)."""
     return str(uuid5(NAMESPACE_URL, f"mylm:inbox:{kind}:{source_id}"))
 
 
-def invoice_title(language: str, reference: str, total: Decimal, due_date: date) -> str:
-    template = _INVOICE_TITLES.get(language, _INVOICE_TITLES["nl"])
+def invoice_title(
+    language: str, reference: str, total: Decimal, due_date: date, *, premium: bool = False
+) -> str:
+    titles = _PREMIUM_TITLES if premium else _INVOICE_TITLES
+    template = titles.get(language, titles["nl"])
     return template.format(reference=reference, total=euro(total, language), due=day(due_date))
+
+
+def conditions_title(language: str, start_date: date) -> str:
+    """The start date written out ("1 januari 2026"), as on the conditions themselves."""
+    template = _CONDITIONS_TITLES.get(language, _CONDITIONS_TITLES["nl"])
+    start = format_date(start_date, "long", locale=LOCALES.get(language, "nl_BE"))
+    return template.format(start=start)

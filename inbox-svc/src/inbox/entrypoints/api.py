@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, ensure_member_access
 from mylm_shared.problems import problem_responses
 from mylm_shared.service import use_case
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from inbox.service.handlers import InboxService
 
@@ -26,6 +26,10 @@ class DocumentOut(BaseModel):
     source_id: str
     created_at: datetime
     read: bool
+    download: str | None = Field(
+        default=None,
+        description="Path of the document's PDF (policy_conditions: on policy-svc), if any.",
+    )
 
 
 class DocumentPage(BaseModel):

@@ -1,13 +1,25 @@
-"""Inbox use cases: file a document for every issued invoice (IN-1, EI-1)."""
+"""Inbox use cases: file a document for every issued invoice (IN-1, EI-1) and for the
+special conditions of every issued policy (PC-1)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.events import (
+    CloudEvent,
+    InvoiceIssuedV1,
+    MemberRegisteredV1,
+    MemberUpdatedV1,
+    PolicyIssuedV1,
+)
 from mylm_shared.projections import event_order
 
-from inbox.domain.documents import InboxDocument, document_id_for, invoice_title
+from inbox.domain.documents import (
+    InboxDocument,
+    conditions_title,
+    document_id_for,
+    invoice_title,
+)
 
 
 class Inbox(Protocol):
@@ -38,10 +50,29 @@ class InboxService:
                 member_id=invoice.member_id,
                 kind="invoice",
                 title=invoice_title(
-                    language, invoice.structured_reference, invoice.total, invoice.due_date
+                    language,
+                    invoice.structured_reference,
+                    invoice.total,
+                    invoice.due_date,
+                    premium=invoice.kind == "premium",
                 ),
                 source_id=invoice.invoice_id,
-                created_at=event.time.astimezone(UTC) if event.time.tzinfo else datetime.now(UTC),
+                created_at=_filed_at(event),
+            )
+        )
+
+    async def on_policy_issued(self, event: CloudEvent, policy: PolicyIssuedV1) -> None:
+        """PC-1: the policyholder's special conditions, once per policy (the document id
+        derives from the policy id, so a redelivery files nothing more)."""
+        language = await self.repository.language_of(policy.member_id) or "nl"
+        await self.repository.file(
+            InboxDocument(
+                document_id=document_id_for("policy_conditions", policy.policy_id),
+                member_id=policy.member_id,
+                kind="policy_conditions",
+                title=conditions_title(language, policy.start_date),
+                source_id=policy.policy_id,
+                created_at=_filed_at(event),
             )
         )
 
@@ -57,3 +88,7 @@ class InboxService:
     async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
         """Documents filed from now on are titled in the member's new language."""
         await self.repository.update_language(member.member_id, member.language, event_order(event))
+
+
+def _filed_at(event: CloudEvent) -> datetime:
+    return event.time.astimezone(UTC) if event.time.tzinfo else datetime.now(UTC)

@@ -1,15 +1,27 @@
-"""Notify use cases: e-mail the member when an invoice is issued (EI-4)."""
+"""Notify use cases: e-mail the member when an invoice is issued (EI-4, a premium
+invoice too, PC-8) and remind a policyholder of an amendment deadline (PC-7)."""
 
 import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from mylm_shared.events import CloudEvent, InvoiceIssuedV1, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.events import (
+    AmendmentRemindedV1,
+    CloudEvent,
+    InvoiceIssuedV1,
+    MemberRegisteredV1,
+    MemberUpdatedV1,
+)
 from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
 from mylm_shared.projections import event_order
 
-from notify.domain.messages import Email, invoice_issued_email
+from notify.domain.messages import (
+    Email,
+    amendment_reminder_email,
+    invoice_issued_email,
+    reminder_email_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +78,6 @@ class NotifyService:
         if not recipient.get("email") or not recipient.get("invoice_emails", True):
             log.info("no invoice e-mail for this member", extra={"event_id": event.id})
             return
-        # One e-mail per event: claimed before sending, marked sent after the SMTP server
-        # accepted it. Only a crash between those two steps can send it again, with the
-        # same Message-ID.
-        if (
-            await self.repository.claim_email(event.id, invoice.member_id, "invoice_issued")
-            == "sent"
-        ):
-            return
         email = invoice_issued_email(
             to=recipient["email"],
             language=recipient.get("language", "nl"),
@@ -82,6 +86,35 @@ class NotifyService:
             due_date=invoice.due_date,
             structured_reference=invoice.structured_reference,
             event_id=event.id,
+            kind=invoice.kind,
         )
+        await self._send_once(event.id, invoice.member_id, "invoice_issued", email)
+
+    async def on_amendment_reminded(self, event: CloudEvent, reminder: AmendmentRemindedV1) -> None:
+        """PC-7: one reminder per (amendment, step, deadline), even when the reminder is
+        requested again under another event id. Not subject to the member's switch for
+        invoice e-mails: a legal deadline runs."""
+        recipient = await self.repository.recipient(reminder.member_id)
+        if recipient is None:
+            raise RecipientUnknown(reminder.member_id)
+        if not recipient.get("email"):
+            log.info("no e-mail address for an amendment reminder", extra={"event_id": event.id})
+            return
+        email_id = reminder_email_id(reminder.amendment_id, reminder.step, reminder.deadline)
+        email = amendment_reminder_email(
+            to=recipient["email"],
+            language=recipient.get("language", "nl"),
+            first_name=recipient.get("first_name", ""),
+            step=reminder.step,
+            deadline=reminder.deadline,
+            email_id=email_id,
+        )
+        await self._send_once(email_id, reminder.member_id, "amendment_reminded", email)
+
+    async def _send_once(self, email_id: str, member_id: str, kind: str, email: Email) -> None:
+        # Claimed before sending, marked sent after the SMTP server accepted it. Only a
+        # crash between those two steps can send it again, with the same Message-ID.
+        if await self.repository.claim_email(email_id, member_id, kind) == "sent":
+            return
         await self.sender.send(email)
-        await self.repository.mark_sent(event.id)
+        await self.repository.mark_sent(email_id)

@@ -1,30 +1,39 @@
-"""policy-svc's Mongo database: policies (versioned, with their outbox) and the members it
-knows (from ``member.registered`` / ``member.updated``, ``mylm_shared.projections``)."""
+"""policy-svc's Mongo database: policies (versioned, with their outbox); the members it
+knows are in ``members.py`` (collection ``MEMBERS``)."""
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
+from mylm_shared.aggregates import Message, MongoAggregates, due_indexes, store_indexes
 from mylm_shared.events import (
+    POLICY_AMENDED,
     POLICY_ISSUED,
     POLICY_TERMINATED,
     PREMIUM_DUE,
+    PolicyAmendedV1,
     PolicyIssuedV1,
     PolicyTerminatedV1,
     PremiumDueV1,
     PremiumV1,
 )
 from mylm_shared.mongo import Document, IndexSpec
-from mylm_shared.projections import apply_newer, insert_first
 from pymongo.asynchronous.database import AsyncDatabase
 
+from policy.adapters.amendments import terms_changes_document, terms_changes_from
+from policy.adapters.premium_documents import (
+    NEXT_EVENT_ON,
+    account_document,
+    account_from,
+    premium_messages,
+)
 from policy.domain.policy import (
     DeclaredPerson,
     Ending,
     HouseholdRevision,
     Policy,
+    PolicyAmended,
     PolicyIssued,
     PolicyTerminated,
 )
@@ -33,7 +42,10 @@ from policy.domain.product import Premium
 POLICIES = "policies"
 MEMBERS = "members"
 
-INDEXES: list[IndexSpec] = [*store_indexes(POLICIES, "member_id")]
+INDEXES: list[IndexSpec] = [
+    *store_indexes(POLICIES, "member_id"),
+    *due_indexes(POLICIES, NEXT_EVENT_ON),
+]
 
 
 def _day(value: str | None) -> date | None:
@@ -95,6 +107,9 @@ class PolicyMapper:
                 "effective_on": ending.effective_on.isoformat(),
             },
             "request_fingerprint": policy.request_fingerprint,
+            "premiums": account_document(policy.premiums),
+            NEXT_EVENT_ON: _iso(step.on) if (step := policy.next_step) else None,
+            "terms_changes": terms_changes_document(policy.terms_changes),
         }
 
     def from_document(self, doc: Document) -> Policy:
@@ -146,6 +161,8 @@ class PolicyMapper:
                 date.fromisoformat(ending["effective_on"]),
             ),
             request_fingerprint=doc.get("request_fingerprint", ""),
+            premiums=account_from(doc.get("premiums")),
+            terms_changes=terms_changes_from(doc.get("terms_changes", ())),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:
@@ -174,6 +191,17 @@ class PolicyMapper:
                     Message(POLICY_ISSUED, issued, policy.member_id),
                     Message(PREMIUM_DUE, due, policy.member_id),
                 ]
+            case PolicyAmended(policy=policy, change=c):
+                amended = PolicyAmendedV1(
+                    policy_id=policy.policy_id,
+                    member_id=policy.member_id,
+                    amendment_id=c.amendment_id,
+                    kind=c.kind,
+                    formula=c.formula,
+                    effective_on=c.effective_on,
+                    premium=premium_v1(c.premium),
+                )
+                return [Message(POLICY_AMENDED, amended, policy.member_id)]
             case PolicyTerminated(policy=policy, ending=ending):
                 terminated = PolicyTerminatedV1(
                     policy_id=policy.policy_id,
@@ -185,6 +213,8 @@ class PolicyMapper:
                     effective_on=ending.effective_on,
                 )
                 return [Message(POLICY_TERMINATED, terminated, policy.member_id)]
+        if (messages := premium_messages(event)) is not None:
+            return messages
         raise TypeError(f"no bus message for {event!r}")
 
 
@@ -195,32 +225,6 @@ def premium_v1(premium: Premium) -> PremiumV1:
         contributions=premium.contributions,
         total=premium.total,
     )
-
-
-class MongoMembers:
-    """The members policy-svc may insure: name and birth date (PC-2) as the directory has
-    them. Only the consumers write here; ``as_of`` keeps an older event from winning."""
-
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self._members = db[MEMBERS]
-
-    async def remember(
-        self, member_id: str, name: str, birth_date: date | None, as_of: str
-    ) -> None:
-        await insert_first(self._members, member_id, _member(name, birth_date), as_of)
-
-    async def update(self, member_id: str, name: str, birth_date: date | None, as_of: str) -> None:
-        await apply_newer(self._members, member_id, _member(name, birth_date), as_of)
-
-    async def find(self, member_id: str) -> tuple[str, date | None] | None:
-        doc = await self._members.find_one({"_id": member_id})
-        if doc is None:
-            return None
-        return doc["name"], _day(doc.get("birth_date"))
-
-
-def _member(name: str, birth_date: date | None) -> Document:
-    return {"name": name, "birth_date": _iso(birth_date), "updated_at": datetime.now(UTC)}
 
 
 def policy_store(db: AsyncDatabase[Document], source: str) -> MongoAggregates[Policy]:

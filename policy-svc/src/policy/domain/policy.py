@@ -3,16 +3,22 @@ it ends (PC-1..PC-3, PC-5, PC-6, PC-9..PC-11).
 
 The state on any date is computed from the stored facts (``state_on``), never stored: a
 termination recorded today with an effective date next month is "terminated" only from
-that date. ``active`` needs the first premium paid (PC-4): premium invoices do not exist
-yet, so a contract stays ``awaiting_first_premium`` until that increment.
+that date. ``active`` needs the first premium paid (PC-4); premiums, suspension and
+termination for non-payment (PC-8) and renewal (PC-5) are in ``premiums.py``.
+
+``state_of`` lists the covers and insured persons *running* on the day: empty before the
+start date (PC-4: only accidents after the start count), while the first premium is
+unpaid, during a suspension (PC-8) and once terminated; the status says why.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from mylm_shared.domain import Aggregate
 
+from policy.domain.amendments import TermsChange, latest_terms, terms_on
 from policy.domain.insured import (
     Formula,
     HouseholdPerson,
@@ -22,11 +28,22 @@ from policy.domain.insured import (
     always,
     insured_on,
 )
+from policy.domain.premiums import (
+    NoticeChannel,
+    NoticeRefused,
+    PaymentNotice,
+    PolicyActivated,
+    PolicyRenewed,
+    PolicySuspended,
+    PremiumAccount,
+    Step,
+    premium_due_on,
+)
 from policy.domain.product import Premium, covers, premium
 from policy.domain.termination import Channel, ContractDates, Notice, Party, terminate
 from policy.domain.terms import contract_ends_on
 
-Lifecycle = Literal["proposed", "awaiting_first_premium"]
+Lifecycle = Literal["proposed", "awaiting_first_premium", "active"]
 Status = Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
 
 
@@ -93,6 +110,12 @@ class PolicyIssued:
 
 
 @dataclass(frozen=True)
+class PolicyAmended:
+    policy: "Policy"
+    change: TermsChange
+
+
+@dataclass(frozen=True)
 class PolicyTerminated:
     policy: "Policy"
     ending: Ending
@@ -115,6 +138,8 @@ class Policy(Aggregate):
     household: tuple[HouseholdRevision, ...] = ()
     ending: Ending | None = None
     request_fingerprint: str = ""
+    terms_changes: tuple[TermsChange, ...] = ()  # PC-7 amendments accepted
+    premiums: PremiumAccount = field(default_factory=PremiumAccount)  # PC-4, PC-5, PC-8
 
     @property
     def aggregate_id(self) -> str:
@@ -186,7 +211,27 @@ class Policy(Aggregate):
         signed_on = self.signed_on or self.proposed_on
         revision = self._revision_on(day)
         persons = [p.as_household() for p in revision.persons] if revision else []
-        return insured_on(day, self.formula, signed_on, self._holder(), persons)
+        formula = self.terms_on(day)[0]  # PC-7: the formula in force on that day
+        return insured_on(day, formula, signed_on, self._holder(), persons)
+
+    def terms_on(self, day: date) -> tuple[Formula, Premium]:
+        """Formula and yearly premium in force on ``day`` (PC-7 amendments included);
+        ``formula``/``premium`` are the latest terms."""
+        return terms_on(day, self.formula, self.premium, self.terms_changes)
+
+    def amend(self, change: TermsChange) -> bool:
+        """PC-7: accepted new terms from ``change.effective_on`` (retroactive to an
+        aggravation); False when this amendment was applied before (a retry)."""
+        if any(c.amendment_id == change.amendment_id for c in self.terms_changes):
+            return False
+        if self.status == "proposed":
+            raise WrongStatus("the proposal was not accepted: there is no contract to amend")
+        if self.ending is not None and change.effective_on >= self.ending.effective_on:
+            raise WrongStatus(f"the contract ends on {self.ending.effective_on}, before the change")
+        self.terms_changes = (*self.terms_changes, change)
+        self.formula, self.premium = latest_terms(self.terms_changes)
+        self.raise_event(PolicyAmended(self, change))
+        return True
 
     def _revision_on(self, day: date) -> HouseholdRevision | None:
         # Before the first declaration, its facts are the best known ones.
@@ -228,9 +273,115 @@ class Policy(Aggregate):
         self.ending = ending
         self.raise_event(PolicyTerminated(self, ending))
 
+    def pay_premium(self, term_number: int, paid_on: date) -> bool:
+        """PC-4, PC-8: a term's premium is paid (value date); the first one activates the
+        contract (``policy.activated``). A payment recorded before changes nothing: False."""
+        if self.status == "proposed":
+            raise WrongStatus("a proposal has no premium to pay")
+        account = self.premiums.with_payment(term_number, paid_on)
+        if account is None:
+            return False
+        self.premiums = account
+        if term_number == 1 and self.status == "awaiting_first_premium":
+            self.status = "active"
+            self.raise_event(
+                PolicyActivated(self.policy_id, self.member_id, self.start_date, paid_on)
+            )
+        return True
+
+    def post_payment_notice(
+        self,
+        *,
+        notice_id: str,
+        term_number: int,
+        posted_on: date,
+        channel: NoticeChannel,
+        announces_termination: bool,
+        costs: Decimal,
+    ) -> PaymentNotice:
+        """PC-8: a formal notice for an unpaid premium that fell due (PolicyRefused PC-8
+        otherwise); its dates are in ``premiums.py``. The events follow when they pass."""
+        if self.status == "proposed":
+            raise WrongStatus("the proposal was not accepted: no premium is due")
+        ends_on = self.ends_on()
+        if ends_on is not None and posted_on >= ends_on:
+            raise WrongStatus(f"the contract ended on {ends_on}")
+        if ends_on is not None and premium_due_on(self.start_date, term_number) >= ends_on:
+            raise PolicyRefused("PC-8", f"the contract ends on {ends_on}, before that term")
+        try:
+            self.premiums, notice = self.premiums.with_notice(
+                start=self.start_date,
+                notice_id=notice_id,
+                term_number=term_number,
+                posted_on=posted_on,
+                channel=channel,
+                announces_termination=announces_termination,
+                costs=costs,
+            )
+        except NoticeRefused as error:
+            raise PolicyRefused("PC-8", str(error)) from None
+        return notice
+
+    @property
+    def next_step(self) -> Step | None:
+        """The next dated event to emit (renewal, suspension, termination for non-payment)."""
+        recorded = self.ending.effective_on if self.ending else None
+        return self.premiums.next_step(self.start_date, recorded)
+
+    def advance(self, today: date) -> bool:
+        """Emit, in date order, the dated events whose day has come (PC-5, PC-8); False
+        when none was due (the caller then stores nothing)."""
+        done = False
+        while (step := self.next_step) is not None and step.on <= today:
+            self._take(step)
+            done = True
+        return done
+
+    def _take(self, step: Step) -> None:
+        if step.kind == "renew":
+            self.premiums, started = self.premiums.renewed(self.start_date)
+            in_force = self.terms_on(started.starts_on)[1]  # PC-7 amendments, PC-12 as is
+            self.raise_event(PolicyRenewed(self.policy_id, self.member_id, started, in_force))
+            return
+        notice = step.notice
+        assert notice is not None
+        if step.kind == "suspend":
+            self.premiums = self.premiums.reported(notice)
+            self.raise_event(
+                PolicySuspended(self.policy_id, self.member_id, notice.posted_on, step.on)
+            )
+            return
+        # The non_payment ground of termination.py, dated by the formal notice (PC-10).
+        assert self.signed_on is not None
+        done = terminate(
+            ContractDates(self.signed_on, self.start_date),
+            Notice(
+                "insurer",
+                "non_payment",
+                notice.posted_on,
+                notice.channel,
+                formal_notice_effective_on=notice.terminates_on,
+            ),
+        )
+        self._end(
+            Ending(
+                done.ground, done.by, done.rule, notice.posted_on, notice.channel, done.effective_on
+            )
+        )
+
+    def ends_on(self) -> date | None:
+        """First day the contract no longer runs: a recorded Ending or a termination for
+        non-payment that no payment cancelled (recorded when its day comes)."""
+        recorded = self.ending.effective_on if self.ending else None
+        found = [d for d in (recorded, self.premiums.terminates_on()) if d is not None]
+        return min(found, default=None)
+
     def state_on(self, day: date) -> Status:
-        if self.ending is not None and day >= self.ending.effective_on:
+        ends_on = self.ends_on()
+        if ends_on is not None and day >= ends_on:
             return "terminated"
+        if self.status == "active" and self.premiums.suspended_on(day):
+            return "suspended"
         return self.status
 
 
@@ -244,6 +395,6 @@ class PolicyState:
 def state_of(policy: Policy, day: date) -> PolicyState:
     """What claims-svc asks about an event date: status, covers and who is insured."""
     status = policy.state_on(day)
-    if status == "terminated":
-        return PolicyState(status, ())
+    if status != "active" or day < policy.start_date:
+        return PolicyState(status, ())  # no cover runs that day (see the module docstring)
     return PolicyState(status, policy.covers, [a for a in policy.insured(day) if a.insured])

@@ -240,7 +240,7 @@ def _window(contract: ContractDates, notice: Notice, rule: str) -> Window:
         return Window(sent, add_months(sent, TARIFF_CHANGE_MONTHS))
     if ground == "risk_reduction":
         asked = _required(notice.reduction_requested_on, rule, "reduction_requested_on")
-        return Window(day_after(add_months(asked, REDUCTION_AGREEMENT_MONTHS)), None)
+        return risk_reduction_window(asked)
     if ground == "late_start":
         return _late_start_window(contract, rule)
     if ground == "cover_terminated":
@@ -268,15 +268,38 @@ def _aggravation_window(notice: Notice, rule: str) -> Window:
         known = _required(notice.aggravation_known_on, rule, "aggravation_known_on")
         return Window(known, add_months(known, NEVER_INSURABLE_MONTHS))
     if notice.amendment_refused_on is not None:
-        refused = notice.amendment_refused_on
-        return Window(refused, refused + timedelta(days=AMENDMENT_REFUSED_DAYS))
+        return amendment_refused_window(notice.amendment_refused_on)
     received = _required(notice.amendment_received_on, rule, "amendment_received_on")
-    lapsed = add_months(received, AMENDMENT_ACCEPT_MONTHS)  # last day to accept
+    return amendment_lapsed_window(received)
+
+
+# The windows a PC-7 amendment opens (policy.domain.amendments shows them; one arithmetic).
+def risk_reduction_window(requested_on: date) -> Window:
+    """PC-9: no premium agreement "binnen 1 maand na uw aanvraag": open from the day after."""
+    return Window(day_after(add_months(requested_on, REDUCTION_AGREEMENT_MONTHS)), None)
+
+
+def amendment_refused_window(refused_on: date) -> Window:
+    """PC-7: "binnen 15 dagen" from the refusal of the proposed amendment."""
+    return Window(refused_on, refused_on + timedelta(days=AMENDMENT_REFUSED_DAYS))
+
+
+def amendment_lapsed_window(received_on: date) -> Window:
+    """PC-7: the 15 days after the month to accept (from the proposal's receipt) lapsed."""
+    lapsed = add_months(received_on, AMENDMENT_ACCEPT_MONTHS)  # last day to accept
     return Window(day_after(lapsed), lapsed + timedelta(days=AMENDMENT_REFUSED_DAYS))
 
 
+def non_payment_earliest(notified_on: date) -> date:
+    """Art. 70/71: the first day a suspension or termination for non-payment can take
+    effect. The 15 days count from the day after posting/service (day 1), so a formal
+    notice posted on Friday 5 March 2027 runs Saturday 6 .. Saturday 20 March and takes
+    effect on Sunday 21 March (0:00)."""
+    return day_after(notified_on) + timedelta(days=NON_PAYMENT_MIN_DAYS)
+
+
 def _non_payment(notice: Notice, rule: str) -> Termination:
-    earliest = day_after(notice.notified_on) + timedelta(days=NON_PAYMENT_MIN_DAYS)
+    earliest = non_payment_earliest(notice.notified_on)
     effective_on = notice.formal_notice_effective_on or earliest
     if effective_on < earliest:
         raise OutsideWindow(

@@ -56,6 +56,17 @@ class EndingOut(BaseModel):
     effective_on: date
 
 
+class DocumentOut(BaseModel):
+    kind: Literal["special_conditions", "proposal_conditions"]
+    href: str = Field(description="GET it (application/pdf); ``?language=nl|fr|de``.")
+    media_type: Literal["application/pdf"] = "application/pdf"
+
+    @classmethod
+    def conditions(cls, policy: Policy) -> "DocumentOut":
+        kind = "special_conditions" if policy.signed_on else "proposal_conditions"
+        return cls(kind=kind, href=f"/v1/policies/{policy.policy_id}/conditions")
+
+
 class PolicyOut(BaseModel):
     policy_id: str
     policyholder_member_id: str
@@ -69,6 +80,11 @@ class PolicyOut(BaseModel):
     signed_on: date | None
     premium: PremiumOut
     ending: EndingOut | None = Field(description="Set once a termination or objection ends it.")
+    insured: list["InsuredOut"] = Field(
+        description="Whom it insures (PC-2/PC-3) today, or on the start date before it, holder "
+        "first; whether cover runs is ``status`` (PC-4)."
+    )
+    documents: list[DocumentOut] = Field(description="The special conditions (PDF).")
 
     @classmethod
     def of(cls, policy: Policy, today: date) -> "PolicyOut":
@@ -101,6 +117,12 @@ class PolicyOut(BaseModel):
                 channel=e.channel,
                 effective_on=e.effective_on,
             ),
+            insured=[]
+            if policy.state_on(today) == "terminated"
+            else [
+                InsuredOut.of(a) for a in policy.insured(max(today, policy.start_date)) if a.insured
+            ],
+            documents=[DocumentOut.conditions(policy)],
         )
 
 
@@ -457,7 +479,8 @@ async def state(
     on: Annotated[date | None, Query(alias="date")] = None,
 ) -> StateOut:
     """The contract on ``date`` (default today), from the facts: status, covers, the
-    persons insured (``active`` arrives with premium invoices, PC-4)."""
+    persons insured. Covers and persons are listed only while cover runs: from the start
+    date, once the first premium is paid (PC-4), not during a suspension (PC-8)."""
     policy = await _visible(service, principal, policy_id)
     day = on or service.today()
     found = state_of(policy, day)

@@ -1,5 +1,50 @@
-"""policy-svc HTTP API: documents (issue 8)."""
+"""policy-svc HTTP API: documents — the special conditions of a policy as a PDF (PC-1)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from mylm_shared.auth import CurrentPrincipal
+from mylm_shared.problems import problem_responses
+
+from policy.adapters.conditions_pdf import render
+from policy.domain.conditions import Language
+from policy.entrypoints.api import Policies, _visible
 
 router = APIRouter(tags=["documents"])
+
+PDF = "application/pdf"
+
+
+@router.get(
+    "/v1/policies/{policy_id}/conditions",
+    response_class=Response,
+    responses={
+        200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
+        **problem_responses(401, 404, 503),
+    },
+)
+async def conditions(
+    policy_id: str,
+    principal: CurrentPrincipal,
+    service: Policies,
+    language: Annotated[
+        Language | None, Query(description="nl, fr or de; default: the policyholder's.")
+    ] = None,
+) -> Response:
+    """The special conditions ("bijzondere voorwaarden") as a PDF, for the policyholder
+    (or a titular acting for them) and staff; 404 for anyone else (AC-1). A proposal not
+    accepted yet gets the same document titled "proposal", with no signature date: the
+    member reads what they are asked to sign."""
+    policy = await _visible(service, principal, policy_id)
+    found = await service.conditions(policy, language)
+    pdf = render(found, policy.signed_on or policy.proposed_on)
+    name = f"conditions-{policy.policy_id}-{found.language}.pdf"
+    return Response(
+        pdf,
+        media_type=PDF,
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Content-Language": found.language,
+            "Cache-Control": "private, no-store",
+        },
+    )

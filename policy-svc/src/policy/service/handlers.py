@@ -1,5 +1,6 @@
-"""Policy use cases: propose (idempotently), accept, household, objections, terminations,
-reads, and learning the members it may insure. They depend on ports only."""
+"""Policy use cases: propose (idempotently), accept (seeding a family's household from
+identity's), household, objections, terminations, reads, the special conditions, and
+learning the members it may insure. They depend on ports only."""
 
 import hashlib
 import json
@@ -14,21 +15,33 @@ from mylm_shared.domain import AggregateExists
 from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
 from mylm_shared.projections import event_order
 
+from policy.domain.conditions import Language, SpecialConditions, special_conditions
 from policy.domain.insured import Formula
 from policy.domain.policy import DeclaredPerson, Ending, Policy
 from policy.domain.termination import Channel, Notice, Party
 
+DEFAULT_LANGUAGE: Language = "nl"
+
+
+@dataclass(frozen=True)
+class KnownMember:
+    """A member as identity-svc's directory last described them."""
+
+    member_id: str
+    name: str
+    birth_date: date | None
+    language: Language = DEFAULT_LANGUAGE
+    titular_member_id: str | None = None  # a dependant's titular (identity's household)
+
 
 class KnownMembers(Protocol):
-    async def remember(
-        self, member_id: str, name: str, birth_date: date | None, as_of: str
-    ) -> None: ...
+    async def remember(self, member: KnownMember, as_of: str) -> None: ...
 
-    async def update(
-        self, member_id: str, name: str, birth_date: date | None, as_of: str
-    ) -> None: ...
+    async def update(self, member: KnownMember, as_of: str) -> None: ...
 
-    async def find(self, member_id: str) -> tuple[str, date | None] | None: ...
+    async def find(self, member_id: str) -> KnownMember | None: ...
+
+    async def dependants_of(self, titular_member_id: str) -> list[KnownMember]: ...
 
 
 class UnknownMember(Exception):
@@ -94,12 +107,11 @@ class PolicyService:
         member = await self.members.find(command.member_id)
         if member is None:
             raise UnknownMember(command.member_id)
-        name, birth_date = member
         policy = Policy.propose(
             policy_id=policy_id,
             member_id=command.member_id,
-            holder_name=name,
-            holder_birth_date=birth_date,
+            holder_name=member.name,
+            holder_birth_date=member.birth_date,
             formula=command.formula,
             threshold_pct=command.threshold_pct,
             e_protection=command.e_protection,
@@ -134,8 +146,22 @@ class PolicyService:
         return policies
 
     async def accept(self, policy_id: str) -> Policy:
+        """Signing issues the contract; a family contract without a declared household gets
+        identity's (PC-3 facts from the start date), in the same saved version."""
         on = self.today()
-        return await self._change(policy_id, lambda policy: policy.accept(on))
+        proposal = await self.policies.get(policy_id)
+        if proposal is None:
+            raise UnknownPolicy(policy_id)
+        seed: tuple[DeclaredPerson, ...] = ()
+        if proposal.formula == "family":
+            seed = household_from_directory(await self.members.dependants_of(proposal.member_id))
+
+        def apply(policy: Policy) -> None:
+            policy.accept(on)
+            if policy.formula == "family" and not policy.household and seed:
+                policy.declare_household(policy.start_date, seed)
+
+        return await self._change(policy_id, apply)
 
     async def declare_household(
         self, policy_id: str, since: date, persons: tuple[DeclaredPerson, ...]
@@ -166,18 +192,47 @@ class PolicyService:
             raise UnknownPolicy(policy_id)
         return changed
 
+    async def conditions(self, policy: Policy, language: Language | None) -> SpecialConditions:
+        """The special conditions in ``language``, by default the policyholder's."""
+        if language is None:
+            holder = await self.members.find(policy.member_id)
+            language = holder.language if holder else DEFAULT_LANGUAGE
+        return special_conditions(policy, language)
+
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
         """policy-svc insures only members it knows (idempotent: inserted once)."""
-        await self.members.remember(
-            member.member_id, _name(member), member.birth_date, event_order(event)
-        )
+        await self.members.remember(_known(member), event_order(event))
 
     async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
-        """The member's name and birth date as the directory now has them."""
-        await self.members.update(
-            member.member_id, _name(member), member.birth_date, event_order(event)
+        """The member as the directory now has them (name, birth date, language, titular)."""
+        await self.members.update(_known(member), event_order(event))
+
+
+def _known(member: MemberRegisteredV1) -> KnownMember:
+    return KnownMember(
+        member_id=member.member_id,
+        name=f"{member.first_name} {member.last_name}",
+        birth_date=member.birth_date,
+        language=member.language,
+        titular_member_id=member.titular_member_id,
+    )
+
+
+def household_from_directory(dependants: list[KnownMember]) -> tuple[DeclaredPerson, ...]:
+    """PC-3 facts as identity knows them: its dependants of the policyholder are children
+    living with them (a dependant shares the titular's mutual dossier), unmarried and not
+    declared as students. identity has no partner relation: a cohabiting partner, a child
+    living elsewhere or a student is declared by the policyholder (PUT …/household)."""
+    return tuple(
+        DeclaredPerson(
+            person_id=d.member_id,
+            name=d.name,
+            birth_date=d.birth_date,
+            relation="child",
+            lives_with_policyholder=True,
+            married=False,
+            studying=False,
         )
-
-
-def _name(member: MemberRegisteredV1) -> str:
-    return f"{member.first_name} {member.last_name}"
+        for d in dependants
+        if d.birth_date is not None  # PC-3 needs the age; staff can declare it by hand
+    )

@@ -1,0 +1,1 @@
+"""claims-svc: claims on private-life accident contracts (PA, AS, LA, CL rules)."""

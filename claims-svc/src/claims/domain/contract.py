@@ -1,0 +1,50 @@
+"""The contract facts the cover engine needs (PC-1, PC-4, LA-1, LA-2, LA-3).
+
+Matches the ``policy`` object of ``POST /v1/cover-check``. Date conventions are
+policy-svc's (``policy.domain.terms``): the contract runs from ``start_date`` (inclusive)
+to ``end_date`` (exclusive: it no longer runs from 0:00 that day); ``end_date`` None = the
+contract still runs (tacit renewal).
+
+Insurance year (Woordenlijst "Verzekeringsjaar"): "de periode begrepen tussen de
+aanvangsdatum van het contract en de eerste hoofdvervaldag; twee hoofdvervaldagen; de
+laatste hoofdvervaldag en de datum van verbreking van het contract". Annual due dates are
+the anniversaries of ``start_date`` stepped from the start (29 February -> 28 February).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from claims.domain.dates import add_years
+from claims.domain.facts import Cover
+
+Formula = Literal["single", "family"]
+
+
+@dataclass(frozen=True)
+class PriorClaim:
+    """An earlier claim on the same contract, by cover and event date (LA-1)."""
+
+    cover: Cover
+    event_date: date
+
+
+@dataclass(frozen=True)
+class Contract:
+    formula: Formula
+    start_date: date  # date in the special conditions (PC-4)
+    end_date: date | None  # exclusive; None while the contract runs
+    first_premium_paid: bool  # PC-4 "Voor zover dat de eerste premie werd betaald"
+    threshold_pct: int  # "tegemoetkomingsgrens" (PA-1)
+    e_protection: bool  # optional cover subscribed (PC-1, LA-1)
+    prior_claims: tuple[PriorClaim, ...] = ()  # other claims, never the one being decided
+
+    def runs_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+    def insurance_year(self, day: date) -> tuple[date, date]:
+        """The insurance year holding ``day``: (first day, next annual due date exclusive)."""
+        years = max(0, day.year - self.start_date.year - 1)
+        while add_years(self.start_date, years + 1) <= day:
+            years += 1
+        return add_years(self.start_date, years), add_years(self.start_date, years + 1)
