@@ -109,7 +109,7 @@ def premium_messages(event: object) -> Sequence[Message] | None:
                 member_id=event.member_id,
                 term_number=term.number,
                 due_date=term.starts_on,
-                premium=_premium_v1(event.premium),
+                premium=premium_v1(event.premium),
             )
             return [
                 Message(POLICY_RENEWED, renewed, event.member_id),
@@ -127,7 +127,8 @@ def premium_messages(event: object) -> Sequence[Message] | None:
     return None
 
 
-def _premium_v1(premium: Premium) -> PremiumV1:
+def premium_v1(premium: Premium) -> PremiumV1:
+    """PC-8's breakdown as the events carry it."""
     return PremiumV1(
         net=premium.net,
         taxes=premium.taxes,

@@ -16,7 +16,6 @@ from mylm_shared.events import (
     PolicyIssuedV1,
     PolicyTerminatedV1,
     PremiumDueV1,
-    PremiumV1,
 )
 from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
@@ -27,6 +26,7 @@ from policy.adapters.premium_documents import (
     account_document,
     account_from,
     premium_messages,
+    premium_v1,
 )
 from policy.domain.policy import (
     DeclaredPerson,
@@ -216,15 +216,6 @@ class PolicyMapper:
         if (messages := premium_messages(event)) is not None:
             return messages
         raise TypeError(f"no bus message for {event!r}")
-
-
-def premium_v1(premium: Premium) -> PremiumV1:
-    return PremiumV1(
-        net=premium.net,
-        taxes=premium.taxes,
-        contributions=premium.contributions,
-        total=premium.total,
-    )
 
 
 def policy_store(db: AsyncDatabase[Document], source: str) -> MongoAggregates[Policy]:

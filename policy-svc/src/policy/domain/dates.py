@@ -10,27 +10,6 @@ that day does not exist (31 January + 1 month = 28/29 February; 29 February + 1 
 starting on 29 February gets 29 February back as due date in leap years.
 """
 
-import calendar
-from datetime import date, timedelta
+from mylm_shared.periods import ONE_DAY, add_months, add_years, day_after, day_before
 
-ONE_DAY = timedelta(days=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` (negative: back), clamped to the target month's end."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def add_years(day: date, years: int) -> date:
-    return add_months(day, 12 * years)
-
-
-def day_after(day: date) -> date:
-    return day + ONE_DAY
-
-
-def day_before(day: date) -> date:
-    return day - ONE_DAY
+__all__ = ["ONE_DAY", "add_months", "add_years", "day_after", "day_before"]
