@@ -211,3 +211,15 @@ async def test_pc5_pc8_the_scheduler_renews_a_year_old_policy_and_emits_its_susp
     assert paid.status_code == 422
     assert paid.headers["content-type"] == "application/problem+json"
     assert paid.json()["rule"] == "PC-8"
+
+    # Item 7: the member sees each premium requested so far, paid or not, and its notice.
+    view = await premiums.client.get(
+        f"/v1/policies/{policy_id}", headers=premiums.tokens.member(premiums.member)
+    )
+    terms = view.json()["premium_terms"]
+    assert [(t["term_number"], t["due_on"], t["paid_on"]) for t in terms] == [
+        (1, start.isoformat(), start.isoformat()),
+        (2, term_2.isoformat(), None),
+    ]
+    assert [n["suspended_from"] for n in terms[1]["notices"]] == [suspended_from.isoformat()]
+    assert terms[0]["notices"] == []

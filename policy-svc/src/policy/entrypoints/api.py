@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policy.domain.insured import InsuredAnswer
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
+from policy.domain.premiums import premium_due_on
 from policy.domain.product import THRESHOLDS_PCT, InvalidProduct
 from policy.domain.termination import Channel, Ground, Notice, OutsideWindow, TerminationRefused
 from policy.service.handlers import (
@@ -67,6 +68,48 @@ class DocumentOut(BaseModel):
         return cls(kind=kind, href=f"/v1/policies/{policy.policy_id}/conditions")
 
 
+class NoticeOut(BaseModel):
+    posted_on: date
+    channel: str
+    admin_costs: str
+    suspended_from: date
+    terminates_on: date | None
+
+
+class PremiumTermOut(BaseModel):
+    """One yearly premium requested so far (PC-8): when due, whether paid, the notices."""
+
+    term_number: int
+    due_on: date
+    paid_on: date | None
+    notices: list[NoticeOut]
+
+    @classmethod
+    def all_of(cls, policy: Policy) -> list["PremiumTermOut"]:
+        if policy.signed_on is None:  # a proposal: nothing requested yet
+            return []
+        account = policy.premiums
+        return [
+            cls(
+                term_number=n,
+                due_on=premium_due_on(policy.start_date, n),
+                paid_on=account.paid_on(n),
+                notices=[
+                    NoticeOut(
+                        posted_on=x.posted_on,
+                        channel=x.channel,
+                        admin_costs=str(x.admin_costs),
+                        suspended_from=x.suspended_from,
+                        terminates_on=x.terminates_on,
+                    )
+                    for x in account.notices
+                    if x.term_number == n
+                ],
+            )
+            for n in range(1, account.renewed_through + 1)
+        ]
+
+
 class PolicyOut(BaseModel):
     policy_id: str
     policyholder_member_id: str
@@ -85,6 +128,9 @@ class PolicyOut(BaseModel):
         "first; whether cover runs is ``status`` (PC-4)."
     )
     documents: list[DocumentOut] = Field(description="The special conditions (PDF).")
+    premium_terms: list[PremiumTermOut] = Field(
+        description="Each yearly premium requested so far, oldest first (invoices: billing)."
+    )
 
     @classmethod
     def of(cls, policy: Policy, today: date) -> "PolicyOut":
@@ -123,6 +169,7 @@ class PolicyOut(BaseModel):
                 InsuredOut.of(a) for a in policy.insured(max(today, policy.start_date)) if a.insured
             ],
             documents=[DocumentOut.conditions(policy)],
+            premium_terms=PremiumTermOut.all_of(policy),
         )
 
 
