@@ -17,7 +17,7 @@ from testkit.services import service_process
 
 PASSWORD = "Demo-Passw0rd!"
 LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
-MODULES = ("identity", "billing", "inbox", "notify", "policy")
+MODULES = ("identity", "billing", "inbox", "notify", "policy", "claims")
 
 
 @dataclass

@@ -166,7 +166,7 @@ def check_every_caller(
                 findings.setdefault(key, call.as_curl_command(headers=headers))
 
 
-@pytest.mark.parametrize("module", ["identity", "billing", "inbox", "notify", "policy"])
+@pytest.mark.parametrize("module", ["identity", "billing", "inbox", "notify", "policy", "claims"])
 def test_every_operation_answers_as_its_openapi_documents(module: str, contract: Contract) -> None:
     schema = schemathesis.openapi.from_url(f"{contract.slice.url(module)}/openapi.json")
     findings: dict[str, str] = {}

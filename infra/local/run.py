@@ -29,6 +29,7 @@ SERVICES = [
     ServiceProcess("billing", 8002, {}),
     ServiceProcess("inbox", 8003, {}),
     ServiceProcess("policy", 8004, {}),
+    ServiceProcess("claims", 8005, {}),
     ServiceProcess("notify", 8006, {}),
 ]
 

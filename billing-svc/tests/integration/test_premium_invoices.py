@@ -1,5 +1,6 @@
 """Premium invoices against the real FerretDB and Kafka (issue 8, item 3): ``premium.due``
-→ one premium invoice per (policy, term) (PC-8), listed for the member with its policy
+→ one premium invoice per (policy, term) (PC-8), and per amendment for an adjustment
+(PC-7), listed for the member with its policy
 and term; paying it by its structured reference gives ``invoice.paid`` naming the policy
 and term (what activates the contract, PC-4)."""
 
@@ -122,3 +123,58 @@ async def test_premium_due_issues_one_premium_invoice_and_its_payment_names_the_
         assert {(e["data"]["kind"], e["data"]["policy_id"]) for e in issued} == {
             ("premium", policy_id)
         }
+
+
+async def test_an_amendments_adjustment_is_one_more_invoice_whose_payment_names_it_pc_7_pc_8(
+    platform: Endpoints, run_id: str
+) -> None:
+    """PC-7/PC-8: ``premium.due`` with ``adjustment_of`` (redelivered) issues one invoice
+    beside the term's premium, titled as an adjustment; its ``invoice.paid`` names the
+    amendment so policy-svc does not take it for the term's premium (PC-4)."""
+    tokens = TokenMint()
+    app = create_app(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
+    bootstrap = platform.kafka_bootstrap_servers
+    member = member_registered()
+    member_id, policy_id = member.subject or "", str(uuid.uuid4())
+    term = premium_due(member_id, policy_id, term=1)
+    data = PREMIUM_DUE.parse(term).model_copy(update={"adjustment_of": "am-1"})
+    adjustment = new_event(PREMIUM_DUE, data, source="/tests", subject=member_id)
+    async with serving(app, tokens) as client:
+        await publish_event(bootstrap, f"{run_id}.member.registered", member)
+        for event in (term, adjustment, adjustment):  # the adjustment redelivered
+            await publish_event(bootstrap, f"{run_id}.premium.due", event)
+
+        async def invoices() -> list[dict[str, Any]]:
+            response = await client.get(
+                f"/v1/members/{member_id}/invoices", headers=tokens.member(member_id)
+            )
+            assert response.status_code == 200, response.text
+            items: list[dict[str, Any]] = response.json()["items"]
+            return items
+
+        listed = await eventually(invoices, until=lambda items: len(items) >= 2)
+        assert sorted(i["lines"][0]["description"] for i in listed) == [
+            "Nettopremie — Premieaanpassing — termijn 1",
+            "Nettopremie — termijn 1",
+        ]
+        [adjusted] = [i for i in listed if "Premieaanpassing" in i["lines"][0]["description"]]
+        payment = {
+            "structured_reference": adjusted["structured_reference"],
+            "amount": adjusted["total"],
+            "value_date": "2026-12-20",
+            "counterparty_iban": "BE71 0961 2345 6769",
+        }
+        response = await client.post("/v1/payments", json=payment, headers=tokens.staff())
+        assert response.status_code == 201, response.text
+
+        async def paid_events() -> list[dict[str, Any]]:
+            records = await read_all(bootstrap, f"{run_id}.invoice.paid")
+            return [json.loads(r.value or b"")["data"] for r in records]
+
+        [paid] = await eventually(paid_events, what="invoice.paid of the adjustment")
+        assert (paid["invoice_id"], paid["term_number"], paid["adjustment_of"]) == (
+            adjusted["invoice_id"],
+            1,
+            "am-1",
+        )
+        assert len(await invoices()) == 2  # the redelivered adjustment issued nothing

@@ -253,3 +253,71 @@ async def test_a_paid_premium_invoice_names_its_policy_and_term_in_invoice_paid_
         "p-1",
         1,
     )
+
+
+def adjustment_due(amendment_id: str = "am-1", term: int = 1) -> Any:
+    """PC-7/PC-8: the premium difference an accepted amendment requests for a term."""
+    payload = PremiumDueV1(
+        policy_id="p-1",
+        member_id="m-1",
+        term_number=term,
+        due_date=date(2026, 4, 10),
+        premium=PremiumV1(
+            net=Decimal("52.47"),
+            taxes=Decimal("4.85"),
+            contributions=Decimal("0.00"),
+            total=Decimal("57.32"),
+        ),
+        adjustment_of=amendment_id,
+    )
+    return new_event(PREMIUM_DUE, payload, source="/tests", subject="m-1")
+
+
+async def test_pc7_pc8_an_adjustment_is_its_own_invoice_once_per_policy_term_amendment() -> None:
+    billing, store = service()
+    await handle_premium(billing, premium_due())  # the term's premium, id unchanged
+    event = adjustment_due()
+    await handle_premium(billing, event)
+    await handle_premium(billing, event)  # redelivered
+    await handle_premium(billing, adjustment_due(term=2))  # the same amendment, next term
+    await handle_premium(billing, adjustment_due("am-2"))  # another amendment
+    assert len(store.published) == 4
+    assert premium_invoice_id("p-1", 1, "am-1") not in {
+        premium_invoice_id("p-1", 1),
+        premium_invoice_id("p-1", 2, "am-1"),
+        premium_invoice_id("p-1", 1, "am-2"),
+    }
+    invoice = await billing.invoice(premium_invoice_id("p-1", 1, "am-1"))
+    assert invoice is not None
+    assert (invoice.kind, invoice.term_number, invoice.adjustment_of) == ("premium", 1, "am-1")
+    assert [(li.description, li.amount) for li in invoice.lines] == [
+        ("Nettopremie — Premieaanpassing — termijn 1", Decimal("52.47")),
+        ("Taksen — Premieaanpassing — termijn 1", Decimal("4.85")),
+    ]
+    assert invoice.total == Decimal("57.32")
+    reloaded = InvoiceMapper().from_document(InvoiceMapper().to_document(invoice))
+    assert reloaded.adjustment_of == "am-1"
+
+    invoice.record_payment("pay-1", invoice.total, date(2026, 4, 30))
+    await store.save(invoice)
+    paid = store.published[-1].payload
+    assert isinstance(paid, InvoicePaidV1)
+    assert (paid.term_number, paid.adjustment_of) == (1, "am-1")  # PC-4 ignores it
+
+
+async def test_pc7_adjustment_lines_in_french_and_german() -> None:
+    billing, _ = service()
+    members = billing.members
+    assert isinstance(members, FakeMembers)
+    for member_id, language in (("m-fr", "fr"), ("m-de", "de")):
+        members.members[member_id] = {"language": language, "mutuality": "LM Plus"}
+    for member_id, policy_id in (("m-fr", "p-fr"), ("m-de", "p-de")):
+        data = PREMIUM_DUE.parse(adjustment_due()).model_copy(
+            update={"member_id": member_id, "policy_id": policy_id}
+        )
+        await billing.on_premium_due(adjustment_due(), data)
+    fr = await billing.invoice(premium_invoice_id("p-fr", 1, "am-1"))
+    de = await billing.invoice(premium_invoice_id("p-de", 1, "am-1"))
+    assert fr is not None and de is not None
+    assert fr.lines[0].description == "Prime nette — Ajustement de prime — terme 1"
+    assert de.lines[1].description == "Steuern — Prämienanpassung — Laufzeit 1"

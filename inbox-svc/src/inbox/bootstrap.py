@@ -1,11 +1,17 @@
-"""Wires inbox-svc: repository, consumers of invoice.issued, policy.issued and
-member.registered / member.updated, routes."""
+"""Wires inbox-svc: repository, consumers of invoice.issued, policy.issued,
+policy.amended and member.registered / member.updated, routes."""
 
 from collections.abc import Sequence
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
-from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED, POLICY_ISSUED
+from mylm_shared.events import (
+    INVOICE_ISSUED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    POLICY_AMENDED,
+    POLICY_ISSUED,
+)
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from inbox.adapters.repository import INDEXES, InboxRepository
@@ -26,6 +32,12 @@ def create_app(settings: InboxSettings | None = None) -> FastAPI:
             ),
             Consumer(
                 "inbox-policies", POLICY_ISSUED, service.on_policy_issued, idempotent_effect=True
+            ),
+            Consumer(
+                "inbox-amendments",
+                POLICY_AMENDED,
+                service.on_policy_amended,
+                idempotent_effect=True,
             ),
             Consumer(
                 "inbox-members",

@@ -14,7 +14,15 @@ import pytest
 from inbox.adapters.repository import MEMBERS
 from inbox.bootstrap import create_app
 from inbox.settings import InboxSettings
-from mylm_shared.events import POLICY_ISSUED, CloudEvent, PolicyIssuedV1, PremiumV1, new_event
+from mylm_shared.events import (
+    POLICY_AMENDED,
+    POLICY_ISSUED,
+    CloudEvent,
+    PolicyAmendedV1,
+    PolicyIssuedV1,
+    PremiumV1,
+    new_event,
+)
 
 from testkit.apps import invoice_issued, member_registered, serving
 from testkit.kafka import publish_event
@@ -135,3 +143,37 @@ def policy_issued(member_id: str) -> CloudEvent:
         ),
     )
     return new_event(POLICY_ISSUED, payload, source="/tests", subject=member_id)
+
+
+async def test_an_accepted_amendment_files_new_conditions_once_pc_7_in_1(inbox: Inbox) -> None:
+    """PC-7/PC-8: ``policy.amended`` (redelivered, re-published) files one new special
+    conditions document per amendment, linking to the policy's current conditions."""
+    policy_id, amendment_id = str(uuid.uuid4()), str(uuid.uuid4())
+    payload = PolicyAmendedV1(
+        policy_id=policy_id,
+        member_id=inbox.member_id,
+        amendment_id=amendment_id,
+        kind="aggravation",
+        formula="family",
+        effective_on=date(2026, 4, 10),
+        premium=PremiumV1(
+            net=Decimal("132.00"),
+            taxes=Decimal("12.21"),
+            contributions=Decimal("0.00"),
+            total=Decimal("144.21"),
+        ),
+    )
+    event = new_event(POLICY_AMENDED, payload, source="/tests", subject=inbox.member_id)
+    await inbox.publish("policy.amended", event)
+    await inbox.publish("policy.amended", event)
+    await inbox.publish("policy.amended", event.model_copy(update={"id": str(uuid.uuid4())}))
+    fence = invoice_issued(inbox.member_id)
+    await inbox.publish("invoice.issued", fence)  # another topic: wait for both below
+    documents = await eventually(inbox.documents, until=lambda d: len(d) >= 2)
+    [conditions] = [d for d in documents if d["kind"] == "policy_conditions"]
+    assert conditions["source_id"] == f"{policy_id}:{amendment_id}"
+    assert conditions["title"] == (
+        "Nouvelles conditions particulières de votre police accidents vie privée"
+        " — à partir du 10 avril 2026"
+    )
+    assert conditions["download"] == f"/v1/policies/{policy_id}/conditions"

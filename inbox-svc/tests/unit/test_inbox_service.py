@@ -12,12 +12,15 @@ from mylm_shared.events import (
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
+    POLICY_AMENDED,
     POLICY_ISSUED,
     CloudEvent,
+    PolicyAmendedV1,
     PolicyIssuedV1,
     PremiumV1,
     new_event,
 )
+from mylm_shared.events.catalog import Language
 from mylm_shared.projections import apply_in_memory
 
 from testkit.apps import invoice_issued, member_registered, member_updated
@@ -126,3 +129,59 @@ async def test_a_premium_invoice_is_filed_with_a_premium_title_pc_8() -> None:
     await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
     [document] = await inbox.documents_of("m-1", limit=10, offset=0)
     assert (document.kind, document.title[:6]) == ("invoice", "Premie")
+
+
+def policy_amended(member_id: str, amendment_id: str = "am-1") -> CloudEvent:
+    payload = PolicyAmendedV1(
+        policy_id="p-1",
+        member_id=member_id,
+        amendment_id=amendment_id,
+        kind="aggravation",
+        formula="family",
+        effective_on=date(2026, 4, 10),
+        premium=PremiumV1(
+            net=Decimal("156"),
+            taxes=Decimal("14.43"),
+            contributions=Decimal("0"),
+            total=Decimal("170.43"),
+        ),
+    )
+    return new_event(POLICY_AMENDED, payload, source="/tests", subject=member_id)
+
+
+async def test_an_accepted_amendment_files_new_conditions_once_per_amendment_pc_7_in_1() -> None:
+    """PC-7/PC-8 "bij de uitgifte van nieuwe bijzondere voorwaarden": each accepted
+    amendment files new special conditions beside the first ones, never twice."""
+    inbox = InboxService(FakeInbox())
+    issued = policy_issued("m-1")
+    await inbox.on_policy_issued(issued, POLICY_ISSUED.parse(issued))
+    event = policy_amended("m-1")
+    for copy in (event, event.model_copy(update={"id": "another-event-id"})):  # redelivered
+        await inbox.on_policy_amended(copy, POLICY_AMENDED.parse(copy))
+    second = policy_amended("m-1", "am-2")
+    await inbox.on_policy_amended(second, POLICY_AMENDED.parse(second))
+    documents = await inbox.documents_of("m-1", limit=10, offset=0)
+    new = sorted((d for d in documents if d.source_id != "p-1"), key=lambda d: d.source_id)
+    assert [d.source_id for d in new] == ["p-1:am-1", "p-1:am-2"]
+    assert new[0].kind == "policy_conditions"
+    assert new[0].title == (
+        "Nieuwe bijzondere voorwaarden van uw polis ongevallen privéleven — vanaf 10 april 2026"
+    )
+    assert {d.download for d in documents} == {"/v1/policies/p-1/conditions"}
+
+
+async def test_new_conditions_are_titled_in_the_members_language_pc_7() -> None:
+    inbox = InboxService(FakeInbox())
+    cases: tuple[tuple[Language, str], ...] = (
+        ("fr", "Nouvelles conditions particulières"),
+        ("de", "Neue"),
+    )
+    for language, start in cases:
+        member = member_registered(language=language)
+        member_id = member.subject or ""
+        await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
+        event = policy_amended(member_id, f"am-{language}")
+        await inbox.on_policy_amended(event, POLICY_AMENDED.parse(event))
+        [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+        assert document.title.startswith(start)
+        assert "10 avril 2026" in document.title or "10. April 2026" in document.title

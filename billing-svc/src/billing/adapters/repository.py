@@ -63,6 +63,7 @@ class InvoiceMapper:
             "kind": invoice.kind,
             "policy_id": invoice.policy_id,
             "term_number": invoice.term_number,
+            "adjustment_of": invoice.adjustment_of,
             "payments": [
                 {
                     "payment_id": p.payment_id,
@@ -96,6 +97,7 @@ class InvoiceMapper:
             kind=doc.get("kind", "care"),
             policy_id=doc.get("policy_id"),
             term_number=doc.get("term_number"),
+            adjustment_of=doc.get("adjustment_of"),
             payments=tuple(
                 ReceivedPayment(
                     p["payment_id"],
@@ -141,6 +143,7 @@ class InvoiceMapper:
                     kind=invoice.kind,
                     policy_id=invoice.policy_id,
                     term_number=invoice.term_number,
+                    adjustment_of=invoice.adjustment_of,
                 )
                 return [Message(INVOICE_PAID, paid, invoice.member_id)]
         raise TypeError(f"no bus message for {event!r}")

@@ -61,6 +61,8 @@ class Invoice(Aggregate):
     kind: InvoiceKind = "care"
     policy_id: str | None = None
     term_number: int | None = None  # premium invoices: the policy's yearly term (PC-8)
+    # A premium adjustment (PC-7/PC-8): the amendment whose difference it requests.
+    adjustment_of: str | None = None
     payments: tuple[ReceivedPayment, ...] = ()
 
     def __post_init__(self) -> None:

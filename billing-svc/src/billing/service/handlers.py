@@ -117,8 +117,10 @@ class BillingService:
 
     async def on_premium_due(self, event: CloudEvent, due: PremiumDueV1) -> None:
         """PC-8: invoice the policyholder for a term's premium, once per (policy, term):
-        a redelivery or a repeated request finds the first invoice and does nothing."""
-        invoice_id = premium_invoice_id(due.policy_id, due.term_number)
+        a redelivery or a repeated request finds the first invoice and does nothing. An
+        amendment's adjustment (``adjustment_of``, PC-7) is invoiced once per (policy,
+        term, amendment), beside the term's premium."""
+        invoice_id = premium_invoice_id(due.policy_id, due.term_number, due.adjustment_of)
         if await self.invoices.get(invoice_id) is not None:
             return  # checked before a reference number is spent on a duplicate
         language = await self.members.language_of(due.member_id)
@@ -134,6 +136,7 @@ class BillingService:
             premium.taxes,
             premium.contributions,
             premium.total,
+            due.adjustment_of,
         )
         invoice = premium_invoice(request, language, requested_on=event.time.date())
         invoice.issue(structured_reference(await self.references.next()))

@@ -1,7 +1,9 @@
 """Documents in a member's secure inbox (IN-1): one per source object, never twice.
 
 Kinds: ``invoice`` (care or premium, from billing) and ``policy_conditions`` (the special
-conditions of an issued policy, PC-1; the PDF is served by policy-svc).
+conditions of an issued policy, PC-1, and the new ones of each accepted amendment, PC-7 —
+source id ``{policy_id}:{amendment_id}``; the PDF of the current terms is served by
+policy-svc).
 """
 
 from dataclasses import dataclass
@@ -31,6 +33,13 @@ _CONDITIONS_TITLES = {
     "fr": "Conditions particulières de votre police accidents vie privée — début le {start}",
     "de": "Besondere Bedingungen Ihrer Police Unfälle Privatleben — Beginn am {start}",
 }
+# PC-7/PC-8: an accepted amendment issues new special conditions from its effective date.
+_NEW_CONDITIONS_TITLES = {
+    "nl": "Nieuwe bijzondere voorwaarden van uw polis ongevallen privéleven — vanaf {since}",
+    "fr": "Nouvelles conditions particulières de votre police accidents vie privée — à partir"
+    " du {since}",
+    "de": "Neue besondere Bedingungen Ihrer Police Unfälle Privatleben — ab {since}",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,8 @@ class InboxDocument:
         """Where the member fetches the PDF: policy-svc renders the special conditions;
         billing has no PDF of an invoice (its lines are in billing's API)."""
         if self.kind == "policy_conditions":
-            return f"/v1/policies/{self.source_id}/conditions"
+            policy_id = self.source_id.split(":", 1)[0]  # an amendment's: policy:amendment
+            return f"/v1/policies/{policy_id}/conditions"
         return None
 
 
@@ -70,3 +80,15 @@ def conditions_title(language: str, start_date: date) -> str:
     template = _CONDITIONS_TITLES.get(language, _CONDITIONS_TITLES["nl"])
     start = format_date(start_date, "long", locale=LOCALES.get(language, "nl_BE"))
     return template.format(start=start)
+
+
+def amended_conditions_source(policy_id: str, amendment_id: str) -> str:
+    """One document per accepted amendment (PC-7), its policy first (the download)."""
+    return f"{policy_id}:{amendment_id}"
+
+
+def new_conditions_title(language: str, effective_on: date) -> str:
+    """PC-7: the date the new terms apply from, written out as on the conditions."""
+    template = _NEW_CONDITIONS_TITLES.get(language, _NEW_CONDITIONS_TITLES["nl"])
+    since = format_date(effective_on, "long", locale=LOCALES.get(language, "nl_BE"))
+    return template.format(since=since)

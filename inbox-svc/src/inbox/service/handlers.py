@@ -1,5 +1,5 @@
 """Inbox use cases: file a document for every issued invoice (IN-1, EI-1) and for the
-special conditions of every issued policy (PC-1)."""
+special conditions of every issued policy (PC-1) and of every accepted amendment (PC-7)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,15 +10,18 @@ from mylm_shared.events import (
     InvoiceIssuedV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
+    PolicyAmendedV1,
     PolicyIssuedV1,
 )
 from mylm_shared.projections import event_order
 
 from inbox.domain.documents import (
     InboxDocument,
+    amended_conditions_source,
     conditions_title,
     document_id_for,
     invoice_title,
+    new_conditions_title,
 )
 
 
@@ -72,6 +75,22 @@ class InboxService:
                 kind="policy_conditions",
                 title=conditions_title(language, policy.start_date),
                 source_id=policy.policy_id,
+                created_at=_filed_at(event),
+            )
+        )
+
+    async def on_policy_amended(self, event: CloudEvent, amended: PolicyAmendedV1) -> None:
+        """PC-7/PC-8: the new special conditions of an accepted amendment, once per
+        amendment (the document id derives from policy and amendment)."""
+        language = await self.repository.language_of(amended.member_id) or "nl"
+        source_id = amended_conditions_source(amended.policy_id, amended.amendment_id)
+        await self.repository.file(
+            InboxDocument(
+                document_id=document_id_for("policy_conditions", source_id),
+                member_id=amended.member_id,
+                kind="policy_conditions",
+                title=new_conditions_title(language, amended.effective_on),
+                source_id=source_id,
                 created_at=_filed_at(event),
             )
         )

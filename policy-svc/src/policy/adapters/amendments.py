@@ -11,6 +11,7 @@ from mylm_shared.events import AMENDMENT_REMINDED, AmendmentRemindedV1
 from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
 
+from policy.domain.adjustments import PremiumAdjustment
 from policy.domain.amendments import (
     Amendment,
     AmendmentReminded,
@@ -60,6 +61,16 @@ def terms_changes_document(changes: Sequence[TermsChange]) -> list[dict[str, Any
             "premium": premium_document(c.premium),
             "replaced_formula": c.replaced_formula,
             "replaced_premium": premium_document(c.replaced_premium),
+            "adjustments": [
+                {
+                    "term_number": a.term_number,
+                    "due_on": a.due_on.isoformat(),
+                    "days": a.days,
+                    "term_days": a.term_days,
+                    "amount": premium_document(a.amount),
+                }
+                for a in c.adjustments
+            ],
         }
         for c in changes
     ]
@@ -75,6 +86,16 @@ def terms_changes_from(docs: Sequence[dict[str, Any]]) -> tuple[TermsChange, ...
             premium_from(d["premium"]),
             d["replaced_formula"],
             premium_from(d["replaced_premium"]),
+            tuple(
+                PremiumAdjustment(
+                    a["term_number"],
+                    date.fromisoformat(a["due_on"]),
+                    a["days"],
+                    a["term_days"],
+                    premium_from(a["amount"]),
+                )
+                for a in d.get("adjustments", ())  # stored before adjustments existed
+            ),
         )
         for d in docs
     )

@@ -201,7 +201,24 @@ class PolicyMapper:
                     effective_on=c.effective_on,
                     premium=premium_v1(c.premium),
                 )
-                return [Message(POLICY_AMENDED, amended, policy.member_id)]
+                # PC-8: the new special conditions request the increase of each term
+                # already invoiced, one invoice per (policy, term, amendment) in billing.
+                dues = [
+                    PremiumDueV1(
+                        policy_id=policy.policy_id,
+                        member_id=policy.member_id,
+                        term_number=a.term_number,
+                        due_date=a.due_on,
+                        premium=premium_v1(a.amount),
+                        adjustment_of=c.amendment_id,
+                    )
+                    for a in c.adjustments
+                    if a.requested
+                ]
+                return [
+                    Message(POLICY_AMENDED, amended, policy.member_id),
+                    *(Message(PREMIUM_DUE, due, policy.member_id) for due in dues),
+                ]
             case PolicyTerminated(policy=policy, ending=ending):
                 terminated = PolicyTerminatedV1(
                     policy_id=policy.policy_id,

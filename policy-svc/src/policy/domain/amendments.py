@@ -30,6 +30,7 @@ from typing import Literal
 
 from mylm_shared.domain import Aggregate
 
+from policy.domain.adjustments import PremiumAdjustment
 from policy.domain.dates import add_months
 from policy.domain.insured import Formula
 from policy.domain.product import Premium
@@ -371,6 +372,9 @@ class TermsChange:
     premium: Premium
     replaced_formula: Formula
     replaced_premium: Premium
+    # PC-8: the premium difference of the terms already requested, set by Policy.amend
+    # (increases are requested through billing, credits left to staff: adjustments.py).
+    adjustments: tuple[PremiumAdjustment, ...] = ()
 
 
 def terms_on(

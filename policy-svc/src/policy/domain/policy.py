@@ -11,13 +11,14 @@ start date (PC-4: only accidents after the start count), while the first premium
 unpaid, during a suspension (PC-8) and once terminated; the status says why.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from mylm_shared.domain import Aggregate
 
+from policy.domain.adjustments import Schedule, premium_adjustments
 from policy.domain.amendments import TermsChange, latest_terms, terms_on
 from policy.domain.insured import (
     Formula,
@@ -228,10 +229,29 @@ class Policy(Aggregate):
             raise WrongStatus("the proposal was not accepted: there is no contract to amend")
         if self.ending is not None and change.effective_on >= self.ending.effective_on:
             raise WrongStatus(f"the contract ends on {self.ending.effective_on}, before the change")
+        # PC-8: new special conditions request the difference of the terms requested so
+        # far ("bij de uitgifte van nieuwe bijzondere voorwaarden", adjustments.py).
+        before = self._premium_schedule(self.terms_changes)
+        after = self._premium_schedule((*self.terms_changes, change))
+        change = replace(
+            change,
+            adjustments=premium_adjustments(
+                before,
+                after,
+                start=self.start_date,
+                requested_through=self.premiums.renewed_through,
+                ends_on=self.ends_on(),
+            ),
+        )
         self.terms_changes = (*self.terms_changes, change)
         self.formula, self.premium = latest_terms(self.terms_changes)
         self.raise_event(PolicyAmended(self, change))
         return True
+
+    def _premium_schedule(self, changes: tuple[TermsChange, ...]) -> Schedule:
+        """The yearly premium from each day a change takes effect (date.min: the first)."""
+        days = sorted({date.min, *(c.effective_on for c in changes)})
+        return [(d, terms_on(d, self.formula, self.premium, changes)[1]) for d in days]
 
     def _revision_on(self, day: date) -> HouseholdRevision | None:
         # Before the first declaration, its facts are the best known ones.

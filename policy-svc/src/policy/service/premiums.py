@@ -47,10 +47,19 @@ class PremiumService:
 
     async def on_invoice_paid(self, event: CloudEvent, paid: InvoicePaidV1) -> None:
         """PC-4, PC-8: a premium invoice is paid; the first premium activates the
-        contract. Care invoices are not ours; an unknown policy is logged and skipped
+        contract. An amendment's adjustment invoice is not a term's premium (ignored).
+        Care invoices are not ours; an unknown policy is logged and skipped
         (a premium invoice names a policy billing learnt from us, so it is not billing's
         fault and retrying would not help)."""
         if paid.kind != "premium" or paid.policy_id is None:
+            return
+        if paid.adjustment_of is not None:
+            # PC-7/PC-8: the premium difference of an amendment is not the term's premium:
+            # it neither activates (PC-4) nor ends a suspension; staff follow it up.
+            log.info(
+                "premium adjustment paid; the term's premium is unchanged",
+                extra={"policy_id": paid.policy_id, "amendment_id": paid.adjustment_of},
+            )
             return
         term_number = paid.term_number
         if term_number is None:  # billing names the term of every premium invoice

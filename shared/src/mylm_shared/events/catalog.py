@@ -106,6 +106,9 @@ class InvoicePaidV1(_Payload):
     kind: Literal["care", "premium"] = "care"
     policy_id: str | None = None
     term_number: int | None = None
+    # Added compatibly (issue 8, PC-7/PC-8): a premium adjustment invoice names the
+    # amendment; it is not the term's premium (PC-4 activation ignores it).
+    adjustment_of: str | None = None
 
 
 class PremiumV1(_Payload):
@@ -140,6 +143,10 @@ class PremiumDueV1(_Payload):
     term_number: int
     due_date: date
     premium: PremiumV1
+    # Added compatibly (issue 8, PC-7/PC-8): set on the premium difference an accepted
+    # amendment requests for a term already invoiced (the amendment id); billing issues
+    # a separate invoice per (policy, term, amendment).
+    adjustment_of: str | None = None
 
 
 class PolicyTerminatedV1(_Payload):
