@@ -217,6 +217,110 @@ class AmendmentRemindedV1(_Payload):
     deadline: date
 
 
+class LocalizedTextV1(_Payload):
+    """The same words for the member in Dutch and French (claims' reasons, CL-1)."""
+
+    nl: str
+    fr: str
+
+
+class ClaimDeadlineV1(_Payload):
+    """A promised step of a claim with its last day (inclusive, PA-8, LA-6, LA-8)."""
+
+    kind: str  # e.g. "advance", "final_offer", "payment", "lar_reimbursement", "documents"
+    by: Literal["insurer", "member"]
+    due_on: date
+    rule: str
+
+
+class ClaimDeclaredV1(_Payload):
+    """A member (or a titular for a dependant) declared a claim (CL-1): the claimant's
+    acknowledgement names the claim number and the next deadline."""
+
+    claim_id: str
+    claim_number: str
+    member_id: str  # the claimant (an insured person)
+    policy_id: str
+    cover: str
+    event_date: date
+    declared_on: date
+    late_declaration: bool  # CL-2: flagged, staff decide
+    next_deadline: ClaimDeadlineV1 | None = None
+
+
+class ClaimDocumentsRequestedV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    documents: list[str]
+    respond_by: date | None = None
+
+
+class ClaimAcceptedV1(_Payload):
+    """The claim is covered (in part): the rules that applied and why."""
+
+    claim_id: str
+    claim_number: str
+    member_id: str
+    outcome: Literal["covered", "covered_in_part"]
+    rules: list[str]
+    reason: LocalizedTextV1
+    ceiling: Decimal | None = None
+    deductible: Decimal | None = None
+    overridden: bool = False  # staff decided otherwise than the engine (with a reason)
+
+
+class ClaimRejectedV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    rules: list[str]
+    reason: LocalizedTextV1
+    overridden: bool = False
+
+
+class ClaimOfferMadeV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    offer_id: str
+    kind: Literal["advance", "provisional", "final"]
+    amount: Decimal
+    currency: Literal["EUR"] = "EUR"
+    respond_by: date | None = None
+
+
+class ClaimOfferAcceptedV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    offer_id: str
+    amount: Decimal
+    currency: Literal["EUR"] = "EUR"
+    accepted_on: date
+    pay_by: date  # PA-8: 1 month; LA-6: 30 days
+
+
+class ClaimPaidV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    payout_id: str
+    offer_id: str
+    amount: Decimal
+    currency: Literal["EUR"] = "EUR"
+    iban_last4: str  # the member's account, masked
+    paid_on: date
+
+
+class ClaimClosedV1(_Payload):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    closed_on: date
+    reason: str
+
+
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
     topic="member.registered",
     event_type="be.mylm.member.registered.v1",
@@ -311,6 +415,55 @@ AMENDMENT_REMINDED: EventSpec[AmendmentRemindedV1] = EventSpec(
     description="A policyholder is reminded of an amendment deadline (PC-7).",
 )
 
+CLAIM_DECLARED: EventSpec[ClaimDeclaredV1] = EventSpec(
+    topic="claim.declared",
+    event_type="be.mylm.claim.declared.v1",
+    model=ClaimDeclaredV1,
+    description="A claim was declared (CL-1); late declarations are flagged (CL-2).",
+)
+CLAIM_DOCUMENTS_REQUESTED: EventSpec[ClaimDocumentsRequestedV1] = EventSpec(
+    topic="claim.documents_requested",
+    event_type="be.mylm.claim.documents_requested.v1",
+    model=ClaimDocumentsRequestedV1,
+    description="The insurer asks the claimant for documents (CL-1).",
+)
+CLAIM_ACCEPTED: EventSpec[ClaimAcceptedV1] = EventSpec(
+    topic="claim.accepted",
+    event_type="be.mylm.claim.accepted.v1",
+    model=ClaimAcceptedV1,
+    description="A claim is covered, in full or in part, with the rules that applied.",
+)
+CLAIM_REJECTED: EventSpec[ClaimRejectedV1] = EventSpec(
+    topic="claim.rejected",
+    event_type="be.mylm.claim.rejected.v1",
+    model=ClaimRejectedV1,
+    description="A claim is rejected, with the rules that applied and the reason.",
+)
+CLAIM_OFFER_MADE: EventSpec[ClaimOfferMadeV1] = EventSpec(
+    topic="claim.offer_made",
+    event_type="be.mylm.claim.offer_made.v1",
+    model=ClaimOfferMadeV1,
+    description="The insurer offers an amount (advance, provisional or final offer, PA-8).",
+)
+CLAIM_OFFER_ACCEPTED: EventSpec[ClaimOfferAcceptedV1] = EventSpec(
+    topic="claim.offer_accepted",
+    event_type="be.mylm.claim.offer_accepted.v1",
+    model=ClaimOfferAcceptedV1,
+    description="The member accepted an offer; payment is due by pay_by (PA-8, LA-6).",
+)
+CLAIM_PAID: EventSpec[ClaimPaidV1] = EventSpec(
+    topic="claim.paid",
+    event_type="be.mylm.claim.paid.v1",
+    model=ClaimPaidV1,
+    description="A payout was made to the member's account.",
+)
+CLAIM_CLOSED: EventSpec[ClaimClosedV1] = EventSpec(
+    topic="claim.closed",
+    event_type="be.mylm.claim.closed.v1",
+    model=ClaimClosedV1,
+    description="A claim was closed.",
+)
+
 ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     MEMBER_REGISTERED,
     INVOICE_ISSUED,
@@ -327,4 +480,12 @@ ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     POLICY_AMENDED,
     POLICY_SUSPENDED,
     AMENDMENT_REMINDED,
+    CLAIM_DECLARED,
+    CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_ACCEPTED,
+    CLAIM_REJECTED,
+    CLAIM_OFFER_MADE,
+    CLAIM_OFFER_ACCEPTED,
+    CLAIM_PAID,
+    CLAIM_CLOSED,
 )
