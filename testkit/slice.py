@@ -49,7 +49,11 @@ class Slice:
 
     def _env(self, module: str) -> dict[str, str]:
         settings = isolated(self.endpoints, self.run_id, module, partitions=3)
-        return {**as_env(settings), "LOG_LEVEL": "WARNING"}
+        env = {**as_env(settings), "LOG_LEVEL": "WARNING"}
+        if module == "claims":  # it asks policy-svc with identity's service token
+            env["POLICY_URL"] = self.services["policy"].url
+            env["SERVICE_TOKEN_URL"] = f"{self.services['identity'].url}/v1/oauth/token"
+        return env
 
     def stop(self) -> None:
         stop_all(list(self.services.values()))

@@ -7,7 +7,7 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from mylm_shared.auth import MEMBER, STAFF, TokenVerifier
+from mylm_shared.auth import MEMBER, SERVICE, STAFF, TokenVerifier
 
 ISSUER = "mylm-identity"
 AUDIENCE = "mylm"
@@ -21,9 +21,10 @@ class TokenMint:
     def verifier(self) -> TokenVerifier:
         return TokenVerifier(ISSUER, AUDIENCE, key=self._key.public_key())
 
-    def _token(self, subject: str, member_id: str | None, roles: list[str]) -> str:
+    def _token(self, subject: str, member_id: str | None, roles: list[str], **extra: Any) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
+            **extra,
             "iss": ISSUER,
             "aud": AUDIENCE,
             "sub": subject,
@@ -42,3 +43,8 @@ class TokenMint:
         return {
             "Authorization": f"Bearer {self._token(f'account-of-{member_id}', member_id, [MEMBER])}"
         }
+
+    def service(self, client_id: str = "claims-svc", scope: str = "policy:read") -> dict[str, str]:
+        """A client credentials token as identity-svc issues it (RFC 6749 §4.4)."""
+        token = self._token(client_id, None, [SERVICE], client_id=client_id, scope=scope)
+        return {"Authorization": f"Bearer {token}"}

@@ -46,7 +46,7 @@ def test_cl1_each_covers_facts_mirror_the_domain_dataclass(cover: domain.Cover) 
 
 
 def test_cl1_openapi_shows_each_covers_facts_with_every_field_described() -> None:
-    document = create_app(ClaimsSettings()).openapi()
+    document = create_app(ClaimsSettings(profile="test")).openapi()
     schemas = document["components"]["schemas"]
     choice = schemas["CoverCheckIn"]["properties"]["claim"]
     assert set(choice["discriminator"]["mapping"]) == set(domain.COVERS)

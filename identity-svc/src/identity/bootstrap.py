@@ -29,6 +29,7 @@ from identity.entrypoints import (
     api_directory,
     api_dossiers,
     api_members,
+    api_oauth,
     api_registration,
     api_sessions,
 )
@@ -45,6 +46,7 @@ ROUTERS = [
     api_dossiers.router,
     api_accounts.router,
     api_audit.router,
+    api_oauth.router,
 ]
 
 

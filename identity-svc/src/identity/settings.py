@@ -1,8 +1,32 @@
 from typing import Literal
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from mylm_shared.settings import ServiceSettings
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
+
+# The dev/test profiles' demo service client (like the demo accounts: public, never prod).
+DEV_SERVICE_CLIENT_ID = "claims-svc"
+DEV_SERVICE_CLIENT_SECRET = "claims-svc-dev-secret"  # noqa: S105
+# argon2id of DEV_SERVICE_CLIENT_SECRET
+_DEV_SECRET_HASH = "$argon2id$v=19$m=65536,t=3,p=4$qmkk8x71GjFWWjo02VKj+Q$fuvw1Ddmas93AhfoRkpBNEPJvaTyIt8YSPJ1HMkGklI"  # noqa: E501, S105
+
+
+class ServiceClient(BaseModel):
+    """One OAuth 2.0 client of the client credentials grant (RFC 6749 §4.4): its secret's
+    argon2id hash (`python -m identity.service_clients new`) and the scopes it may ask."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    secret_hash: str = Field(pattern=r"^\$argon2id?\$")
+    scopes: tuple[str, ...] = ()
+
+
+def _is_dev_secret(secret_hash: str) -> bool:
+    try:
+        return PasswordHasher().verify(secret_hash, DEV_SERVICE_CLIENT_SECRET)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 class IdentitySettings(ServiceSettings):
@@ -87,6 +111,25 @@ class IdentitySettings(ServiceSettings):
     # birthday under AC-2: the token's exp and access_until stop there).
     dossier_token_seconds: int = 900
 
+    # --- service tokens: OAuth 2.0 client credentials (RFC 6749 §4.4; issue 9) ---
+    # SERVICE_CLIENTS='{"claims-svc":{"secret_hash":"$argon2id$…","scopes":["policy:read"]}}'.
+    # Unset: none in prod; dev/test know the demo client `claims-svc` (DEV_SERVICE_CLIENT_SECRET).
+    service_clients: dict[str, ServiceClient] | None = None
+    # Lifetime of a service token: short, the client asks again (and is re-checked).
+    service_token_seconds: int = Field(default=300, ge=30, le=3600)
+
+    @property
+    def clients(self) -> dict[str, ServiceClient]:
+        if self.service_clients is not None:
+            return self.service_clients
+        if self.profile == "prod":
+            return {}
+        return {
+            DEV_SERVICE_CLIENT_ID: ServiceClient(
+                secret_hash=_DEV_SECRET_HASH, scopes=("policy:read",)
+            )
+        }
+
     @property
     def seeds_demo_data(self) -> bool:
         if self.seed_demo_data is None:
@@ -100,4 +143,11 @@ class IdentitySettings(ServiceSettings):
                 "SIGNING_KEY_FILE (an Ed25519 PEM) is required in the prod profile, the "
                 "default without PROFILE; PROFILE=dev or test generates a key instead"
             )
+        if self.profile == "prod":
+            for client_id, client in (self.service_clients or {}).items():
+                if _is_dev_secret(client.secret_hash):
+                    raise ValueError(
+                        f"SERVICE_CLIENTS: client {client_id!r} uses the public dev secret; "
+                        "give it a random one in the prod profile"
+                    )
         return self

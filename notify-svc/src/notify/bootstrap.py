@@ -6,6 +6,14 @@ from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
 from mylm_shared.events import (
     AMENDMENT_REMINDED,
+    CLAIM_ACCEPTED,
+    CLAIM_CLOSED,
+    CLAIM_DECLARED,
+    CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_OFFER_ACCEPTED,
+    CLAIM_OFFER_MADE,
+    CLAIM_PAID,
+    CLAIM_REJECTED,
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
@@ -16,6 +24,17 @@ from notify.adapters.repository import NotifyRepository
 from notify.adapters.smtp import SmtpSender
 from notify.service.handlers import NotifyService
 from notify.settings import NotifySettings
+
+CLAIM_TOPICS = (
+    CLAIM_DECLARED,
+    CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_ACCEPTED,
+    CLAIM_REJECTED,
+    CLAIM_OFFER_MADE,
+    CLAIM_OFFER_ACCEPTED,
+    CLAIM_PAID,
+    CLAIM_CLOSED,
+)
 
 
 async def close_smtp(runtime: Runtime) -> None:
@@ -57,13 +76,23 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
                 service.on_amendment_reminded,
                 idempotent_effect=True,
             ),
+            # CL-1: idempotent on the claim fact's business identity, see NotifyService.
+            *(
+                Consumer(
+                    f"notify-{spec.topic.replace('.', '-')}",
+                    spec,
+                    service.on_claim_event,
+                    idempotent_effect=True,
+                )
+                for spec in CLAIM_TOPICS
+            ),
         ]
 
     return create_service_app(
         settings,
         ServiceDefinition(
             title="notify-svc",
-            description="E-mails to My LM members from events (EI-4, PC-7).",
+            description="E-mails to My LM members from events (EI-4, PC-7, CL-1).",
             routers=[],
             consumers=consumers,
             on_shutdown=close_smtp,

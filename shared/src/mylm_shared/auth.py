@@ -15,6 +15,9 @@ from mylm_shared.problems import forbidden, unauthorized
 
 STAFF = "staff"
 MEMBER = "member"
+# A service calling another server to server with a client-credentials token (RFC 6749
+# §4.4, issued by identity-svc): ``sub`` is its client id, ``scope`` what it may do.
+SERVICE = "service"
 ALGORITHMS = ["EdDSA", "ES256"]
 
 
@@ -39,10 +42,19 @@ class Principal:
     issued_at: datetime | None = None
     access_basis: str | None = None  # AC-2 / AC-5 for an exchanged token
     access_until: datetime | None = None  # AC-6: the dependant's 18th birthday under AC-2
+    scopes: frozenset[str] = frozenset()  # a service token's ``scope`` (RFC 9068 §2.2.3)
 
     @property
     def is_staff(self) -> bool:
         return STAFF in self.roles
+
+    @property
+    def is_service(self) -> bool:
+        return SERVICE in self.roles
+
+    def service_may(self, scope: str) -> bool:
+        """A service token granted ``scope`` (never true for a user's token)."""
+        return self.is_service and scope in self.scopes
 
     @property
     def account_id(self) -> str:
@@ -61,6 +73,7 @@ class Principal:
             issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None,
             access_basis=claims.get("access_basis"),
             access_until=datetime.fromtimestamp(until, UTC) if until is not None else None,
+            scopes=frozenset(str(claims.get("scope") or "").split()),
         )
 
 

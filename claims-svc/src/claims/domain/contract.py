@@ -38,6 +38,8 @@ class Contract:
     threshold_pct: int  # "tegemoetkomingsgrens" (PA-1)
     e_protection: bool  # optional cover subscribed (PC-1, LA-1)
     prior_claims: tuple[PriorClaim, ...] = ()  # other claims, never the one being decided
+    # PC-8: cover suspended on the event date after a formal notice (policy-svc's state).
+    suspended: bool = False
 
     def runs_on(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day < self.end_date)

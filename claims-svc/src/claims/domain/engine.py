@@ -9,7 +9,8 @@ evaluated even after a refusal so staff see the whole picture:
    ongevallen gebeurd na de aanvangsdatum van de dekking zullen in aanmerking worden
    genomen", read with "neemt de dekking aanvang op de datum": an event on the start date
    is covered (the cover runs from 0:00 that day), one the day before is not; the contract
-   no longer runs from ``end_date``. PC-2/PC-3: the victim is insured on that date;
+   no longer runs from ``end_date``; PC-8: cover not suspended that day (policy-svc's
+   state). PC-2/PC-3: the victim is insured on that date;
 3. e-protection: LA-1 (subscribed, one claim per insurance year), LA-2 (waiting month,
    dispute unknown), LA-3 (event "tijdens de geldigheidsduur van het contract");
 4. the declaration windows (PA-7, AS-1, LA-3, LA-14; late ones flagged, CL-2);
@@ -70,6 +71,12 @@ def _contract(contract: Contract, claim: Claim, a: Assessment) -> None:
             "PC-4",
             f"Het contract liep niet meer op {claim.event_date} (einde {contract.end_date}).",
             f"Le contrat ne courait plus le {claim.event_date} (fin {contract.end_date}).",
+        )
+    if contract.suspended:
+        a.reject(
+            "PC-8",
+            "De dekking was op die datum geschorst wegens een onbetaalde premie.",
+            "La couverture était suspendue à cette date pour une prime impayée.",
         )
     rule = "PC-3" if contract.formula == "family" else "PC-2"
     a.met(rule)

@@ -17,7 +17,7 @@ router = APIRouter(tags=["cover check"])
 _RULE_FIRST = re.compile(r"^(?P<rule>[A-Z]{2}-\d+): (?P<detail>.+)$", re.DOTALL)
 
 
-def _not_judgeable(error: ValueError) -> Problem | None:
+def not_judgeable(error: ValueError) -> Problem | None:
     if isinstance(error, ClaimInvalid):
         rule, detail = error.rule, error.detail
     elif found := _RULE_FIRST.match(str(error)):
@@ -48,7 +48,7 @@ async def cover_check(body: CoverCheckIn, principal: StaffPrincipal) -> CoverChe
     try:
         decision = decide(to_contract(body.policy), to_claim(body.claim))
     except ValueError as error:
-        problem = _not_judgeable(error)
+        problem = not_judgeable(error)
         if problem is None:
             raise
         raise problem from None

@@ -41,6 +41,16 @@ def to_facts(cover: domain.Cover, facts: BaseModel) -> domain.Facts:
     return kind(**values)
 
 
+def facts_json(facts: BaseModel) -> dict[str, Any]:
+    """The facts as stored and fingerprinted: JSON, with sets sorted (a frozenset's order
+    changes from one process to the next, an idempotent retry's fingerprint must not)."""
+    dumped: dict[str, Any] = facts.model_dump(mode="json")
+    for name, value in facts:
+        if isinstance(value, frozenset):
+            dumped[name] = sorted(dumped[name])
+    return dumped
+
+
 def _domain_value(value: object) -> object:
     if isinstance(value, ServiceRequest):
         return domain.ServiceRequest(**dict(value))

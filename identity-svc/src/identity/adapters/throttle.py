@@ -67,13 +67,17 @@ class LoginThrottle:
         self._per_address = per_address
         self._clock = clock
 
-    def _keys(self, username: str, address: str | None) -> list[tuple[str, ThrottleRule]]:
-        keys = [(f"account:{username.strip().casefold()}", self._per_account)]
+    def _keys(self, username: str | None, address: str | None) -> list[tuple[str, ThrottleRule]]:
+        # No username: counted per address only (service clients: a lock per client id
+        # would let anyone lock a service out; their random secrets resist guessing).
+        keys = []
+        if username is not None:
+            keys.append((f"account:{username.strip().casefold()}", self._per_account))
         if address:
             keys.append((f"address:{address}", self._per_address))
         return keys
 
-    async def check(self, username: str, address: str | None) -> None:
+    async def check(self, username: str | None, address: str | None) -> None:
         """Raises ``Locked`` while the username or the address is locked."""
         now = self._clock()
         ids = [
@@ -86,7 +90,7 @@ class LoginThrottle:
         if latest is not None and latest > now:
             raise Locked(max(1, math.ceil((latest - now).total_seconds())))
 
-    async def failed(self, username: str, address: str | None) -> None:
+    async def failed(self, username: str | None, address: str | None) -> None:
         """Counts one failure against the username and the address; locks each key that
         reaches its limit within its window."""
         now = self._clock()

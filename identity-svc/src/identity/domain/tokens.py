@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from mylm_shared.auth import SERVICE
+
 from identity.domain.accounts import Account
 from identity.domain.dossiers import DossierAccess
 
@@ -63,3 +65,29 @@ def exchanged_claims(
     if dossier.until is not None:
         claims["access_until"] = int(dossier.until.timestamp())
     return claims
+
+
+def service_claims(
+    client_id: str,
+    scopes: tuple[str, ...],
+    *,
+    issuer: str,
+    audience: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> dict[str, Any]:
+    """A client credentials token (RFC 6749 §4.4) in the JWT profile of RFC 9068 §2.2:
+    ``sub`` and ``client_id`` are the client, ``scope`` space-delimited; no member, the
+    role ``service``. Signed like user tokens, so every service's verifier accepts it."""
+    return {
+        "iss": issuer,
+        "aud": audience,
+        "sub": client_id,
+        "client_id": client_id,
+        "roles": [SERVICE],
+        "scope": " ".join(scopes),
+        "typ": "access",
+        "iat": issued_at(now),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": str(uuid4()),
+    }

@@ -26,6 +26,7 @@ class InboxRepository:
         with contextlib.suppress(DuplicateKeyError):
             await self._documents.insert_one(
                 {
+                    **({"body": document.body} if document.body is not None else {}),
                     "_id": document.document_id,
                     "member_id": document.member_id,
                     "kind": document.kind,
@@ -53,6 +54,7 @@ class InboxRepository:
                 source_id=d["source_id"],
                 created_at=d["created_at"],
                 read=d.get("read", False),
+                body=d.get("body"),
             )
             for d in await cursor.to_list()
         ]

@@ -3,7 +3,8 @@
 Kinds: ``invoice`` (care or premium, from billing) and ``policy_conditions`` (the special
 conditions of an issued policy, PC-1, and the new ones of each accepted amendment, PC-7 —
 source id ``{policy_id}:{amendment_id}``; the PDF of the current terms is served by
-policy-svc).
+policy-svc), and the letters of a claim (``claim_*``, ``inbox.domain.claims``, CL-1), whose
+text is in ``body``.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from uuid import NAMESPACE_URL, uuid5
 from babel.dates import format_date
 from mylm_shared.formatting import LOCALES, day, euro
 
-DocumentKind = Literal["invoice", "policy_conditions"]
+from inbox.domain.claims import ClaimKind
+
+DocumentKind = Literal["invoice", "policy_conditions"] | ClaimKind
 
 _INVOICE_TITLES = {
     "nl": "Factuur {reference} — {total}, te betalen vóór {due}",
@@ -51,6 +54,7 @@ class InboxDocument:
     source_id: str
     created_at: datetime
     read: bool = False
+    body: str | None = None  # a letter's plain text (claims); other kinds have only a title
 
     @property
     def download(self) -> str | None:

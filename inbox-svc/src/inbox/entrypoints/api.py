@@ -21,11 +21,19 @@ MAX_OFFSET = 1_000_000
 
 class DocumentOut(BaseModel):
     document_id: str
-    kind: str
+    kind: str = Field(
+        description="invoice, policy_conditions, or a claim letter: claim_acknowledgement, "
+        "claim_documents_requested, claim_decision, claim_offer, claim_offer_accepted, "
+        "claim_payment, claim_closed (filter on the claim_ prefix for all claim letters)."
+    )
     title: str
     source_id: str
     created_at: datetime
     read: bool
+    body: str | None = Field(
+        default=None,
+        description="The letter's plain text (claim letters, kinds claim_*); absent otherwise.",
+    )
     download: str | None = Field(
         default=None,
         description="Path of the document's PDF (policy_conditions: on policy-svc), if any.",

@@ -1,11 +1,21 @@
 """Inbox use cases: file a document for every issued invoice (IN-1, EI-1) and for the
-special conditions of every issued policy (PC-1) and of every accepted amendment (PC-7)."""
+special conditions of every issued policy (PC-1) and of every accepted amendment (PC-7),
+and a letter for every milestone of a claim (CL-1)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
 from mylm_shared.events import (
+    ClaimAcceptedV1,
+    ClaimClosedV1,
+    ClaimDeclaredV1,
+    ClaimDocumentsRequestedV1,
+    ClaimOfferAcceptedV1,
+    ClaimOfferMadeV1,
+    ClaimPaidV1,
+    ClaimRejectedV1,
     CloudEvent,
     InvoiceIssuedV1,
     MemberRegisteredV1,
@@ -15,6 +25,8 @@ from mylm_shared.events import (
 )
 from mylm_shared.projections import event_order
 
+from inbox.domain import claims
+from inbox.domain.claims import ClaimLetter
 from inbox.domain.documents import (
     InboxDocument,
     amended_conditions_source,
@@ -92,6 +104,59 @@ class InboxService:
                 title=new_conditions_title(language, amended.effective_on),
                 source_id=source_id,
                 created_at=_filed_at(event),
+            )
+        )
+
+    # CL-1: one letter per claim milestone for the claimant, in their language; the
+    # document id derives from the fact's business identity (``inbox.domain.claims``), so
+    # a redelivery or a re-publish under a new event id files nothing more.
+    async def on_claim_declared(self, event: CloudEvent, claim: ClaimDeclaredV1) -> None:
+        await self._file_letter(
+            event, claim.member_id, lambda lang: claims.acknowledgement(claim, lang)
+        )
+
+    async def on_claim_documents_requested(
+        self, event: CloudEvent, request: ClaimDocumentsRequestedV1
+    ) -> None:
+        await self._file_letter(
+            event, request.member_id, lambda lang: claims.documents_requested(request, lang)
+        )
+
+    async def on_claim_accepted(self, event: CloudEvent, claim: ClaimAcceptedV1) -> None:
+        await self._file_letter(event, claim.member_id, lambda lang: claims.decision(claim, lang))
+
+    async def on_claim_rejected(self, event: CloudEvent, claim: ClaimRejectedV1) -> None:
+        await self._file_letter(event, claim.member_id, lambda lang: claims.decision(claim, lang))
+
+    async def on_claim_offer_made(self, event: CloudEvent, made: ClaimOfferMadeV1) -> None:
+        await self._file_letter(event, made.member_id, lambda lang: claims.offer(made, lang))
+
+    async def on_claim_offer_accepted(
+        self, event: CloudEvent, accepted: ClaimOfferAcceptedV1
+    ) -> None:
+        await self._file_letter(
+            event, accepted.member_id, lambda lang: claims.offer_accepted(accepted, lang)
+        )
+
+    async def on_claim_paid(self, event: CloudEvent, paid: ClaimPaidV1) -> None:
+        await self._file_letter(event, paid.member_id, lambda lang: claims.payment(paid, lang))
+
+    async def on_claim_closed(self, event: CloudEvent, closed: ClaimClosedV1) -> None:
+        await self._file_letter(event, closed.member_id, lambda lang: claims.closure(closed, lang))
+
+    async def _file_letter(
+        self, event: CloudEvent, member_id: str, write: Callable[[str], ClaimLetter]
+    ) -> None:
+        letter = write(await self.repository.language_of(member_id) or "nl")
+        await self.repository.file(
+            InboxDocument(
+                document_id=document_id_for(letter.kind, letter.source_id),
+                member_id=member_id,
+                kind=letter.kind,
+                title=letter.title,
+                source_id=letter.source_id,
+                created_at=_filed_at(event),
+                body=letter.body,
             )
         )
 

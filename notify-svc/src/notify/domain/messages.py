@@ -10,6 +10,8 @@ from uuid import NAMESPACE_URL, uuid5
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from mylm_shared.formatting import day, euro
 
+from notify.domain.claims import ClaimNotice
+
 _templates = Environment(
     loader=PackageLoader("notify", "templates"),
     autoescape=False,  # noqa: S701 — plain-text e-mails, never rendered as HTML
@@ -71,6 +73,14 @@ def amendment_reminder_email(
     _, template = _template("amendment_reminded", language)
     rendered = template.render(first_name=first_name, step=step, deadline=day(deadline))
     return _email(to, rendered, email_id)
+
+
+def claim_email(*, to: str, language: str, first_name: str, notice: ClaimNotice) -> Email:
+    """CL-1: a claim's milestone, the claim number in the subject; the Message-ID derives
+    from the fact (``ClaimNotice.email_id``), so a re-publish is recognisably the same."""
+    _, template = _template("claim_letter", language)
+    rendered = template.render(first_name=first_name, kind=notice.kind, **notice.facts)
+    return _email(to, rendered, notice.email_id)
 
 
 def _template(name: str, language: str) -> tuple[str, Template]:

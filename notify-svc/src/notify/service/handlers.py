@@ -16,9 +16,11 @@ from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
 from mylm_shared.projections import event_order
 
+from notify.domain.claims import ClaimEvent, claim_notice
 from notify.domain.messages import (
     Email,
     amendment_reminder_email,
+    claim_email,
     invoice_issued_email,
     reminder_email_id,
 )
@@ -110,6 +112,27 @@ class NotifyService:
             email_id=email_id,
         )
         await self._send_once(email_id, reminder.member_id, "amendment_reminded", email)
+
+    async def on_claim_event(self, event: CloudEvent, claim: ClaimEvent) -> None:
+        """CL-1: one e-mail per claim milestone (the eight ``claim.*`` topics), once per
+        business fact (``ClaimNotice.email_id``), even under a new event id. Not subject
+        to the switch for invoice e-mails: a claim's decisions and deadlines must reach
+        the claimant. Members without an address are skipped (the inbox has the letter)."""
+        recipient = await self.repository.recipient(claim.member_id)
+        if recipient is None:
+            raise RecipientUnknown(claim.member_id)
+        if not recipient.get("email"):
+            log.info("no e-mail address for a claim e-mail", extra={"event_id": event.id})
+            return
+        language = recipient.get("language", "nl")
+        notice = claim_notice(claim, language)
+        email = claim_email(
+            to=recipient["email"],
+            language=language,
+            first_name=recipient.get("first_name", ""),
+            notice=notice,
+        )
+        await self._send_once(notice.email_id, claim.member_id, notice.kind, email)
 
     async def _send_once(self, email_id: str, member_id: str, kind: str, email: Email) -> None:
         # Claimed before sending, marked sent after the SMTP server accepted it. Only a

@@ -28,6 +28,7 @@ router = APIRouter(tags=["policies"])
 Policies = Annotated[PolicyService, use_case("policies", PolicyService)]
 Party = Literal["policyholder", "insurer"]
 _NO_POLICY = "No such policy."
+POLICY_READ = "policy:read"  # the scope of a service token reading policies (RFC 6749 §3.3)
 
 
 class ProposalIn(BaseModel):
@@ -278,16 +279,31 @@ class StateOut(BaseModel):
     insured: list[InsuredOut]
 
 
-def _holder_or_staff(principal: Principal, policy: Policy | None) -> Policy:
+def _holder_or_staff(principal: Principal, policy: Policy | None, *, read: bool = False) -> Policy:
     """AC-1: the policyholder (or a titular with the token exchanged for them) and staff;
-    404 for anyone else, so nothing leaks."""
-    if policy is None or not (principal.is_staff or principal.member_id == policy.member_id):
+    404 for anyone else, so nothing leaks. A service token (client credentials) granted
+    ``policy:read`` only reads (``read``: claims-svc checks the cover of a claimant who
+    is not the policyholder); any other route answers it 404 like anyone else."""
+    if policy is None or not (
+        principal.is_staff
+        or principal.member_id == policy.member_id
+        or (read and principal.service_may(POLICY_READ))
+    ):
         raise Problem(404, _NO_POLICY)
     return policy
 
 
-async def _visible(service: PolicyService, principal: Principal, policy_id: str) -> Policy:
-    return _holder_or_staff(principal, await service.policy(policy_id))
+async def _visible(
+    service: PolicyService, principal: Principal, policy_id: str, *, read: bool = False
+) -> Policy:
+    """The policy if ``principal`` may see it (``read``: a read-only route)."""
+    return _holder_or_staff(principal, await service.policy(policy_id), read=read)
+
+
+def _may_list(principal: Principal, member_id: str) -> None:
+    """AC-1 (``ensure_member_access``), or a service token granted ``policy:read``."""
+    if not principal.service_may(POLICY_READ):
+        ensure_member_access(principal, member_id)
 
 
 def _wrong_status(error: WrongStatus) -> Problem:
@@ -377,8 +393,9 @@ async def accept(policy_id: str, principal: CurrentPrincipal, service: Policies)
     responses=problem_responses(401, 404, 503),
 )
 async def get_policy(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
-    """One policy, for its policyholder (or an acting titular) and staff; status today."""
-    return PolicyOut.of(await _visible(service, principal, policy_id), service.today())
+    """One policy, for its policyholder (or an acting titular), staff and services with
+    ``policy:read``; status today."""
+    return PolicyOut.of(await _visible(service, principal, policy_id, read=True), service.today())
 
 
 @router.get(
@@ -389,8 +406,9 @@ async def get_policy(policy_id: str, principal: CurrentPrincipal, service: Polic
 async def list_policies(
     member_id: str, principal: CurrentPrincipal, service: Policies
 ) -> PolicyList:
-    """A member's policies as policyholder, newest proposal first (AC-1: 403 otherwise)."""
-    ensure_member_access(principal, member_id)
+    """A member's policies as policyholder, newest proposal first (AC-1: 403 otherwise;
+    services with ``policy:read`` too)."""
+    _may_list(principal, member_id)
     today = service.today()
     return PolicyList(items=[PolicyOut.of(p, today) for p in await service.policies_of(member_id)])
 
@@ -439,7 +457,7 @@ async def insured(
 ) -> InsuredList:
     """Who is insured on ``date`` (default today) and why: rule and fact (PC-2, PC-3),
     the policyholder first."""
-    policy = await _visible(service, principal, policy_id)
+    policy = await _visible(service, principal, policy_id, read=True)
     day = on or service.today()
     return InsuredList(date=day, persons=[InsuredOut.of(a) for a in policy.insured(day)])
 
@@ -527,8 +545,9 @@ async def state(
 ) -> StateOut:
     """The contract on ``date`` (default today), from the facts: status, covers, the
     persons insured. Covers and persons are listed only while cover runs: from the start
-    date, once the first premium is paid (PC-4), not during a suspension (PC-8)."""
-    policy = await _visible(service, principal, policy_id)
+    date, once the first premium is paid (PC-4), not during a suspension (PC-8).
+    Also for services with ``policy:read`` (claims-svc, on an event's date)."""
+    policy = await _visible(service, principal, policy_id, read=True)
     day = on or service.today()
     found = state_of(policy, day)
     return StateOut(

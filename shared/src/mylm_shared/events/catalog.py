@@ -227,7 +227,15 @@ class LocalizedTextV1(_Payload):
 class ClaimDeadlineV1(_Payload):
     """A promised step of a claim with its last day (inclusive, PA-8, LA-6, LA-8)."""
 
-    kind: str  # e.g. "advance", "final_offer", "payment", "lar_reimbursement", "documents"
+    kind: Literal[
+        "advance",  # PA-8: within 4 months of the declaration
+        "provisional_offer",  # PA-8
+        "final_offer",  # PA-8: within 3 months of the consolidation report
+        "payment",  # PA-8: 1 month / LA-6: 30 days after accepting the offer
+        "lar_reimbursement",  # LA-6: unresolved 5 months after the declaration
+        "lar_refund",  # LA-8: the merchant did not settle within 3 months
+        "documents",  # the claimant's documents (CL-1)
+    ]
     by: Literal["insurer", "member"]
     due_on: date
     rule: str

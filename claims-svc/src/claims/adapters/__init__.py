@@ -1,0 +1,1 @@
+"""Adapters: claims' Mongo store, evidence files, policy-svc over HTTP."""

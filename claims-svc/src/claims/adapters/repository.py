@@ -1,0 +1,267 @@
+"""claims-svc's Mongo database: claims (versioned, with their outbox), what they store and
+what their domain events say on the bus."""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
+from mylm_shared.events import (
+    CLAIM_ACCEPTED,
+    CLAIM_DECLARED,
+    CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_REJECTED,
+    ClaimAcceptedV1,
+    ClaimDeadlineV1,
+    ClaimDeclaredV1,
+    ClaimDocumentsRequestedV1,
+    ClaimRejectedV1,
+    LocalizedTextV1,
+)
+from mylm_shared.mongo import Document, IndexSpec, as_utc
+from pymongo.asynchronous.database import AsyncDatabase
+
+from claims.domain.claim import (
+    Claim,
+    ClaimDecided,
+    ClaimDeclared,
+    DocumentRequest,
+    DocumentsRequested,
+    HistoryEntry,
+    ReceivedDocument,
+    StaffDecision,
+)
+from claims.domain.decision import Decision, Finding, Limit, Reason
+
+CLAIMS = "claims"
+
+INDEXES: list[IndexSpec] = store_indexes(CLAIMS, "member_id", "policy_id")
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def decision_document(d: Decision) -> Document:
+    return {
+        "outcome": d.outcome,
+        "rules": list(d.rules),
+        "reason": {"nl": d.reason.nl, "fr": d.reason.fr},
+        "findings": [
+            {"rule": f.rule, "effect": f.effect, "nl": f.reason.nl, "fr": f.reason.fr}
+            for f in d.findings
+        ],
+        "late_declaration": d.late_declaration,
+        "ceiling": _money(d.ceiling),
+        "deductible": _money(d.deductible),
+        "limits": [
+            {
+                "item": x.item,
+                "amount": _money(x.amount),
+                "rule": x.rule,
+                "quantity": _money(x.quantity),
+            }
+            for x in d.limits
+        ],
+    }
+
+
+def decision_from(doc: Document) -> Decision:
+    return Decision(
+        outcome=doc["outcome"],
+        rules=tuple(doc["rules"]),
+        reason=Reason(doc["reason"]["nl"], doc["reason"]["fr"]),
+        findings=tuple(
+            Finding(f["rule"], f["effect"], Reason(f["nl"], f["fr"])) for f in doc["findings"]
+        ),
+        late_declaration=doc["late_declaration"],
+        ceiling=_decimal(doc["ceiling"]),
+        deductible=_decimal(doc["deductible"]),
+        limits=tuple(
+            Limit(x["item"], _decimal(x["amount"]), x["rule"], _decimal(x["quantity"]))
+            for x in doc["limits"]
+        ),
+    )
+
+
+class ClaimMapper:
+    """Claim ↔ stored document, and what its domain events say on the bus."""
+
+    def to_document(self, c: Claim) -> Document:
+        s = c.staff_decision
+        return {
+            "claim_id": c.claim_id,
+            "claim_number": c.claim_number,
+            "member_id": c.member_id,
+            "policy_id": c.policy_id,
+            "policyholder_id": c.policyholder_id,
+            "cover": c.cover,
+            "event_date": c.event_date.isoformat(),
+            "declared_on": c.declared_on.isoformat(),
+            "facts": c.facts,
+            "engine": decision_document(c.engine),
+            "declared_by": c.declared_by,
+            "status": c.status,
+            "history": [
+                {"status": h.status, "at": h.at, "by": h.by, "reason": h.reason} for h in c.history
+            ],
+            "requests": [
+                {
+                    "documents": list(r.documents),
+                    "respond_by": r.respond_by.isoformat() if r.respond_by else None,
+                    "at": r.at,
+                    "by": r.by,
+                }
+                for r in c.requests
+            ],
+            "documents": [
+                {
+                    "document_id": d.document_id,
+                    "file_name": d.file_name,
+                    "media_type": d.media_type,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                    "at": d.at,
+                    "by": d.by,
+                }
+                for d in c.documents
+            ],
+            "staff_decision": None
+            if s is None
+            else {
+                "outcome": s.outcome,
+                "overridden": s.overridden,
+                "reason": s.reason,
+                "at": s.at,
+                "by": s.by,
+            },
+            "request_fingerprint": c.request_fingerprint,
+        }
+
+    def from_document(self, doc: Document) -> Claim:
+        s: dict[str, Any] | None = doc.get("staff_decision")
+        return Claim(
+            claim_id=doc["claim_id"],
+            claim_number=doc["claim_number"],
+            member_id=doc["member_id"],
+            policy_id=doc["policy_id"],
+            policyholder_id=doc.get("policyholder_id", ""),
+            cover=doc["cover"],
+            event_date=date.fromisoformat(doc["event_date"]),
+            declared_on=date.fromisoformat(doc["declared_on"]),
+            facts=doc["facts"],
+            engine=decision_from(doc["engine"]),
+            declared_by=doc["declared_by"],
+            status=doc["status"],
+            history=tuple(
+                HistoryEntry(h["status"], as_utc(h["at"]), h["by"], h.get("reason"))
+                for h in doc["history"]
+            ),
+            requests=tuple(
+                DocumentRequest(
+                    tuple(r["documents"]),
+                    date.fromisoformat(r["respond_by"]) if r["respond_by"] else None,
+                    as_utc(r["at"]),
+                    r["by"],
+                )
+                for r in doc["requests"]
+            ),
+            documents=tuple(
+                ReceivedDocument(
+                    d["document_id"],
+                    d["file_name"],
+                    d["media_type"],
+                    d["size"],
+                    d["sha256"],
+                    as_utc(d["at"]),
+                    d["by"],
+                )
+                for d in doc["documents"]
+            ),
+            staff_decision=None
+            if s is None
+            else StaffDecision(
+                s["outcome"], s["overridden"], s["reason"], as_utc(s["at"]), s["by"]
+            ),
+            request_fingerprint=doc.get("request_fingerprint", ""),
+        )
+
+    def to_messages(self, event: object) -> Sequence[Message]:
+        match event:
+            case ClaimDeclared(claim=c):
+                deadline = c.next_deadline()
+                declared = ClaimDeclaredV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    policy_id=c.policy_id,
+                    cover=c.cover,
+                    event_date=c.event_date,
+                    declared_on=c.declared_on,
+                    late_declaration=c.engine.late_declaration,
+                    next_deadline=None
+                    if deadline is None
+                    else ClaimDeadlineV1(
+                        kind=deadline.kind,
+                        by=deadline.by,
+                        due_on=deadline.due_on,
+                        rule=deadline.rule,
+                    ),
+                )
+                return [Message(CLAIM_DECLARED, declared, c.member_id)]
+            case DocumentsRequested(claim=c, request=r):
+                requested = ClaimDocumentsRequestedV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    documents=list(r.documents),
+                    respond_by=r.respond_by,
+                )
+                return [Message(CLAIM_DOCUMENTS_REQUESTED, requested, c.member_id)]
+            case ClaimDecided(claim=c, decision=s):
+                return [_decided(c, s)]
+        raise TypeError(f"no bus message for {event!r}")
+
+
+def _decided(c: Claim, s: StaffDecision) -> Message:
+    reason = (
+        LocalizedTextV1(
+            nl=f"Beslissing van onze medewerker: {s.reason}",
+            fr=f"Décision de notre collaborateur : {s.reason}",
+        )
+        if s.overridden
+        else LocalizedTextV1(nl=c.engine.reason.nl, fr=c.engine.reason.fr)
+    )
+    rules = list(c.engine.rules)
+    if s.outcome == "rejected":
+        rejected = ClaimRejectedV1(
+            claim_id=c.claim_id,
+            claim_number=c.claim_number,
+            member_id=c.member_id,
+            rules=rules,
+            reason=reason,
+            overridden=s.overridden,
+        )
+        return Message(CLAIM_REJECTED, rejected, c.member_id)
+    # An override to "covered" of a claim the engine rejected has no engine ceiling.
+    accepted = ClaimAcceptedV1(
+        claim_id=c.claim_id,
+        claim_number=c.claim_number,
+        member_id=c.member_id,
+        outcome=s.outcome,
+        rules=rules,
+        reason=reason,
+        ceiling=c.engine.ceiling,
+        deductible=c.engine.deductible,
+        overridden=s.overridden,
+    )
+    return Message(CLAIM_ACCEPTED, accepted, c.member_id)
+
+
+def claim_store(db: AsyncDatabase[Document], source: str) -> MongoAggregates[Claim]:
+    return MongoAggregates(db[CLAIMS], ClaimMapper(), source)

@@ -1,0 +1,1 @@
+"""Use cases: declare, documents, staff decisions; they depend on ports only."""

@@ -1,0 +1,216 @@
+"""Claim use cases: declare (idempotently, with the engine's decision), evidence files,
+documents requested, staff's decision, reads. They depend on ports only."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+from uuid import NAMESPACE_URL, uuid4, uuid5
+from zoneinfo import ZoneInfo
+
+from mylm_shared.aggregates import AggregateStore, change
+from mylm_shared.domain import AggregateExists
+
+from claims.adapters.documents import FileStore, StoredFile
+from claims.domain.claim import Claim, ReceivedDocument, StaffOutcome
+from claims.domain.engine import decide
+from claims.domain.facts import Claim as EngineClaim
+from claims.domain.facts import Cover, Facts
+from claims.service.evidence import media_type_of
+from claims.service.policies import PolicyFacts, PolicyGateway, contract_on, covering_policy
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+class ClaimNumbers(Protocol):
+    """Human claim numbers, unique (``CL-2026-000123``)."""
+
+    async def next(self, year: int) -> str: ...
+
+
+class UnknownClaim(Exception):
+    pass
+
+
+class UnknownPolicy(Exception):
+    """The policy named does not exist (or the claimant has none covering the event)."""
+
+
+class IdempotencyConflict(Exception):
+    """The Idempotency-Key was used before with a different request."""
+
+
+@dataclass(frozen=True)
+class Declare:
+    member_id: str  # the claimant
+    policy_id: str | None
+    cover: Cover
+    event_date: date
+    facts: Facts  # typed, for the engine
+    facts_json: dict[str, Any]  # the validated JSON, stored
+
+    def fingerprint(self) -> str:
+        canonical = json.dumps(
+            [self.member_id, self.policy_id, self.cover, str(self.event_date), self.facts_json],
+            sort_keys=True,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _claim_id(declared_by: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return str(uuid4())
+    # Same caller + same key → same claim id: a retry finds (or collides with) the first.
+    return str(uuid5(NAMESPACE_URL, f"mylm:claim:{declared_by}:{idempotency_key}"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ClaimsService:
+    claims: AggregateStore[Claim]
+    numbers: ClaimNumbers
+    policies: PolicyGateway
+    files: FileStore
+    max_file_bytes: int = 10 * 1024 * 1024
+    now: Callable[[], datetime] = _now
+
+    def today(self) -> date:
+        """The day a declaration is received, in Belgium (CL-1)."""
+        return self.now().astimezone(BRUSSELS).date()
+
+    async def declare(
+        self, command: Declare, declared_by: str, idempotency_key: str | None
+    ) -> tuple[Claim, bool]:
+        """Returns the claim and whether this call created it. The engine decides at
+        declaration on the contract's state on the event date; a late declaration is
+        flagged (CL-2), never refused."""
+        fingerprint = command.fingerprint()
+        claim_id = _claim_id(declared_by, idempotency_key)
+        if idempotency_key is not None:
+            existing = await self._replay(claim_id, fingerprint)
+            if existing is not None:
+                return existing, False
+        at = self.now()
+        declared_on = self.today()
+        policy = await self._policy(command)
+        state = await self.policies.state_on(policy.policy_id, command.event_date)
+        if state is None:
+            raise UnknownPolicy(policy.policy_id)
+        prior = [
+            (c.cover, c.event_date)
+            for c in await self.claims.current("policy_id", policy.policy_id)
+            if c.claim_id != claim_id and c.counts_for_la1
+        ]
+        contract, insured = contract_on(policy, state, command.member_id, prior)
+        engine = decide(
+            contract,
+            EngineClaim(command.event_date, declared_on, command.facts, claimant_insured=insured),
+        )
+        claim = Claim.declare(
+            claim_id=claim_id,
+            claim_number=await self.numbers.next(declared_on.year),
+            member_id=command.member_id,
+            policy_id=policy.policy_id,
+            cover=command.cover,
+            event_date=command.event_date,
+            declared_on=declared_on,
+            facts=command.facts_json,
+            engine=engine,
+            declared_by=declared_by,
+            at=at,
+            request_fingerprint=fingerprint,
+            policyholder_id=policy.policyholder_id,
+        )
+        try:
+            await self.claims.save(claim)
+            return claim, True
+        except AggregateExists:
+            existing = await self._replay(claim_id, fingerprint)
+            assert existing is not None
+            return existing, False
+
+    async def _policy(self, command: Declare) -> PolicyFacts:
+        if command.policy_id is not None:
+            found = await self.policies.policy(command.policy_id)
+            if found is None:
+                raise UnknownPolicy(command.policy_id)
+            return found
+        # Without a policy id: the claimant's own contracts (as policyholder). A dependant
+        # insured on a titular's family contract is declared with its policy_id.
+        mine = covering_policy(
+            await self.policies.policies_of(command.member_id), command.event_date
+        )
+        if mine is None:
+            raise UnknownPolicy(f"no contract of {command.member_id} on {command.event_date}")
+        return mine
+
+    async def _replay(self, claim_id: str, fingerprint: str) -> Claim | None:
+        existing = await self.claims.get(claim_id)
+        if existing is None:
+            return None
+        if existing.request_fingerprint != fingerprint:
+            raise IdempotencyConflict(claim_id)
+        return existing
+
+    async def claim(self, claim_id: str) -> Claim | None:
+        return await self.claims.get(claim_id)
+
+    async def claims_of(self, member_id: str, *, limit: int, offset: int) -> list[Claim]:
+        """Newest declaration first; the caller checked access to the member's dossier."""
+        found = await self.claims.current("member_id", member_id)
+        found.sort(key=lambda c: (c.declared_on, c.history[0].at, c.claim_number), reverse=True)
+        return found[offset : offset + limit]
+
+    async def add_document(
+        self, claim_id: str, file_name: str, content: bytes, by: str
+    ) -> ReceivedDocument:
+        """Evidence (type checked by content, size limited); the bytes are stored first,
+        so a claim never names a file that is not there."""
+        media_type = media_type_of(content, self.max_file_bytes)
+        if await self.claims.get(claim_id) is None:
+            raise UnknownClaim(claim_id)
+        document = ReceivedDocument(
+            document_id=str(uuid4()),
+            file_name=file_name,
+            media_type=media_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            at=self.now(),
+            by=by,
+        )
+        await self.files.put(
+            StoredFile(document.document_id, claim_id, media_type, file_name, content)
+        )
+        await self._change(claim_id, lambda c: c.receive_document(document))
+        return document
+
+    async def file(self, claim_id: str, document_id: str) -> StoredFile | None:
+        return await self.files.get(claim_id, document_id)
+
+    async def request_documents(
+        self, claim_id: str, documents: tuple[str, ...], respond_by: date | None, by: str
+    ) -> Claim:
+        at = self.now()
+        return await self._change(
+            claim_id, lambda c: c.request_documents(documents, respond_by, at, by)
+        )
+
+    async def decide(
+        self, claim_id: str, outcome: StaffOutcome, reason: str | None, by: str
+    ) -> Claim:
+        at = self.now()
+        return await self._change(claim_id, lambda c: c.decide(outcome, reason, at, by))
+
+    async def _change(self, claim_id: str, apply: Callable[[Claim], object]) -> Claim:
+        def run(claim: Claim) -> None:
+            apply(claim)
+
+        changed = await change(self.claims, claim_id, run)
+        if changed is None:
+            raise UnknownClaim(claim_id)
+        return changed

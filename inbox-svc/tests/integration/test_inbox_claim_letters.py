@@ -1,0 +1,173 @@
+"""inbox-svc against the real FerretDB and Kafka: a claim's milestones on the real
+``claim.*`` topics file one letter each in the claimant's inbox, in their language, with
+the letter's text readable in the API (CL-1, IN-1, PA-8, LA-6); a redelivered event and
+the same fact under a new event id file nothing more."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from inbox.adapters.repository import MEMBERS
+from inbox.bootstrap import create_app
+from inbox.settings import InboxSettings
+from mylm_shared.events import (
+    CLAIM_ACCEPTED,
+    CLAIM_DECLARED,
+    CLAIM_OFFER_MADE,
+    CLAIM_PAID,
+    ClaimAcceptedV1,
+    ClaimDeadlineV1,
+    ClaimDeclaredV1,
+    ClaimOfferMadeV1,
+    ClaimPaidV1,
+    CloudEvent,
+    LocalizedTextV1,
+    new_event,
+)
+
+from testkit.apps import member_registered, serving
+from testkit.kafka import publish_event
+from testkit.platform import Endpoints, isolated
+from testkit.polling import eventually
+from testkit.tokens import TokenMint
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Inbox:
+    client: httpx.AsyncClient
+    tokens: TokenMint
+    member_id: str
+    publish: Any
+
+    async def documents(self) -> list[dict[str, Any]]:
+        response = await self.client.get(
+            f"/v1/members/{self.member_id}/documents", headers=self.tokens.member(self.member_id)
+        )
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+
+@pytest.fixture
+async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
+    tokens = TokenMint()
+    app = create_app(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
+    async with serving(app, tokens) as client:
+
+        async def send(topic: str, event: CloudEvent) -> None:
+            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
+
+        member = member_registered(language="nl")
+        await send("member.registered", member)
+        members = app.state.runtime.db[MEMBERS]
+
+        async def language_known() -> int:
+            return await members.count_documents({"_id": member.subject})
+
+        await eventually(language_known, what="inbox learns the member's language")
+        yield Inbox(client, tokens, member.subject or "", send)
+
+
+def milestones(member_id: str, claim_id: str, number: str) -> list[tuple[str, CloudEvent]]:
+    """Declared → accepted → final offer → paid, in that order of event time."""
+    declared = ClaimDeclaredV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        policy_id=str(uuid.uuid4()),
+        cover="accident",
+        event_date=date(2026, 11, 2),
+        declared_on=date(2026, 11, 5),
+        late_declaration=False,
+        next_deadline=ClaimDeadlineV1(
+            kind="advance", by="insurer", due_on=date(2027, 3, 5), rule="PA-8"
+        ),
+    )
+    accepted = ClaimAcceptedV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        outcome="covered",
+        rules=["PA-1"],
+        reason=LocalizedTextV1(nl="Het ongeval is gedekt.", fr="L'accident est couvert."),
+    )
+    offer_id = str(uuid.uuid4())
+    offer = ClaimOfferMadeV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        offer_id=offer_id,
+        kind="final",
+        amount=Decimal("1234.50"),
+        respond_by=date(2027, 1, 31),
+    )
+    paid = ClaimPaidV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        payout_id=str(uuid.uuid4()),
+        offer_id=offer_id,
+        amount=Decimal("1234.50"),
+        iban_last4="4321",
+        paid_on=date(2027, 1, 20),
+    )
+    events = [
+        ("claim.declared", new_event(CLAIM_DECLARED, declared, source="/t", subject=member_id)),
+        ("claim.accepted", new_event(CLAIM_ACCEPTED, accepted, source="/t", subject=member_id)),
+        ("claim.offer_made", new_event(CLAIM_OFFER_MADE, offer, source="/t", subject=member_id)),
+        ("claim.paid", new_event(CLAIM_PAID, paid, source="/t", subject=member_id)),
+    ]
+    # A letter is dated by its event; the store keeps milliseconds, so a second apart.
+    start = datetime.now(UTC)
+    return [
+        (topic, event.model_copy(update={"time": start + timedelta(seconds=i)}))
+        for i, (topic, event) in enumerate(events)
+    ]
+
+
+async def test_a_claims_milestones_file_four_letters_in_order_once_cl_1_pa_8_in_1(
+    inbox: Inbox,
+) -> None:
+    claim_id, number = str(uuid.uuid4()), "CL-2026-000042"
+    events = milestones(inbox.member_id, claim_id, number)
+    for topic, event in events:
+        await inbox.publish(topic, event)
+    paid = events[-1][1]
+    await inbox.publish("claim.paid", paid)  # redelivered: the same event
+    await inbox.publish("claim.paid", paid.model_copy(update={"id": str(uuid.uuid4())}))
+    # another claim's payment, same member and topic (so same partition): after the rest
+    fence = milestones(inbox.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
+    fence = fence.model_copy(update={"time": paid.time + timedelta(seconds=1)})
+    await inbox.publish("claim.paid", fence)
+
+    documents = await eventually(
+        inbox.documents, until=lambda d: len(d) >= 5, what="four letters and the fence"
+    )
+    assert len(documents) == 5
+    mine = [d for d in documents if d["source_id"].startswith(claim_id)]
+    assert [d["kind"] for d in mine] == [  # newest first
+        "claim_payment",
+        "claim_offer",
+        "claim_decision",
+        "claim_acknowledgement",
+    ]
+    assert [d["title"] for d in mine] == [
+        f"Schadegeval {number}: €\u00a01.234,50 betaald op 20/01/2027",
+        f"Schadegeval {number}: definitief voorstel van €\u00a01.234,50,"
+        " te aanvaarden vóór 31/01/2027",
+        f"Schadegeval {number}: gedekt",
+        f"Schadegeval {number}: aangifte ontvangen, volgende termijn 05/03/2027",
+    ]
+    assert mine[0]["body"] == (
+        "Wij betaalden op 20/01/2027 €\u00a01.234,50 op uw rekening **** **** **** 4321."
+    )
+    assert "Reden: Het ongeval is gedekt." in mine[2]["body"]
+    assert f"Uw dossiernummer: {number}." in mine[3]["body"]
+    assert all(d["download"] is None for d in mine)

@@ -1,0 +1,160 @@
+"""notify-svc against the real FerretDB, Kafka and Mailpit: a claim's milestones on the
+real ``claim.*`` topics e-mail the claimant once each, in their language, with the claim
+number in the subject (CL-1, PA-8, LA-6); a redelivered event and the same fact under a
+new event id send nothing more, even with invoice e-mails switched off."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from mylm_shared.events import (
+    CLAIM_ACCEPTED,
+    CLAIM_DECLARED,
+    CLAIM_OFFER_MADE,
+    CLAIM_PAID,
+    ClaimAcceptedV1,
+    ClaimDeadlineV1,
+    ClaimDeclaredV1,
+    ClaimOfferMadeV1,
+    ClaimPaidV1,
+    CloudEvent,
+    LocalizedTextV1,
+    new_event,
+)
+from notify.adapters.repository import RECIPIENTS
+from notify.bootstrap import create_app
+from notify.settings import NotifySettings
+
+from testkit.apps import member_registered, serving
+from testkit.kafka import publish_event
+from testkit.mailpit import Mailpit
+from testkit.platform import Endpoints, isolated
+from testkit.polling import eventually
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Notify:
+    domain: str
+    mailpit: Mailpit
+    publish: Any
+    member_id: str
+
+    async def emails(self) -> list[dict[str, Any]]:
+        return await self.mailpit.messages_to(self.domain)
+
+
+@pytest.fixture
+async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
+    """A French-speaking claimant who switched invoice e-mails off (EI-4's switch)."""
+    settings = NotifySettings(**isolated(platform, run_id, "notify"))  # type: ignore[arg-type]
+    app = create_app(settings)
+    mailpit = Mailpit(platform.mailpit_api)
+    async with serving(app) as _client:
+
+        async def send(topic: str, event: CloudEvent) -> None:
+            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
+
+        recipients = app.state.runtime.db[RECIPIENTS]
+        member = member_registered(email=f"{uuid.uuid4().hex[:8]}@{run_id}.test", language="fr")
+        await send("member.registered", member)
+
+        async def known() -> int:
+            return await recipients.count_documents({"_id": member.subject})
+
+        await eventually(known, what="notify learns the recipient")
+        await recipients.update_one({"_id": member.subject}, {"$set": {"invoice_emails": False}})
+        yield Notify(f"{run_id}.test", mailpit, send, member.subject or "")
+    await mailpit.aclose()
+
+
+def milestones(member_id: str, claim_id: str, number: str) -> list[tuple[str, CloudEvent]]:
+    """Declared → accepted → advance offered → paid (LA-6: identity theft)."""
+    declared = ClaimDeclaredV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        policy_id=str(uuid.uuid4()),
+        cover="identity_theft",
+        event_date=date(2026, 11, 2),
+        declared_on=date(2026, 11, 5),
+        late_declaration=False,
+        next_deadline=ClaimDeadlineV1(
+            kind="lar_reimbursement", by="insurer", due_on=date(2027, 4, 5), rule="LA-6"
+        ),
+    )
+    accepted = ClaimAcceptedV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        outcome="covered",
+        rules=["LA-6"],
+        reason=LocalizedTextV1(nl="De fraude is gedekt.", fr="La fraude est couverte."),
+        ceiling=Decimal("5000.00"),
+    )
+    offer_id = str(uuid.uuid4())
+    offer = ClaimOfferMadeV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        offer_id=offer_id,
+        kind="final",
+        amount=Decimal("1234.50"),
+        respond_by=date(2027, 1, 31),
+    )
+    paid = ClaimPaidV1(
+        claim_id=claim_id,
+        claim_number=number,
+        member_id=member_id,
+        payout_id=str(uuid.uuid4()),
+        offer_id=offer_id,
+        amount=Decimal("1234.50"),
+        iban_last4="4321",
+        paid_on=date(2027, 1, 20),
+    )
+    return [
+        ("claim.declared", new_event(CLAIM_DECLARED, declared, source="/t", subject=member_id)),
+        ("claim.accepted", new_event(CLAIM_ACCEPTED, accepted, source="/t", subject=member_id)),
+        ("claim.offer_made", new_event(CLAIM_OFFER_MADE, offer, source="/t", subject=member_id)),
+        ("claim.paid", new_event(CLAIM_PAID, paid, source="/t", subject=member_id)),
+    ]
+
+
+async def test_a_claims_milestones_send_four_emails_in_french_once_cl_1_la_6_pa_8(
+    notify: Notify,
+) -> None:
+    number = "CL-2026-000042"
+    events = milestones(notify.member_id, str(uuid.uuid4()), number)
+    for topic, event in events:
+        await notify.publish(topic, event)
+    paid = events[-1][1]
+    await notify.publish("claim.paid", paid)  # redelivered: the same event
+    await notify.publish("claim.paid", paid.model_copy(update={"id": str(uuid.uuid4())}))
+    # another claim's payment, same member and topic (so same partition): after the rest
+    fence = milestones(notify.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
+    await notify.publish("claim.paid", fence)
+
+    emails = await eventually(
+        notify.emails, until=lambda e: len(e) >= 5, what="four claim e-mails and the fence"
+    )
+    assert len(emails) == 5
+    subjects = sorted(e["Subject"] for e in emails if number in e["Subject"])
+    assert subjects == sorted(
+        [
+            f"Sinistre {number} : déclaration reçue, prochaine échéance le 05/04/2027",
+            f"Sinistre {number} : couvert",
+            f"Sinistre {number} : offre définitive de 1\u202f234,50\u00a0€,"
+            " à accepter avant le 31/01/2027",
+            f"Sinistre {number} : 1\u202f234,50\u00a0€ payés le 20/01/2027",
+        ]
+    )
+    decision = next(e for e in emails if e["Subject"].endswith(": couvert"))
+    message = await notify.mailpit.message(decision["ID"])
+    assert "Motif : La fraude est couverte." in message["Text"]
+    assert "Plafond : 5\u202f000,00\u00a0€" in message["Text"]
+    assert message["MessageID"].endswith("@notify.mylm")

@@ -1,0 +1,251 @@
+"""Claim e-mails on fakes of notify's ports (CL-1): one per milestone in the claimant's
+language with the claim number in the subject, amounts as on invoices, dates dd/mm/yyyy;
+one per business fact (a re-publish under a new event id sends nothing more); sent even
+when invoice e-mails are off; skipped without an address; an unknown claimant waits."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from mylm_shared.events import (
+    MEMBER_REGISTERED,
+    ClaimAcceptedV1,
+    ClaimDeadlineV1,
+    ClaimDeclaredV1,
+    ClaimOfferAcceptedV1,
+    ClaimOfferMadeV1,
+    ClaimPaidV1,
+    ClaimRejectedV1,
+    CloudEvent,
+    LocalizedTextV1,
+)
+from mylm_shared.events.catalog import Language
+from mylm_shared.failures import MissingDependency
+from mylm_shared.mongo import Document
+from notify.domain.claims import ClaimEvent, claim_notice
+from notify.domain.messages import Email, claim_email
+from notify.service.handlers import NotifyService
+
+from testkit.apps import member_registered
+
+NUMBER = "CL-2026-000123"
+REASON = LocalizedTextV1(nl="Het ongeval is gedekt.", fr="L'accident est couvert.")
+
+
+@dataclass
+class FakeRecipients:
+    recipients: dict[str, Document] = field(default_factory=dict)
+    sent: list[str] = field(default_factory=list)
+
+    async def remember_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        self.recipients.setdefault(
+            member_id,
+            {"email": email, "language": language, "first_name": first_name},
+        )
+
+    async def update_recipient(
+        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
+    ) -> None:
+        raise NotImplementedError
+
+    async def recipient(self, member_id: str) -> Document | None:
+        return self.recipients.get(member_id)
+
+    async def claim_email(self, email_id: str, member_id: str, kind: str) -> str:
+        return "sent" if email_id in self.sent else "sending"
+
+    async def mark_sent(self, email_id: str) -> None:
+        self.sent.append(email_id)
+
+
+@dataclass
+class FakeSender:
+    outbox: list[Email] = field(default_factory=list)
+
+    async def send(self, email: Email) -> None:
+        self.outbox.append(email)
+
+
+def declared(member_id: str = "m-1") -> ClaimDeclaredV1:
+    return ClaimDeclaredV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id=member_id,
+        policy_id="p-1",
+        cover="identity_theft",
+        event_date=date(2026, 11, 2),
+        declared_on=date(2026, 11, 5),
+        late_declaration=False,
+        next_deadline=ClaimDeadlineV1(
+            kind="lar_reimbursement", by="insurer", due_on=date(2027, 4, 5), rule="LA-6"
+        ),
+    )
+
+
+def accepted(member_id: str = "m-1") -> ClaimAcceptedV1:
+    return ClaimAcceptedV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id=member_id,
+        outcome="covered",
+        rules=["LA-6"],
+        reason=REASON,
+        ceiling=Decimal("5000.00"),
+    )
+
+
+def offer_made(member_id: str = "m-1") -> ClaimOfferMadeV1:
+    return ClaimOfferMadeV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id=member_id,
+        offer_id="o-1",
+        kind="advance",
+        amount=Decimal("1234.50"),
+        respond_by=date(2027, 1, 31),
+    )
+
+
+def paid(member_id: str = "m-1") -> ClaimPaidV1:
+    return ClaimPaidV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id=member_id,
+        payout_id="po-1",
+        offer_id="o-1",
+        amount=Decimal("1234.50"),
+        iban_last4="4321",
+        paid_on=date(2027, 1, 20),
+    )
+
+
+def render(claim: ClaimEvent, language: str) -> Email:
+    notice = claim_notice(claim, language)
+    return claim_email(to="jan@example.test", language=language, first_name="Jan", notice=notice)
+
+
+def test_the_acknowledgement_e_mail_names_the_claim_and_the_next_deadline_cl_1_la_6() -> None:
+    email = render(declared(), "nl")
+    assert email.subject == f"Schadegeval {NUMBER}: aangifte ontvangen, volgende termijn 05/04/2027"
+    assert email.body.startswith(
+        "Beste Jan,\n\n"
+        "Wij ontvingen op 05/11/2026 uw aangifte van identiteitsdiefstal van 02/11/2026.\n"
+        f"Uw dossiernummer: {NUMBER}.\n"
+        "Volgende termijn: terugbetaling door LAR (door ons) — 05/04/2027\n\n"
+        "U vindt deze brief ook in uw inbox in My LM."
+    )
+    assert render(declared(), "fr").subject == (
+        f"Sinistre {NUMBER} : déclaration reçue, prochaine échéance le 05/04/2027"
+    )
+    assert render(declared(), "de").subject == (
+        f"Schadensfall {NUMBER}: Meldung erhalten, nächste Frist am 05/04/2027"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        ("nl", f"Schadegeval {NUMBER}: gedekt", "Plafond: €\u00a05.000,00"),
+        ("fr", f"Sinistre {NUMBER} : couvert", "Plafond : 5\u202f000,00\u00a0€"),
+        ("de", f"Schadensfall {NUMBER}: gedeckt", "Höchstbetrag: 5.000,00\u00a0€"),
+    ],
+)
+def test_the_decision_e_mail_per_language(language: str, subject: str, line: str) -> None:
+    email = render(accepted(), language)
+    assert email.subject == subject
+    assert line in email.body.splitlines()
+    assert "LA-6" in email.body
+
+
+def test_reasons_exist_in_nl_and_fr_a_german_member_reads_the_french_one() -> None:
+    rejected = ClaimRejectedV1(
+        claim_id="c-1", claim_number=NUMBER, member_id="m-1", rules=["PC-4"], reason=REASON
+    )
+    assert "Reden: Het ongeval is gedekt." in render(rejected, "nl").body
+    assert "Motif : L'accident est couvert." in render(rejected, "fr").body
+    german = render(rejected, "de")
+    assert german.subject == f"Schadensfall {NUMBER}: abgelehnt"
+    assert "Grund: L'accident est couvert." in german.body
+
+
+def test_offer_acceptance_and_payment_e_mails_pa_8_la_6() -> None:
+    offer = render(offer_made(), "de")
+    assert offer.subject == (
+        f"Schadensfall {NUMBER}: Vorschuss über 1.234,50\u00a0€, anzunehmen bis 31/01/2027"
+    )
+    assert "bieten wir Ihnen einen Vorschuss über 1.234,50\u00a0€ an." in offer.body
+    acceptance = ClaimOfferAcceptedV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id="m-1",
+        offer_id="o-1",
+        amount=Decimal("1234.50"),
+        accepted_on=date(2027, 1, 10),
+        pay_by=date(2027, 2, 9),  # LA-6: 30 days
+    )
+    assert render(acceptance, "nl").subject == (
+        f"Schadegeval {NUMBER}: voorstel van €\u00a01.234,50 aanvaard,"
+        " betaling uiterlijk op 09/02/2027"
+    )
+    payment = render(paid(), "fr")
+    assert payment.subject == f"Sinistre {NUMBER} : 1\u202f234,50\u00a0€ payés le 20/01/2027"
+    assert "sur votre compte **** **** **** 4321" in payment.body
+
+
+def test_the_message_id_derives_from_the_business_fact_not_the_event() -> None:
+    assert render(paid(), "nl").message_id == render(paid(), "fr").message_id
+    assert render(offer_made(), "nl").message_id != render(paid(), "nl").message_id
+    overridden = accepted().model_copy(update={"overridden": True})
+    assert render(overridden, "nl").message_id != render(accepted(), "nl").message_id
+
+
+async def registered(
+    service: NotifyService, language: Language = "fr", email: str = "marie@example.org"
+) -> str:
+    event = member_registered(email=email, language=language)
+    await service.on_member_registered(event, MEMBER_REGISTERED.parse(event))
+    return event.subject or ""
+
+
+def event_for(claim: ClaimEvent) -> CloudEvent:
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source="/tests",
+        type="be.mylm.claim.test.v1",
+        time=datetime(2026, 11, 24, tzinfo=UTC),
+        subject=claim.member_id,
+        data=claim.model_dump(mode="json"),
+    )
+
+
+async def test_one_e_mail_per_fact_even_under_a_new_event_id_and_with_invoice_emails_off() -> None:
+    recipients, sender = FakeRecipients(), FakeSender()
+    service = NotifyService(recipients, sender)
+    member = await registered(service)
+    recipients.recipients[member]["invoice_emails"] = False  # EI-4's switch: not for claims
+    for claim in (declared(member), accepted(member), offer_made(member), paid(member)):
+        event = event_for(claim)
+        again = event.model_copy(update={"id": str(uuid.uuid4())})
+        for delivered in (event, event, again):
+            await service.on_claim_event(delivered, claim)
+    assert [e.subject.split(" : ")[1] for e in sender.outbox] == [
+        "déclaration reçue, prochaine échéance le 05/04/2027",
+        "couvert",
+        "avance de 1\u202f234,50\u00a0€, à accepter avant le 31/01/2027",
+        "1\u202f234,50\u00a0€ payés le 20/01/2027",
+    ]
+    assert {e.to for e in sender.outbox} == {"marie@example.org"}
+
+
+async def test_no_e_mail_without_an_address_and_an_unknown_claimant_waits() -> None:
+    recipients, sender = FakeRecipients(), FakeSender()
+    service = NotifyService(recipients, sender)
+    member = await registered(service, email="")
+    await service.on_claim_event(event_for(paid(member)), paid(member))
+    assert sender.outbox == []
+    with pytest.raises(MissingDependency):
+        await service.on_claim_event(event_for(paid("not-known-yet")), paid("not-known-yet"))
