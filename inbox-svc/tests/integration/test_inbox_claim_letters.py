@@ -6,8 +6,7 @@ the same fact under a new event id file nothing more."""
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,21 +15,11 @@ from inbox.adapters.repository import MEMBERS
 from inbox.bootstrap import create_app
 from inbox.settings import InboxSettings
 from mylm_shared.events import (
-    CLAIM_ACCEPTED,
-    CLAIM_DECLARED,
-    CLAIM_OFFER_MADE,
-    CLAIM_PAID,
-    ClaimAcceptedV1,
-    ClaimDeadlineV1,
-    ClaimDeclaredV1,
-    ClaimOfferMadeV1,
-    ClaimPaidV1,
     CloudEvent,
-    LocalizedTextV1,
-    new_event,
 )
 
 from testkit.apps import member_registered, serving
+from testkit.claim_events import claim_milestones
 from testkit.kafka import publish_event
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
@@ -75,75 +64,18 @@ async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
         yield Inbox(client, tokens, member.subject or "", send)
 
 
-def milestones(member_id: str, claim_id: str, number: str) -> list[tuple[str, CloudEvent]]:
-    """Declared → accepted → final offer → paid, in that order of event time."""
-    declared = ClaimDeclaredV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        policy_id=str(uuid.uuid4()),
-        cover="accident",
-        event_date=date(2026, 11, 2),
-        declared_on=date(2026, 11, 5),
-        late_declaration=False,
-        next_deadline=ClaimDeadlineV1(
-            kind="advance", by="insurer", due_on=date(2027, 3, 5), rule="PA-8"
-        ),
-    )
-    accepted = ClaimAcceptedV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        outcome="covered",
-        rules=["PA-1"],
-        reason=LocalizedTextV1(nl="Het ongeval is gedekt.", fr="L'accident est couvert."),
-    )
-    offer_id = str(uuid.uuid4())
-    offer = ClaimOfferMadeV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        offer_id=offer_id,
-        kind="final",
-        amount=Decimal("1234.50"),
-        respond_by=date(2027, 1, 31),
-    )
-    paid = ClaimPaidV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        payout_id=str(uuid.uuid4()),
-        offer_id=offer_id,
-        amount=Decimal("1234.50"),
-        iban_last4="4321",
-        paid_on=date(2027, 1, 20),
-    )
-    events = [
-        ("claim.declared", new_event(CLAIM_DECLARED, declared, source="/t", subject=member_id)),
-        ("claim.accepted", new_event(CLAIM_ACCEPTED, accepted, source="/t", subject=member_id)),
-        ("claim.offer_made", new_event(CLAIM_OFFER_MADE, offer, source="/t", subject=member_id)),
-        ("claim.paid", new_event(CLAIM_PAID, paid, source="/t", subject=member_id)),
-    ]
-    # A letter is dated by its event; the store keeps milliseconds, so a second apart.
-    start = datetime.now(UTC)
-    return [
-        (topic, event.model_copy(update={"time": start + timedelta(seconds=i)}))
-        for i, (topic, event) in enumerate(events)
-    ]
-
-
 async def test_a_claims_milestones_file_four_letters_in_order_once_cl_1_pa_8_in_1(
     inbox: Inbox,
 ) -> None:
     claim_id, number = str(uuid.uuid4()), "CL-2026-000042"
-    events = milestones(inbox.member_id, claim_id, number)
+    events = claim_milestones(inbox.member_id, claim_id, number)
     for topic, event in events:
         await inbox.publish(topic, event)
     paid = events[-1][1]
     await inbox.publish("claim.paid", paid)  # redelivered: the same event
     await inbox.publish("claim.paid", paid.model_copy(update={"id": str(uuid.uuid4())}))
     # another claim's payment, same member and topic (so same partition): after the rest
-    fence = milestones(inbox.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
+    fence = claim_milestones(inbox.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
     fence = fence.model_copy(update={"time": paid.time + timedelta(seconds=1)})
     await inbox.publish("claim.paid", fence)
 

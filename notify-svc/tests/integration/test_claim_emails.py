@@ -12,24 +12,16 @@ from typing import Any
 
 import pytest
 from mylm_shared.events import (
-    CLAIM_ACCEPTED,
-    CLAIM_DECLARED,
-    CLAIM_OFFER_MADE,
-    CLAIM_PAID,
-    ClaimAcceptedV1,
     ClaimDeadlineV1,
-    ClaimDeclaredV1,
-    ClaimOfferMadeV1,
-    ClaimPaidV1,
     CloudEvent,
     LocalizedTextV1,
-    new_event,
 )
 from notify.adapters.repository import RECIPIENTS
 from notify.bootstrap import create_app
 from notify.settings import NotifySettings
 
 from testkit.apps import member_registered, serving
+from testkit.claim_events import claim_milestones
 from testkit.kafka import publish_event
 from testkit.mailpit import Mailpit
 from testkit.platform import Endpoints, isolated
@@ -73,70 +65,30 @@ async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
     await mailpit.aclose()
 
 
-def milestones(member_id: str, claim_id: str, number: str) -> list[tuple[str, CloudEvent]]:
-    """Declared → accepted → advance offered → paid (LA-6: identity theft)."""
-    declared = ClaimDeclaredV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        policy_id=str(uuid.uuid4()),
-        cover="identity_theft",
-        event_date=date(2026, 11, 2),
-        declared_on=date(2026, 11, 5),
-        late_declaration=False,
-        next_deadline=ClaimDeadlineV1(
-            kind="lar_reimbursement", by="insurer", due_on=date(2027, 4, 5), rule="LA-6"
-        ),
-    )
-    accepted = ClaimAcceptedV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        outcome="covered",
-        rules=["LA-6"],
-        reason=LocalizedTextV1(nl="De fraude is gedekt.", fr="La fraude est couverte."),
-        ceiling=Decimal("5000.00"),
-    )
-    offer_id = str(uuid.uuid4())
-    offer = ClaimOfferMadeV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        offer_id=offer_id,
-        kind="final",
-        amount=Decimal("1234.50"),
-        respond_by=date(2027, 1, 31),
-    )
-    paid = ClaimPaidV1(
-        claim_id=claim_id,
-        claim_number=number,
-        member_id=member_id,
-        payout_id=str(uuid.uuid4()),
-        offer_id=offer_id,
-        amount=Decimal("1234.50"),
-        iban_last4="4321",
-        paid_on=date(2027, 1, 20),
-    )
-    return [
-        ("claim.declared", new_event(CLAIM_DECLARED, declared, source="/t", subject=member_id)),
-        ("claim.accepted", new_event(CLAIM_ACCEPTED, accepted, source="/t", subject=member_id)),
-        ("claim.offer_made", new_event(CLAIM_OFFER_MADE, offer, source="/t", subject=member_id)),
-        ("claim.paid", new_event(CLAIM_PAID, paid, source="/t", subject=member_id)),
-    ]
-
-
 async def test_a_claims_milestones_send_four_emails_in_french_once_cl_1_la_6_pa_8(
     notify: Notify,
 ) -> None:
     number = "CL-2026-000042"
-    events = milestones(notify.member_id, str(uuid.uuid4()), number)
+    # LA-6: identity theft, LAR reimburses if unresolved within 5 months
+    events = claim_milestones(
+        notify.member_id,
+        str(uuid.uuid4()),
+        number,
+        cover="identity_theft",
+        deadline=ClaimDeadlineV1(
+            kind="lar_reimbursement", by="insurer", due_on=date(2027, 4, 5), rule="LA-6"
+        ),
+        rules=("LA-6",),
+        reason=LocalizedTextV1(nl="De fraude is gedekt.", fr="La fraude est couverte."),
+        ceiling=Decimal("5000.00"),
+    )
     for topic, event in events:
         await notify.publish(topic, event)
     paid = events[-1][1]
     await notify.publish("claim.paid", paid)  # redelivered: the same event
     await notify.publish("claim.paid", paid.model_copy(update={"id": str(uuid.uuid4())}))
     # another claim's payment, same member and topic (so same partition): after the rest
-    fence = milestones(notify.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
+    fence = claim_milestones(notify.member_id, str(uuid.uuid4()), "CL-2026-000043")[-1][1]
     await notify.publish("claim.paid", fence)
 
     emails = await eventually(

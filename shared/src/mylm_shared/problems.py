@@ -181,6 +181,15 @@ def forbidden(detail: str = "You may not access this resource.") -> Problem:
     return Problem(403, detail)
 
 
+def idempotency_key_reused(what: str = "request") -> Problem:
+    """409: a retry must repeat the first request exactly; another body is another one."""
+    return Problem(
+        409,
+        f"This Idempotency-Key was already used with a different {what}.",
+        title="Idempotency-Key reused",
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answers every error as problem+json, and says so in the app's OpenAPI document."""
 

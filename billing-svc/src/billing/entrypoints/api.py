@@ -6,7 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
-from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
+from mylm_shared.problems import (
+    Problem,
+    idempotency_key_reused,
+    idempotent_create_responses,
+    problem_responses,
+)
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -139,11 +144,7 @@ async def issue_invoice(
     except UnknownMember:
         raise Problem(422, "The member is unknown to billing.", title="Unknown member") from None
     except IdempotencyConflict:
-        raise Problem(
-            409,
-            "This Idempotency-Key was already used with a different request.",
-            title="Idempotency-Key reused",
-        ) from None
+        raise idempotency_key_reused() from None
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return InvoiceOut.of(stored)

@@ -8,7 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.domain import ConcurrentChange
-from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
+from mylm_shared.problems import (
+    Problem,
+    idempotency_key_reused,
+    idempotent_create_responses,
+    problem_responses,
+)
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -113,11 +118,7 @@ async def receive_payment(
     except InvalidPayment as error:
         raise Problem(422, str(error), title="Invalid payment") from None
     except IdempotencyConflict:
-        raise Problem(
-            409,
-            "This Idempotency-Key was already used with a different payment.",
-            title="Idempotency-Key reused",
-        ) from None
+        raise idempotency_key_reused("payment") from None
     except ConcurrentChange:
         raise Problem(503, "The invoice is busy; retry.", headers={"Retry-After": "1"}) from None
     if not created:

@@ -6,7 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
-from mylm_shared.problems import Problem, forbidden, idempotent_create_responses, problem_responses
+from mylm_shared.problems import (
+    Problem,
+    forbidden,
+    idempotency_key_reused,
+    idempotent_create_responses,
+    problem_responses,
+)
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -345,11 +351,7 @@ async def propose(
     except PolicyRefused as error:
         raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
     except IdempotencyConflict:
-        raise Problem(
-            409,
-            "This Idempotency-Key was already used with a different request.",
-            title="Idempotency-Key reused",
-        ) from None
+        raise idempotency_key_reused() from None
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return PolicyOut.of(policy, service.today())
