@@ -6,8 +6,12 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from mylm_shared.events import (
     CLAIM_ACCEPTED,
+    CLAIM_CLOSED,
     CLAIM_DECLARED,
     CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_OFFER_ACCEPTED,
+    CLAIM_OFFER_MADE,
+    CLAIM_PAID,
     CLAIM_REJECTED,
 )
 from mylm_shared.sequences import SEQUENCE_BLOCKS, SEQUENCE_INDEX
@@ -18,9 +22,10 @@ from claims.adapters.documents import CLAIM_FILES, FILE_INDEXES, MongoFiles
 from claims.adapters.numbers import YearlyClaimNumbers
 from claims.adapters.policy_http import HttpPolicies
 from claims.adapters.repository import CLAIMS, INDEXES, claim_store
-from claims.entrypoints import api_claims, api_cover_check
+from claims.entrypoints import api_claims, api_cover_check, api_settlement
 from claims.service.handlers import ClaimsService
 from claims.service.policies import PolicyGateway
+from claims.service.settlement import SettlementService
 from claims.settings import ClaimsSettings
 
 POLICY_CLIENT = "policy_client"
@@ -53,8 +58,10 @@ def create_app(
             client = HttpPolicies(settings.policy_url, tokens)
             runtime.extras[POLICY_CLIENT] = client
             gateway = client
+        store = claim_store(runtime.db, source=f"/{settings.service_name}")
+        runtime.extras["settlement"] = SettlementService(claims=store, policies=gateway)
         runtime.extras["claims"] = ClaimsService(
-            claims=claim_store(runtime.db, source=f"/{settings.service_name}"),
+            claims=store,
             numbers=YearlyClaimNumbers(runtime.db[SEQUENCE_BLOCKS]),
             policies=gateway,
             files=MongoFiles(runtime.db[CLAIM_FILES]),
@@ -75,10 +82,19 @@ def create_app(
             title="claims-svc",
             description="Private-life accident, assistance and e-protection claims: "
             "declarations, the cover engine deciding with the rule ids and reasons, staff "
-            "decisions, documents and deadlines (PA, AS, LA, CL).",
-            routers=[api_cover_check.router, api_claims.router],
+            "decisions, documents, deadlines, offers and payouts (PA, AS, LA, CL).",
+            routers=[api_cover_check.router, api_claims.router, api_settlement.router],
             indexes=[*INDEXES, *FILE_INDEXES, SEQUENCE_INDEX],
-            produces=[CLAIM_DECLARED, CLAIM_DOCUMENTS_REQUESTED, CLAIM_ACCEPTED, CLAIM_REJECTED],
+            produces=[
+                CLAIM_DECLARED,
+                CLAIM_DOCUMENTS_REQUESTED,
+                CLAIM_ACCEPTED,
+                CLAIM_REJECTED,
+                CLAIM_OFFER_MADE,
+                CLAIM_OFFER_ACCEPTED,
+                CLAIM_PAID,
+                CLAIM_CLOSED,
+            ],
             outbox_collections=[CLAIMS],
             on_startup=start,
             on_shutdown=stop,

@@ -6,16 +6,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from mylm_shared.aggregates import Message, MongoAggregates, store_indexes
+from mylm_shared.aggregates import Message, MongoAggregates, due_indexes, store_indexes
 from mylm_shared.events import (
     CLAIM_ACCEPTED,
+    CLAIM_CLOSED,
     CLAIM_DECLARED,
     CLAIM_DOCUMENTS_REQUESTED,
+    CLAIM_OFFER_ACCEPTED,
+    CLAIM_OFFER_MADE,
+    CLAIM_PAID,
     CLAIM_REJECTED,
     ClaimAcceptedV1,
+    ClaimClosedV1,
     ClaimDeadlineV1,
     ClaimDeclaredV1,
     ClaimDocumentsRequestedV1,
+    ClaimOfferAcceptedV1,
+    ClaimOfferMadeV1,
+    ClaimPaidV1,
     ClaimRejectedV1,
     LocalizedTextV1,
 )
@@ -24,19 +32,122 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from claims.domain.claim import (
     Claim,
+    ClaimClosed,
     ClaimDecided,
     ClaimDeclared,
+    Consolidation,
     DocumentRequest,
     DocumentsRequested,
     HistoryEntry,
+    OfferAccepted,
+    OfferMade,
+    PayoutPaid,
     ReceivedDocument,
     StaffDecision,
 )
 from claims.domain.decision import Decision, Finding, Limit, Reason
+from claims.domain.offers import Offer, Payout
 
 CLAIMS = "claims"
+# The worklist's field: the newest version's nearest deadline (ISO date), None when none.
+NEXT_DEADLINE_ON = "next_deadline_on"
 
-INDEXES: list[IndexSpec] = store_indexes(CLAIMS, "member_id", "policy_id")
+INDEXES: list[IndexSpec] = [
+    *store_indexes(CLAIMS, "member_id", "policy_id"),
+    *due_indexes(CLAIMS, NEXT_DEADLINE_ON),
+]
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _from_day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def offer_document(o: Offer) -> Document:
+    return {
+        "offer_id": o.offer_id,
+        "kind": o.kind,
+        "amount": str(o.amount),
+        "respond_by": _day(o.respond_by),
+        "made_at": o.made_at,
+        "made_by": o.made_by,
+        "status": o.status,
+        "accepted_on": _day(o.accepted_on),
+        "accepted_by": o.accepted_by,
+        "pay_by": _day(o.pay_by),
+        "iban": o.iban,
+    }
+
+
+def offer_from(d: Document) -> Offer:
+    return Offer(
+        offer_id=d["offer_id"],
+        kind=d["kind"],
+        amount=Decimal(d["amount"]),
+        respond_by=_from_day(d["respond_by"]),
+        made_at=as_utc(d["made_at"]),
+        made_by=d["made_by"],
+        status=d["status"],
+        accepted_on=_from_day(d["accepted_on"]),
+        accepted_by=d["accepted_by"],
+        pay_by=_from_day(d["pay_by"]),
+        iban=d["iban"],
+    )
+
+
+def payout_document(p: Payout) -> Document:
+    return {
+        "payout_id": p.payout_id,
+        "offer_id": p.offer_id,
+        "amount": str(p.amount),
+        "iban": p.iban,
+        "instructed_on": p.instructed_on.isoformat(),
+        "pay_by": p.pay_by.isoformat(),
+        "rule": p.rule,
+        "status": p.status,
+        "paid_on": _day(p.paid_on),
+        "recorded_by": p.recorded_by,
+    }
+
+
+def payout_from(d: Document) -> Payout:
+    return Payout(
+        payout_id=d["payout_id"],
+        offer_id=d["offer_id"],
+        amount=Decimal(d["amount"]),
+        iban=d["iban"],
+        instructed_on=date.fromisoformat(d["instructed_on"]),
+        pay_by=date.fromisoformat(d["pay_by"]),
+        rule=d["rule"],
+        status=d["status"],
+        paid_on=_from_day(d["paid_on"]),
+        recorded_by=d["recorded_by"],
+    )
+
+
+def _consolidation(c: Consolidation | None) -> Document | None:
+    if c is None:
+        return None
+    return {
+        "report_received_on": c.report_received_on.isoformat(),
+        "expected_pct": _money(c.expected_pct),
+        "at": c.at,
+        "by": c.by,
+    }
+
+
+def _consolidation_from(d: Document | None) -> Consolidation | None:
+    if d is None:
+        return None
+    return Consolidation(
+        date.fromisoformat(d["report_received_on"]),
+        _decimal(d["expected_pct"]),
+        as_utc(d["at"]),
+        d["by"],
+    )
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -94,6 +205,7 @@ class ClaimMapper:
 
     def to_document(self, c: Claim) -> Document:
         s = c.staff_decision
+        deadline = c.next_deadline()
         return {
             "claim_id": c.claim_id,
             "claim_number": c.claim_number,
@@ -141,6 +253,12 @@ class ClaimMapper:
                 "by": s.by,
             },
             "request_fingerprint": c.request_fingerprint,
+            "offers": [offer_document(o) for o in c.offers],
+            "payouts": [payout_document(p) for p in c.payouts],
+            "consolidation": _consolidation(c.consolidation),
+            "closed_reason": c.closed_reason,
+            # Recomputed at every change: the worklist reads current versions by it.
+            NEXT_DEADLINE_ON: None if deadline is None else deadline.due_on.isoformat(),
         }
 
     def from_document(self, doc: Document) -> Claim:
@@ -189,6 +307,10 @@ class ClaimMapper:
                 s["outcome"], s["overridden"], s["reason"], as_utc(s["at"]), s["by"]
             ),
             request_fingerprint=doc.get("request_fingerprint", ""),
+            offers=tuple(offer_from(o) for o in doc.get("offers", [])),
+            payouts=tuple(payout_from(p) for p in doc.get("payouts", [])),
+            consolidation=_consolidation_from(doc.get("consolidation")),
+            closed_reason=doc.get("closed_reason"),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:
@@ -225,6 +347,51 @@ class ClaimMapper:
                 return [Message(CLAIM_DOCUMENTS_REQUESTED, requested, c.member_id)]
             case ClaimDecided(claim=c, decision=s):
                 return [_decided(c, s)]
+            case OfferMade(claim=c, offer=o):
+                made = ClaimOfferMadeV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    offer_id=o.offer_id,
+                    kind=o.kind,
+                    amount=o.amount,
+                    respond_by=o.respond_by,
+                )
+                return [Message(CLAIM_OFFER_MADE, made, c.member_id)]
+            case OfferAccepted(claim=c, offer=o):
+                assert o.accepted_on is not None and o.pay_by is not None
+                accepted = ClaimOfferAcceptedV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    offer_id=o.offer_id,
+                    amount=o.amount,
+                    accepted_on=o.accepted_on,
+                    pay_by=o.pay_by,
+                )
+                return [Message(CLAIM_OFFER_ACCEPTED, accepted, c.member_id)]
+            case PayoutPaid(claim=c, payout=p):
+                assert p.paid_on is not None
+                paid = ClaimPaidV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    payout_id=p.payout_id,
+                    offer_id=p.offer_id,
+                    amount=p.amount,
+                    iban_last4=p.iban_last4,
+                    paid_on=p.paid_on,
+                )
+                return [Message(CLAIM_PAID, paid, c.member_id)]
+            case ClaimClosed(claim=c, closed_on=on, reason=reason):
+                closed = ClaimClosedV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    closed_on=on,
+                    reason=reason,
+                )
+                return [Message(CLAIM_CLOSED, closed, c.member_id)]
         raise TypeError(f"no bus message for {event!r}")
 
 

@@ -8,15 +8,20 @@ Statuses and the changes allowed (``TRANSITIONS``)::
         └────────────┴──────┴─────────────────────────┴──► accepted | rejected | closed
 
 Staff decide from ``declared``, ``documents_requested`` or ``under_assessment``: they
-follow the engine or override it, and an override needs a reason. Offers and payouts
-(PA-8, LA-6) come after ``accepted`` in the next increment.
+follow the engine or override it, and an override needs a reason. On an accepted claim
+staff make offers (PA-8 advance, provisional, final; e-protection: final); the member
+accepts one with their IBAN, which instructs one payout; staff record it paid, and a paid
+final offer closes the claim (``paid``). Staff close a rejected claim (``rejected``); the
+member may withdraw an open or accepted claim with nothing left to pay (``withdrawn``).
+The deadlines (``deadlines()``) are recomputed from this state at every change.
 
 The facts are kept as the validated JSON of the cover's facts schema: the engine's typed
 facts are rebuilt from it by the service whenever it needs to decide again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from mylm_shared.domain import Aggregate
@@ -24,6 +29,7 @@ from mylm_shared.domain import Aggregate
 from claims.domain import deadlines
 from claims.domain.decision import Decision, Outcome
 from claims.domain.facts import EPROTECTION_COVERS, Cover
+from claims.domain.offers import Offer, OfferKind, Payout, payment_due, payout_id_for
 
 Status = Literal[
     "declared", "documents_requested", "under_assessment", "accepted", "rejected", "closed"
@@ -57,6 +63,21 @@ class WrongStatus(Exception):
 
 class ReasonRequired(ValueError):
     """Staff override the engine without saying why (422)."""
+
+
+class OfferRefused(ValueError):
+    """An offer the conditions do not allow (422), naming the rule (PA-5, LA-11, PA-8)."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+
+
+class AlreadyDone(Exception):
+    """A retried change that is already recorded: nothing new to save (idempotence)."""
+
+
+CloseReason = Literal["paid", "rejected", "withdrawn"]
 
 
 def claim_number(year: int, number: int) -> str:
@@ -131,6 +152,41 @@ class ClaimDecided:
     decision: StaffDecision
 
 
+@dataclass(frozen=True)
+class OfferMade:
+    claim: "Claim"
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class OfferAccepted:
+    claim: "Claim"
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class PayoutPaid:
+    claim: "Claim"
+    payout: Payout
+
+
+@dataclass(frozen=True)
+class ClaimClosed:
+    claim: "Claim"
+    closed_on: date
+    reason: CloseReason
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """PA-8: the consolidation report's receipt (the final offer is due 3 months later)."""
+
+    report_received_on: date
+    expected_pct: Decimal | None
+    at: datetime
+    by: str
+
+
 @dataclass
 class Claim(Aggregate):
     claim_id: str
@@ -150,6 +206,10 @@ class Claim(Aggregate):
     staff_decision: StaffDecision | None = None
     request_fingerprint: str = ""
     policyholder_id: str = ""  # whose contract it is (for the staff's view)
+    offers: tuple[Offer, ...] = ()
+    payouts: tuple[Payout, ...] = ()
+    consolidation: Consolidation | None = None
+    closed_reason: CloseReason | None = None
 
     @property
     def aggregate_id(self) -> str:
@@ -243,22 +303,199 @@ class Claim(Aggregate):
         self.staff_decision = decision
         self.raise_event(ClaimDecided(self, decision))
 
+    # -- offers and payouts (PA-8, LA-6, LA-11) ---------------------------------------
+
+    def offer(self, offer_id: str) -> Offer | None:
+        return next((o for o in self.offers if o.offer_id == offer_id), None)
+
+    def payout(self, payout_id: str) -> Payout | None:
+        return next((p for p in self.payouts if p.payout_id == payout_id), None)
+
+    @property
+    def committed(self) -> Decimal:
+        """What accepted offers of this claim bind the insurer to (paid or not)."""
+        return sum((o.amount for o in self.offers if o.status == "accepted"), Decimal("0.00"))
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payouts if p.status == "paid"), Decimal("0.00"))
+
+    def _ceiling_rule(self) -> str:
+        if self.cover == "accident":
+            return "PA-5"
+        if self.cover in EPROTECTION_COVERS:
+            return "LA-11"
+        rules = [x.rule for x in self.engine.limits if x.amount is not None]
+        return rules[0] if rules else "AS-2"
+
+    def make_offer(
+        self,
+        *,
+        offer_id: str,
+        kind: OfferKind,
+        amount: Decimal,
+        respond_by: date | None,
+        at: datetime,
+        by: str,
+        yearly_available: tuple[Decimal, str] | None = None,
+    ) -> Offer:
+        """Staff offer on an accepted claim. The amount fits the decision's ceiling minus
+        what accepted offers already bind (PA-5, LA-11, AS-2..5) and, for e-protection,
+        what is left of the insurance year's maximum after the policy's other paid claims
+        (``yearly_available``: the amount left and the rule, LA-6/LA-8/LA-11 "per
+        schadegeval en per verzekeringsjaar"). Advance and provisional offers are PA-8's
+        (accident); a new offer of a kind replaces an open one of that kind."""
+        if self.status != "accepted":
+            raise WrongStatus(f"a claim that is {self.status} takes no offer")
+        amount = amount.quantize(Decimal("0.01"))  # "400" is offered as 400.00
+        if amount <= 0:
+            raise OfferRefused("CL-1", "an offer is a positive amount")
+        if kind != "final" and self.cover != "accident":
+            raise OfferRefused("PA-8", f"an {kind} offer is for accident claims only")
+        if any(o.kind == kind and o.status == "accepted" for o in self.offers):
+            raise WrongStatus(f"a {kind} offer was accepted already")
+        if any(o.kind == "final" and o.status == "accepted" for o in self.offers):
+            raise WrongStatus("the final offer was accepted already")
+        ceiling = self.engine.ceiling  # None when the engine rejected and staff overrode
+        if ceiling is not None and self.committed + amount > ceiling:
+            raise OfferRefused(
+                self._ceiling_rule(),
+                f"{amount} EUR exceeds the ceiling of {ceiling} EUR"
+                f" ({self.committed} EUR accepted already)",
+            )
+        if yearly_available is not None and self.committed + amount > yearly_available[0]:
+            left, rule = yearly_available
+            raise OfferRefused(
+                rule,
+                f"{amount} EUR exceeds what is left for the insurance year: {left} EUR after "
+                f"the policy's paid claims ({self.committed} EUR accepted on this claim)",
+            )
+        offer = Offer(offer_id, kind, amount, respond_by, at, by)
+        self.offers = (
+            *(
+                replace(o, status="superseded") if o.kind == kind and o.status == "open" else o
+                for o in self.offers
+            ),
+            offer,
+        )
+        self.raise_event(OfferMade(self, offer))
+        return offer
+
+    def accept_offer(self, offer_id: str, iban: str, accepted_on: date, by: str) -> Payout:
+        """The member accepts an offer with their IBAN (validated by the caller): one
+        payout instruction, paid by PA-8's month or LA-6's 30 days. The same acceptance
+        again (same IBAN) is ``AlreadyDone``, with nothing recorded."""
+        offer = self.offer(offer_id)
+        if offer is None:
+            raise KeyError(offer_id)
+        if offer.status == "accepted":
+            if offer.iban != iban:
+                raise WrongStatus("this offer was accepted already with another account")
+            raise AlreadyDone(offer_id)
+        if offer.status != "open" or self.status != "accepted":
+            raise WrongStatus(f"this offer is {offer.status} on a {self.status} claim")
+        if any(o.kind == offer.kind and o.status == "accepted" for o in self.offers):
+            raise WrongStatus(f"a {offer.kind} offer was accepted already")
+        pay_by, rule = payment_due(self.cover, accepted_on)
+        accepted = replace(
+            offer,
+            status="accepted",
+            accepted_on=accepted_on,
+            accepted_by=by,
+            pay_by=pay_by,
+            iban=iban,
+        )
+        self.offers = tuple(accepted if o.offer_id == offer_id else o for o in self.offers)
+        payout = Payout(
+            payout_id_for(offer_id), offer_id, offer.amount, iban, accepted_on, pay_by, rule
+        )
+        self.payouts = (*self.payouts, payout)
+        self.raise_event(OfferAccepted(self, accepted))
+        return payout
+
+    def record_paid(self, payout_id: str, paid_on: date, at: datetime, by: str) -> Payout:
+        """Staff record the bank's execution of a payout; a paid final offer closes the
+        claim (``paid``). Recorded again with the same day: ``AlreadyDone``."""
+        payout = self.payout(payout_id)
+        if payout is None:
+            raise KeyError(payout_id)
+        if payout.status == "paid":
+            if payout.paid_on != paid_on:
+                raise WrongStatus(f"this payout was recorded paid on {payout.paid_on}")
+            raise AlreadyDone(payout_id)
+        if paid_on < payout.instructed_on:
+            raise ValueError("paid_on is before the offer was accepted")
+        paid = replace(payout, status="paid", paid_on=paid_on, recorded_by=by)
+        self.payouts = tuple(paid if p.payout_id == payout_id else p for p in self.payouts)
+        self.raise_event(PayoutPaid(self, paid))
+        offer = self.offer(payout.offer_id)
+        if offer is not None and offer.kind == "final" and self.status == "accepted":
+            self._close("paid", paid_on, at, by)
+        return paid
+
+    def record_consolidation(
+        self, report_received_on: date, expected_pct: Decimal | None, at: datetime, by: str
+    ) -> None:
+        """PA-8: the consolidation report received; the final offer is due 3 months later."""
+        if self.cover != "accident":
+            raise OfferRefused("PA-8", "a consolidation report is for accident claims")
+        if self.status in ("rejected", "closed"):
+            raise WrongStatus(f"a claim that is {self.status} takes no consolidation report")
+        self.consolidation = Consolidation(report_received_on, expected_pct, at, by)
+
+    def close(self, reason: CloseReason, on: date, at: datetime, by: str) -> None:
+        """``rejected``: staff close a rejected claim; ``withdrawn``: the member withdraws
+        a claim with no payout left to make (``paid`` is the final payout's)."""
+        if reason == "rejected" and self.status != "rejected":
+            raise WrongStatus(f"a claim that is {self.status} is not closed as rejected")
+        if reason == "withdrawn":
+            if self.status not in _OPEN and self.status != "accepted":
+                raise WrongStatus(f"a claim that is {self.status} cannot be withdrawn")
+            if any(p.status == "instructed" for p in self.payouts):
+                raise WrongStatus("a payout is under way: the claim cannot be withdrawn")
+        if reason == "paid":
+            raise WrongStatus("a claim is closed as paid by its final payout")
+        self._close(reason, on, at, by)
+
+    def _close(self, reason: CloseReason, on: date, at: datetime, by: str) -> None:
+        self._move("closed", at, by, reason)
+        self.closed_reason = reason
+        self.raise_event(ClaimClosed(self, on, reason))
+
+    # -- deadlines ---------------------------------------------------------------------
+
     def deadlines(self) -> list[Deadline]:
-        """What is promised and still open, soonest first (none once decided against
-        or closed). Offers and payments add theirs in the next increment."""
+        """What is promised and still open, soonest first, recomputed from the state:
+
+        * PA-8 advance: 4 months after the declaration, until an advance or final offer;
+        * PA-8 final offer: 3 months after the consolidation report, until it is made;
+        * LA-6 reimbursement (5 months) and LA-8 refund (3 months) until an offer;
+        * payment: each accepted offer's payout by its ``pay_by`` (PA-8, LA-6) until paid;
+        * the claimant's documents by the request's ``respond_by`` (CL-1).
+
+        None once rejected or closed."""
         if self.status in ("rejected", "closed"):
             return []
         found: list[Deadline] = []
+        made = {o.kind for o in self.offers}
         if self.cover == "accident":
-            found.append(
-                Deadline("advance", "insurer", deadlines.advance_due(self.declared_on), "PA-8")
-            )
-        elif self.cover in ("identity_theft", "payment_fraud"):
+            if not made & {"advance", "final"}:
+                due = deadlines.advance_due(self.declared_on)
+                found.append(Deadline("advance", "insurer", due, "PA-8"))
+            if self.consolidation is not None and "final" not in made:
+                due = deadlines.final_offer_due(self.consolidation.report_received_on)
+                found.append(Deadline("final_offer", "insurer", due, "PA-8"))
+        elif not made and self.cover in ("identity_theft", "payment_fraud"):
             due = deadlines.eprotection_resolution_due(self.declared_on)
             found.append(Deadline("lar_reimbursement", "insurer", due, "LA-6"))
-        elif self.cover == "e_merchant_goods":
+        elif not made and self.cover == "e_merchant_goods":
             due = deadlines.merchant_settlement_due(self.declared_on)
             found.append(Deadline("lar_refund", "insurer", due, "LA-8"))
+        found.extend(
+            Deadline("payment", "insurer", p.pay_by, p.rule)
+            for p in self.payouts
+            if p.status == "instructed"
+        )
         last = self.requests[-1] if self.requests else None
         if self.status == "documents_requested" and last and last.respond_by:
             found.append(Deadline("documents", "member", last.respond_by, "CL-1"))

@@ -46,7 +46,12 @@ class Contract:
 
     def insurance_year(self, day: date) -> tuple[date, date]:
         """The insurance year holding ``day``: (first day, next annual due date exclusive)."""
-        years = max(0, day.year - self.start_date.year - 1)
-        while add_years(self.start_date, years + 1) <= day:
-            years += 1
-        return add_years(self.start_date, years), add_years(self.start_date, years + 1)
+        return insurance_year(self.start_date, day)
+
+
+def insurance_year(start_date: date, day: date) -> tuple[date, date]:
+    """The insurance year of a contract started on ``start_date`` holding ``day``."""
+    years = max(0, day.year - start_date.year - 1)
+    while add_years(start_date, years + 1) <= day:
+        years += 1
+    return add_years(start_date, years), add_years(start_date, years + 1)

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claims.domain.claim import Claim, Status
+from claims.domain.claim import Claim, CloseReason, Status
 from claims.domain.decision import Outcome
 from claims.domain.facts import Cover
+from claims.domain.offers import Offer, OfferKind, OfferStatus, Payout, PayoutStatus
 from claims.entrypoints.mapping import to_answer
 from claims.entrypoints.schema_cover_check import CoverCheckOut
 from claims.entrypoints.schema_facts import (
@@ -118,7 +119,10 @@ class HistoryOut(BaseModel):
 
 
 class DeadlineOut(BaseModel):
-    kind: str = Field(description='"advance", "lar_reimbursement", "lar_refund", "documents".')
+    kind: str = Field(
+        description='"advance", "final_offer", "payment", "lar_reimbursement", "lar_refund", '
+        '"documents".'
+    )
     by: Literal["insurer", "member"]
     due_on: date = Field(description="The last day, inclusive.")
     rule: str
@@ -147,6 +151,58 @@ class StaffDecisionOut(BaseModel):
     at: datetime
 
 
+class OfferOut(BaseModel):
+    offer_id: str
+    kind: OfferKind = Field(description="PA-8: advance, provisional or final.")
+    amount: str = Field(description='Euros, a decimal string ("400.00").')
+    currency: Literal["EUR"] = "EUR"
+    respond_by: date | None
+    status: OfferStatus = Field(description="``superseded`` by a later offer of its kind.")
+    made_at: datetime
+    accepted_on: date | None
+    pay_by: date | None = Field(description="PA-8: 1 month, LA-6: 30 days after acceptance.")
+
+    @classmethod
+    def of(cls, o: Offer) -> "OfferOut":
+        return cls(
+            offer_id=o.offer_id,
+            kind=o.kind,
+            amount=str(o.amount),
+            respond_by=o.respond_by,
+            status=o.status,
+            made_at=o.made_at,
+            accepted_on=o.accepted_on,
+            pay_by=o.pay_by,
+        )
+
+
+class PayoutOut(BaseModel):
+    payout_id: str = Field(description="Derived from the offer: one payout per offer.")
+    offer_id: str
+    amount: str = Field(description='Euros, a decimal string ("400.00").')
+    currency: Literal["EUR"] = "EUR"
+    iban_last4: str = Field(description="The member's account, masked.")
+    instructed_on: date
+    pay_by: date
+    rule: str = Field(description="PA-8 or LA-6.")
+    status: PayoutStatus = Field(description="``instructed`` to the bank, then ``paid``.")
+    paid_on: date | None
+
+    @classmethod
+    def of(cls, p: Payout) -> "PayoutOut":
+        return cls(
+            payout_id=p.payout_id,
+            offer_id=p.offer_id,
+            amount=str(p.amount),
+            iban_last4=p.iban_last4,
+            instructed_on=p.instructed_on,
+            pay_by=p.pay_by,
+            rule=p.rule,
+            status=p.status,
+            paid_on=p.paid_on,
+        )
+
+
 class ClaimOut(BaseModel):
     claim_id: str
     claim_number: str = Field(description='e.g. "CL-2026-000123".')
@@ -164,6 +220,12 @@ class ClaimOut(BaseModel):
     documents_requested: list[DocumentsRequestedOut]
     documents: list[DocumentOut]
     facts: dict[str, object] = Field(description="The facts as declared.")
+    offers: list[OfferOut] = Field(description="Staff's offers, oldest first.")
+    payouts: list[PayoutOut] = Field(description="One per accepted offer.")
+    consolidation_report_received_on: date | None = Field(
+        description="PA-8: the final offer is due 3 months later."
+    )
+    closed_reason: CloseReason | None
 
     @classmethod
     def of(cls, c: Claim) -> "ClaimOut":
@@ -208,6 +270,12 @@ class ClaimOut(BaseModel):
                 for d in c.documents
             ],
             facts=c.facts,
+            offers=[OfferOut.of(o) for o in c.offers],
+            payouts=[PayoutOut.of(p) for p in c.payouts],
+            consolidation_report_received_on=c.consolidation.report_received_on
+            if c.consolidation
+            else None,
+            closed_reason=c.closed_reason,
         )
 
 

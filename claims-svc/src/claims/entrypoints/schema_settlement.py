@@ -1,0 +1,72 @@
+"""The bodies and answers of offers, acceptance, payouts, consolidation, closing and the
+staff worklist."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claims.domain.claim import Status
+from claims.domain.offers import OfferKind
+from claims.entrypoints.schema_claims import ClaimOut, DeadlineOut, PayoutOut
+from claims.entrypoints.schema_types import Amount, Day, Percent
+
+_IN = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfferIn(BaseModel):
+    model_config = _IN
+    kind: OfferKind = Field(
+        description="PA-8: ``advance`` and ``provisional`` (accident only), ``final``."
+    )
+    amount: Amount = Field(description="Within the decision's ceiling (PA-5, LA-11, AS-2..5).")
+    respond_by: Day | None = Field(None, description="The last day to accept, if any.")
+
+
+class AcceptIn(BaseModel):
+    model_config = _IN
+    iban: str = Field(
+        min_length=15,
+        max_length=42,
+        description="The member's account for the payout: an IBAN in the SEPA area "
+        "(spaces allowed), checked by python-stdnum.",
+        examples=["BE68 5390 0754 7034"],
+    )
+
+
+class AcceptanceOut(BaseModel):
+    claim: ClaimOut
+    payout: PayoutOut = Field(description="The one payout instruction of this offer.")
+
+
+class PaidIn(BaseModel):
+    model_config = _IN
+    paid_on: Day = Field(description="The day the bank executed the transfer (not later).")
+
+
+class ConsolidationIn(BaseModel):
+    model_config = _IN
+    report_received_on: Day = Field(description="PA-8: the day the report was received.")
+    expected_pct: Percent | None = Field(None, description="The disability degree expected.")
+
+
+class CloseIn(BaseModel):
+    model_config = _IN
+    reason: Literal["rejected"] = Field(
+        description="Staff close a rejected claim (a paid final offer closes by itself)."
+    )
+
+
+class WorkItemOut(BaseModel):
+    claim_id: str
+    claim_number: str
+    member_id: str
+    cover: str
+    status: Status
+    next_deadline: DeadlineOut
+    overdue: bool = Field(description="The deadline's last day has passed.")
+
+
+class WorklistOut(BaseModel):
+    items: list[WorkItemOut]
+    limit: int
+    offset: int
