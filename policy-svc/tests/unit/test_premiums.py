@@ -385,20 +385,32 @@ async def test_pc6_an_ending_on_the_renewal_day_prevents_it_and_next_event_on_is
 
 
 class InterleavingStore(InMemoryAggregates[Policy]):
-    """Yields to the event loop on every read, so two schedulers load the same version."""
+    """Once armed, the next two reads wait for each other, so two schedulers load the
+    same version before either saves (later reads, the loser's retry, pass through)."""
+
+    def __init__(self, mapper: PolicyMapper) -> None:
+        super().__init__(mapper)
+        self._both_loaded = asyncio.Barrier(2)
+        self._first_reads = 0
+
+    def arm(self) -> None:
+        self._first_reads = 2
 
     async def get(self, aggregate_id: str) -> Policy | None:
         found = await super().get(aggregate_id)
-        await asyncio.sleep(0)
+        if self._first_reads > 0:
+            self._first_reads -= 1
+            await self._both_loaded.wait()
         return found
 
 
 async def test_pc5_two_replicas_passing_at_once_renew_once() -> None:
     world = World()
-    world.store = InterleavingStore(PolicyMapper())
+    world.store = store = InterleavingStore(PolicyMapper())
     world.premiums = PremiumService(world.store, TARIFF)
     await world.active()
     other = PremiumService(world.store, TARIFF)
+    store.arm()
     changed = await asyncio.gather(
         world.premiums.emit_due_events(date(2028, 1, 1)), other.emit_due_events(date(2028, 1, 1))
     )

@@ -28,10 +28,14 @@ class TokenEndpoint:
         self.requests: list[httpx.Request] = []
         self.expires_in = expires_in
         self.status = status
+        self.received = asyncio.Event()  # a request is in flight
+        self.release = asyncio.Event()  # cleared: the answer is held back
+        self.release.set()
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        await asyncio.sleep(0)  # let concurrent callers pile up behind the lock
+        self.received.set()
+        await self.release.wait()
         if self.status != 200:
             return httpx.Response(self.status, json={"error": "invalid_client"})
         return httpx.Response(
@@ -89,11 +93,18 @@ async def test_concurrent_callers_share_one_refresh() -> None:
     endpoint = TokenEndpoint()
     clock = FakeClock()
     credentials = client_for(endpoint, clock)
-    tokens = await asyncio.gather(*(credentials.bearer() for _ in range(50)))
-    assert set(tokens) == {"t1"}
+
+    async def fifty_callers_during_one_refresh() -> set[str]:
+        endpoint.received.clear()
+        endpoint.release.clear()
+        callers = [asyncio.create_task(credentials.bearer()) for _ in range(50)]
+        await endpoint.received.wait()  # the first refresh is in flight, the rest queue
+        endpoint.release.set()
+        return set(await asyncio.gather(*callers))
+
+    assert await fifty_callers_during_one_refresh() == {"t1"}
     clock.now += 300
-    tokens = await asyncio.gather(*(credentials.bearer() for _ in range(50)))
-    assert set(tokens) == {"t2"}
+    assert await fifty_callers_during_one_refresh() == {"t2"}
     assert len(endpoint.requests) == 2
 
 
