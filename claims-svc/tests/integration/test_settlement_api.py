@@ -15,6 +15,7 @@ import httpx
 import pytest
 from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
+from claims.domain.dates import add_years
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
 
@@ -168,3 +169,28 @@ async def test_pa8_la6_la8_worklist_by_nearest_deadline(api: Api) -> None:
     assert gone.status_code == 200 and gone.json()["closed_reason"] == "withdrawn"
     after = await api.client.get("/v1/worklist", headers=api.tokens.staff())
     assert goods["claim_id"] not in [i["claim_id"] for i in after.json()["items"]]
+
+
+async def test_pa8_medical_assessment_over_50_pct_makes_a_provisional_offer_due(api: Api) -> None:
+    """PA-8: not consolidated, the doctor expects more than 50 % → a provisional offer is
+    due 2 years after the accident; it shows among the deadlines and is stored."""
+    accident = await api.declare("accident", {"country": "BE", "disability_pct": "60"})
+    path = f"/v1/claims/{accident['claim_id']}/medical-assessment"
+    today = date.today()
+    body = {"assessed_on": today.isoformat(), "expected_pct": "60"}
+    member = await api.client.post(path, json=body, headers=api.tokens.member(api.holder))
+    assert member.status_code == 403
+    bad = await api.staff(path, {"assessed_on": today.isoformat(), "expected_pct": "160"})
+    assert bad.status_code == 422
+    assessed = await api.staff(path, body)
+    assert assessed.status_code == 200, assessed.text
+    assert assessed.json()["medical_assessment"]["expected_pct"] == "60"
+    due = {d["kind"]: d for d in assessed.json()["deadlines"]}
+    assert due["provisional_offer"]["rule"] == "PA-8"
+    assert due["provisional_offer"]["due_on"] == add_years(today, 2).isoformat()  # 29 Feb → 28 Feb
+    stored = await api.client.get(f"/v1/claims/{accident['claim_id']}", headers=api.tokens.staff())
+    assert "provisional_offer" in [d["kind"] for d in stored.json()["deadlines"]]
+
+    goods = await api.declare("e_merchant_goods", GOODS)
+    refused = await api.staff(f"/v1/claims/{goods['claim_id']}/medical-assessment", body)
+    assert refused.status_code == 422 and refused.json()["rule"] == "PA-8"

@@ -421,6 +421,44 @@ async def test_cl1_worklist_lists_open_claims_by_nearest_deadline_overdue_first(
     assert "goods" not in [w.claim.claim_id for w in await svc.worklist(limit=10, offset=0)]
 
 
+@pytest.mark.parametrize(
+    ("expected_pct", "due"),
+    [
+        pytest.param("50.00", [], id="PA-8-exactly-50-no-provisional-offer"),
+        pytest.param("50.01", [("provisional_offer", date(2028, 3, 2), "PA-8")], id="PA-8-over-50"),
+    ],
+)
+def test_pa8_provisional_offer_due_2_years_after_the_accident_when_over_50_pct(
+    expected_pct: str, due: list[tuple[str, date, str]]
+) -> None:
+    """PA-8 "2 jaar na het ongeval ... nog niet geconsolideerd ... hoger ... dan 50%"."""
+    claim = accepted_claim("accident", engine=decision("1000000.00"))
+    offer(claim, "1000.00", kind="advance", offer_id="a1")
+    claim.record_medical_assessment(date(2026, 9, 1), Decimal(expected_pct), AT, "staff")
+    assert kinds(claim) == due
+
+
+def test_pa8_the_provisional_offer_deadline_ends_with_the_offer_or_consolidation() -> None:
+    claim = accepted_claim("accident", engine=decision("1000000.00"))
+    claim.record_medical_assessment(date(2026, 9, 1), Decimal("70"), AT, "staff")
+    assert ("provisional_offer", date(2028, 3, 2), "PA-8") in kinds(claim)
+    offer(claim, "20000.00", kind="provisional", offer_id="p1")
+    assert [k for k, _, _ in kinds(claim)] == []  # the provisional offer is an advance too
+
+    consolidated = accepted_claim("accident", engine=decision("1000000.00"))
+    consolidated.record_medical_assessment(date(2026, 9, 1), Decimal("70"), AT, "staff")
+    consolidated.record_consolidation(date(2027, 5, 10), Decimal("65"), AT, "staff")
+    assert [k for k, _, _ in kinds(consolidated)] == ["advance", "final_offer"]
+    with pytest.raises(WrongStatus):  # after consolidation the final offer is what is due
+        consolidated.record_medical_assessment(date(2027, 6, 1), Decimal("70"), AT, "staff")
+
+
+def test_pa8_a_medical_assessment_is_for_accident_claims_only() -> None:
+    with pytest.raises(OfferRefused) as refused:
+        accepted_claim().record_medical_assessment(date(2026, 9, 1), Decimal("70"), AT, "staff")
+    assert refused.value.rule == "PA-8"
+
+
 def test_the_mapper_round_trips_offers_payouts_and_consolidation() -> None:
     claim = accepted_claim("accident", engine=decision("1000000.00"))
     claim.record_consolidation(date(2026, 5, 10), Decimal("60"), AT, "staff")
@@ -431,4 +469,8 @@ def test_the_mapper_round_trips_offers_payouts_and_consolidation() -> None:
     again = mapper.from_document(mapper.to_document(claim))
     assert again.offers == claim.offers and again.payouts == claim.payouts
     assert again.consolidation == claim.consolidation
+    assessed = accepted_claim("accident", engine=decision("1000000.00"))
+    assessed.record_medical_assessment(date(2026, 9, 1), Decimal("70.50"), AT, "staff")
+    back = mapper.from_document(mapper.to_document(assessed))
+    assert back.medical_assessment == assessed.medical_assessment
     assert replace(again, version=claim.version).deadlines() == claim.deadlines()

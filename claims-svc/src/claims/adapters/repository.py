@@ -39,6 +39,7 @@ from claims.domain.claim import (
     DocumentRequest,
     DocumentsRequested,
     HistoryEntry,
+    MedicalAssessment,
     OfferAccepted,
     OfferMade,
     PayoutPaid,
@@ -137,6 +138,25 @@ def _consolidation(c: Consolidation | None) -> Document | None:
         "at": c.at,
         "by": c.by,
     }
+
+
+def _assessment(a: MedicalAssessment | None) -> Document | None:
+    if a is None:
+        return None
+    return {
+        "assessed_on": a.assessed_on.isoformat(),
+        "expected_pct": _money(a.expected_pct),
+        "at": a.at,
+        "by": a.by,
+    }
+
+
+def _assessment_from(d: Document | None) -> MedicalAssessment | None:
+    if d is None:
+        return None
+    return MedicalAssessment(
+        date.fromisoformat(d["assessed_on"]), Decimal(d["expected_pct"]), as_utc(d["at"]), d["by"]
+    )
 
 
 def _consolidation_from(d: Document | None) -> Consolidation | None:
@@ -256,6 +276,7 @@ class ClaimMapper:
             "offers": [offer_document(o) for o in c.offers],
             "payouts": [payout_document(p) for p in c.payouts],
             "consolidation": _consolidation(c.consolidation),
+            "medical_assessment": _assessment(c.medical_assessment),
             "closed_reason": c.closed_reason,
             # Recomputed at every change: the worklist reads current versions by it.
             NEXT_DEADLINE_ON: None if deadline is None else deadline.due_on.isoformat(),
@@ -310,6 +331,7 @@ class ClaimMapper:
             offers=tuple(offer_from(o) for o in doc.get("offers", [])),
             payouts=tuple(payout_from(p) for p in doc.get("payouts", [])),
             consolidation=_consolidation_from(doc.get("consolidation")),
+            medical_assessment=_assessment_from(doc.get("medical_assessment")),
             closed_reason=doc.get("closed_reason"),
         )
 

@@ -187,6 +187,17 @@ class Consolidation:
     by: str
 
 
+@dataclass(frozen=True)
+class MedicalAssessment:
+    """PA-8: the consulting doctor ("raadsgeneesheer") finds the injuries not yet
+    consolidated and expects this average degree of permanent disability."""
+
+    assessed_on: date
+    expected_pct: Decimal
+    at: datetime
+    by: str
+
+
 @dataclass
 class Claim(Aggregate):
     claim_id: str
@@ -209,6 +220,7 @@ class Claim(Aggregate):
     offers: tuple[Offer, ...] = ()
     payouts: tuple[Payout, ...] = ()
     consolidation: Consolidation | None = None
+    medical_assessment: MedicalAssessment | None = None
     closed_reason: CloseReason | None = None
 
     @property
@@ -443,6 +455,21 @@ class Claim(Aggregate):
             raise WrongStatus(f"a claim that is {self.status} takes no consolidation report")
         self.consolidation = Consolidation(report_received_on, expected_pct, at, by)
 
+    def record_medical_assessment(
+        self, assessed_on: date, expected_pct: Decimal, at: datetime, by: str
+    ) -> None:
+        """PA-8: not consolidated yet; an expected degree above 50 % makes a provisional
+        offer due 2 years after the accident (the latest assessment counts)."""
+        if self.cover != "accident":
+            raise OfferRefused("PA-8", "a medical assessment is for accident claims")
+        if self.status in ("rejected", "closed"):
+            raise WrongStatus(f"a claim that is {self.status} takes no medical assessment")
+        if self.consolidation is not None:
+            raise WrongStatus("the injuries are consolidated: the final offer is due (PA-8)")
+        if assessed_on < self.event_date:
+            raise ValueError("assessed_on is before the accident")
+        self.medical_assessment = MedicalAssessment(assessed_on, expected_pct, at, by)
+
     def close(self, reason: CloseReason, on: date, at: datetime, by: str) -> None:
         """``rejected``: staff close a rejected claim; ``withdrawn``: the member withdraws
         a claim with no payout left to make (``paid`` is the final payout's)."""
@@ -467,7 +494,10 @@ class Claim(Aggregate):
     def deadlines(self) -> list[Deadline]:
         """What is promised and still open, soonest first, recomputed from the state:
 
-        * PA-8 advance: 4 months after the declaration, until an advance or final offer;
+        * PA-8 advance: 4 months after the declaration, until any offer;
+        * PA-8 provisional offer: 2 years after the accident when the doctor expects more
+          than 50 % and the injuries are not consolidated, until a provisional or final
+          offer;
         * PA-8 final offer: 3 months after the consolidation report, until it is made;
         * LA-6 reimbursement (5 months) and LA-8 refund (3 months) until an offer;
         * payment: each accepted offer's payout by its ``pay_by`` (PA-8, LA-6) until paid;
@@ -479,9 +509,21 @@ class Claim(Aggregate):
         found: list[Deadline] = []
         made = {o.kind for o in self.offers}
         if self.cover == "accident":
-            if not made & {"advance", "final"}:
+            if not made:  # a provisional offer is "dit voorschot" too (PA-8)
                 due = deadlines.advance_due(self.declared_on)
                 found.append(Deadline("advance", "insurer", due, "PA-8"))
+            assessed = self.medical_assessment
+            if (
+                self.consolidation is None
+                and assessed is not None
+                and not made & {"provisional", "final"}
+                and (
+                    provisional := deadlines.provisional_offer_due(
+                        self.event_date, assessed.expected_pct, consolidated=False
+                    )
+                )
+            ):
+                found.append(Deadline("provisional_offer", "insurer", provisional, "PA-8"))
             if self.consolidation is not None and "final" not in made:
                 due = deadlines.final_offer_due(self.consolidation.report_received_on)
                 found.append(Deadline("final_offer", "insurer", due, "PA-8"))

@@ -20,6 +20,7 @@ from claims.entrypoints.schema_settlement import (
     AcceptIn,
     CloseIn,
     ConsolidationIn,
+    MedicalAssessmentIn,
     OfferIn,
     PaidIn,
     WorkItemOut,
@@ -186,6 +187,33 @@ async def record_consolidation(
     try:
         claim = await service.record_consolidation(
             claim_id, body.report_received_on, body.expected_pct, principal.subject
+        )
+    except _SETTLED as error:
+        raise _problem(error) from None
+    return ClaimOut.of(claim)
+
+
+@router.post(
+    "/v1/claims/{claim_id}/medical-assessment",
+    response_model=ClaimOut,
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        described={409: "Already consolidated.", 422: "Not an accident claim (PA-8)."},
+    ),
+)
+async def record_medical_assessment(
+    claim_id: str, body: MedicalAssessmentIn, principal: StaffPrincipal, service: Settlement
+) -> ClaimOut:
+    """PA-8: the consulting doctor expects this degree of permanent disability before
+    consolidation; above 50 % a provisional offer is due 2 years after the accident."""
+    try:
+        claim = await service.record_medical_assessment(
+            claim_id, body.assessed_on, body.expected_pct, principal.subject
         )
     except _SETTLED as error:
         raise _problem(error) from None

@@ -3,6 +3,7 @@ of ``facts``, the same facts as the cover check), the claim with its decision, h
 deadlines and documents, documents requests and staff's decision."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -203,6 +204,11 @@ class PayoutOut(BaseModel):
         )
 
 
+class MedicalAssessmentOut(BaseModel):
+    assessed_on: date
+    expected_pct: Decimal = Field(description="PA-8: the expected degree of permanent disability.")
+
+
 class ClaimOut(BaseModel):
     claim_id: str
     claim_number: str = Field(description='e.g. "CL-2026-000123".')
@@ -224,6 +230,9 @@ class ClaimOut(BaseModel):
     payouts: list[PayoutOut] = Field(description="One per accepted offer.")
     consolidation_report_received_on: date | None = Field(
         description="PA-8: the final offer is due 3 months later."
+    )
+    medical_assessment: MedicalAssessmentOut | None = Field(
+        description="PA-8: before consolidation; above 50 % a provisional offer is due."
     )
     closed_reason: CloseReason | None
 
@@ -275,6 +284,9 @@ class ClaimOut(BaseModel):
             consolidation_report_received_on=c.consolidation.report_received_on
             if c.consolidation
             else None,
+            medical_assessment=None
+            if (m := c.medical_assessment) is None
+            else MedicalAssessmentOut(assessed_on=m.assessed_on, expected_pct=m.expected_pct),
             closed_reason=c.closed_reason,
         )
 

@@ -49,6 +49,18 @@ class ConsolidationIn(BaseModel):
     expected_pct: Percent | None = Field(None, description="The disability degree expected.")
 
 
+class MedicalAssessmentIn(BaseModel):
+    model_config = _IN
+    assessed_on: Day = Field(description="The day of the consulting doctor's report.")
+    expected_pct: Percent = Field(
+        description=(
+            "PA-8: the average degree of permanent disability the doctor expects while the "
+            "injuries are not consolidated; above 50 a provisional offer is due 2 years "
+            "after the accident."
+        )
+    )
+
+
 class CloseIn(BaseModel):
     model_config = _IN
     reason: Literal["rejected"] = Field(

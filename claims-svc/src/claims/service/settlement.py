@@ -161,6 +161,14 @@ class SettlementService:
             claim_id, lambda c: c.record_consolidation(report_received_on, expected_pct, at, by)
         )
 
+    async def record_medical_assessment(
+        self, claim_id: str, assessed_on: date, expected_pct: Decimal, by: str
+    ) -> Claim:
+        at = self.now()
+        return await self._change(
+            claim_id, lambda c: c.record_medical_assessment(assessed_on, expected_pct, at, by)
+        )
+
     async def close(self, claim_id: str, reason: CloseReason, by: str) -> Claim:
         at, on = self.now(), self.today()
         return await self._change(claim_id, lambda c: c.close(reason, on, at, by))
