@@ -86,6 +86,8 @@ async def _measure(
     await asyncio.to_thread(services.stop)
 
     say(f"{run_id}: consumers: minimal consumers on the same topic")
+    for m in CONSUMERS:  # the same writes cost the same: the service's indexes too
+        await mirror_indexes(client, database[m], f"{run_id}_minimal_{m}", template)
     effects = {
         m: writes_like(client, f"{run_id}_minimal_{m}", database[m], template) for m in CONSUMERS
     }
@@ -178,6 +180,22 @@ async def effect_rate(
         if doc.get(stamp) and doc[stamp] >= since
     ]
     return steady_rate(completions)
+
+
+async def mirror_indexes(
+    client: AsyncMongoClient[Document], database: str, scratch: str, template: Template
+) -> None:
+    """Creates in ``scratch`` the secondary indexes the service's collections have, for
+    the collections the template writes to."""
+    for db, name in template.per_invoice:
+        if db != database:
+            continue
+        async for index in await client[database][name].list_indexes():
+            if index["name"] == "_id_":
+                continue
+            await client[scratch][name].create_index(
+                list(index["key"].items()), name=index["name"], unique=index.get("unique", False)
+            )
 
 
 def writes_like(

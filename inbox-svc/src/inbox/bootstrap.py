@@ -22,6 +22,7 @@ from mylm_shared.events import (
     POLICY_ISSUED,
     EventSpec,
 )
+from mylm_shared.read_cache import ReadThroughCache
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from inbox.adapters.repository import INDEXES, InboxRepository
@@ -34,7 +35,11 @@ def create_app(settings: InboxSettings | None = None) -> FastAPI:
     settings = settings or InboxSettings()
 
     def consumers(runtime: Runtime) -> Sequence[Consumer]:
-        service = InboxService(InboxRepository(runtime.db))
+        languages = ReadThroughCache[str, str](
+            max_entries=settings.member_cache_max_entries,
+            ttl_seconds=settings.member_cache_ttl_seconds,
+        )
+        service = InboxService(InboxRepository(runtime.db, languages=languages))
         runtime.extras["inbox"] = service
         claim_letters: list[tuple[EventSpec[Any], Handler]] = [
             (CLAIM_DECLARED, service.on_claim_declared),

@@ -18,6 +18,8 @@ from mylm_shared.events import (
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
 )
+from mylm_shared.mongo import Document
+from mylm_shared.read_cache import ReadThroughCache
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from notify.adapters.repository import NotifyRepository
@@ -50,7 +52,11 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         sender = SmtpSender(
             settings.smtp_url.get_secret_value(), settings.mail_from, settings.smtp_timeout_seconds
         )
-        service = NotifyService(NotifyRepository(runtime.db), sender)
+        recipients = ReadThroughCache[str, Document](
+            max_entries=settings.member_cache_max_entries,
+            ttl_seconds=settings.member_cache_ttl_seconds,
+        )
+        service = NotifyService(NotifyRepository(runtime.db, recipients=recipients), sender)
         runtime.extras["notify"] = service
         runtime.extras["smtp"] = sender
         return [

@@ -1,33 +1,40 @@
 """Idempotent Kafka consumers: ledger of processed events, retries with backoff, dead letters.
 
-For every message on a subscribed topic:
+Messages arrive in batches (FastStream's batch subscriber: up to
+``consumer_batch_max_records`` per poll). Within a batch, the messages of one Kafka key
+(one member's events) are handled one after the other in offset order, and different
+keys concurrently (at most ``consumer_batch_concurrency`` at a time), so store round
+trips overlap. For every message:
 1. it is parsed as a CloudEvent of the expected type; a malformed one goes straight to
-   ``<topic>.dlq`` (retrying cannot fix it) and the partition moves on;
+   ``<topic>.dlq`` (retrying cannot fix it) and its key moves on;
 2. an event already in the ledger (``processed_events``, unique ``_id`` = consumer + event
    id) is skipped: redelivery after a crash is harmless;
 3. the effect runs; how a failure is retried depends on what failed (``failures``):
-   - an outage (``Unavailable``: SMTP, MongoDB, Kafka down) pauses this partition and
+   - an outage (``Unavailable``: SMTP, MongoDB, Kafka down) holds the batch back and
      retries with capped backoff for as long as it takes, never dead-lettering;
    - a missing dependency (``MissingDependency``: the member is not known yet because
      ``member.registered`` is late) retries for a long budget, then the DLQ;
    - anything else (a bug, data the effect refuses) retries a few times, then the DLQ
-     with the error in its headers, and the partition moves on;
-4. the ledger entry is written, and only then is the offset committed.
-Effects must themselves be idempotent on the event id (deterministic ``_id``s), which
-covers a crash between the effect and the ledger entry. On shutdown a retrying message
-is left uncommitted (it is delivered again after the restart).
+     with the error in its headers, and its key moves on;
+4. the ledger entry is written.
+The offsets are committed once per batch, after every message of it has been handled
+(effect and ledger entry written, or dead-lettered): nothing is committed past a message
+that has not been. Effects must themselves be idempotent on the event id (deterministic
+``_id``s), which covers a crash between the effect and the ledger entry, and the
+redelivery of a whole batch. On shutdown the batch being handled is left uncommitted (it
+is delivered again after the restart).
 """
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from pydantic import BaseModel, ValidationError
@@ -46,6 +53,7 @@ log = logging.getLogger(__name__)
 LEDGER = "processed_events"
 
 Handler = Callable[[CloudEvent, Any], Awaitable[None]]
+Record: TypeAlias = ConsumerRecord[Any, Any]
 
 
 class MalformedEvent(ValueError):
@@ -106,22 +114,18 @@ class DeadLetters:
         self._producer = producer
         self._settings = settings
 
-    async def send(self, message: KafkaMessage, topic: str, reason: str, error: str) -> None:
-        record = message.raw_message
-        headers: list[tuple[str, bytes]] = list(getattr(record, "headers", None) or [])
+    async def send(self, record: Record, topic: str, reason: str, error: str) -> None:
+        headers: list[tuple[str, bytes]] = list(record.headers or ())
         headers += [
             ("dlq-reason", reason.encode()),
             ("dlq-error", error[:2000].encode()),
             ("dlq-original-topic", topic.encode()),
-            ("dlq-original-partition", str(getattr(record, "partition", "")).encode()),
-            ("dlq-original-offset", str(getattr(record, "offset", "")).encode()),
+            ("dlq-original-partition", str(record.partition).encode()),
+            ("dlq-original-offset", str(record.offset).encode()),
             ("dlq-consumer", self._settings.group_id.encode()),
         ]
         await self._producer.send_and_wait(
-            dlq_topic(topic),
-            value=message.body,
-            key=getattr(record, "key", None),
-            headers=headers,
+            dlq_topic(topic), value=record.value or b"", key=record.key, headers=headers
         )
         record_dead_letter(topic, reason)
         log.warning("dead-lettered a message", extra={"topic": topic, "reason": reason})
@@ -149,6 +153,43 @@ def register_consumers(
     return control
 
 
+def in_key_order(records: Iterable[Record]) -> list[list[Record]]:
+    """The records of a batch in chains that may run concurrently: one per partition and
+    key, each in offset order (a batch holds each partition's records in order)."""
+    chains: dict[tuple[int, Any], list[Record]] = {}
+    for record in records:
+        chains.setdefault((record.partition, record.key), []).append(record)
+    return list(chains.values())
+
+
+async def handle_batch(
+    records: Sequence[Record],
+    handle: Callable[[Record], Awaitable[None]],
+    concurrency: int,
+    stopping: asyncio.Event,
+) -> None:
+    """Every record through ``handle``, in order per key, keys concurrently. Raises
+    ``ShuttingDown`` (after the records in progress are done) if the service stops."""
+    slots = asyncio.Semaphore(max(1, concurrency))
+
+    async def chain(mine: list[Record]) -> None:
+        for record in mine:
+            async with slots:
+                if stopping.is_set():
+                    raise ShuttingDown("batch left uncommitted")
+                await handle(record)
+
+    outcomes = await asyncio.gather(
+        *(chain(mine) for mine in in_key_order(records)), return_exceptions=True
+    )
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    for error in errors:
+        if isinstance(error, ShuttingDown):
+            raise error
+    if errors:
+        raise errors[0]
+
+
 def _register(
     broker: KafkaBroker,
     settings: ServiceSettings,
@@ -159,14 +200,14 @@ def _register(
 ) -> None:
     topic = settings.topic(consumer.spec.topic)
 
-    async def on_message(body: bytes, message: KafkaMessage) -> None:
-        headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
+    async def on_record(record: Record) -> None:
+        headers = _text_headers(record)
         with consumer_span(f"{topic} process", headers, consumer=consumer.name):
             try:
-                envelope, payload = parse_event(body, consumer.spec)
+                envelope, payload = parse_event(record.value or b"", consumer.spec)
             except MalformedEvent as error:
                 detail = str(error)
-                await policy.run(lambda: dead_letters.send(message, topic, "malformed", detail))
+                await policy.run(lambda: dead_letters.send(record, topic, "malformed", detail))
                 return
 
             async def handle_once() -> None:
@@ -183,35 +224,49 @@ def _register(
                 await policy.run(handle_once, event_id=envelope.id, what=consumer.name)
             except ShuttingDown:
                 observe_handler(consumer.name, time.perf_counter() - started, "interrupted")
-                raise  # not committed: delivered again after the restart
+                raise  # the batch is not committed: delivered again after the restart
             except Exception as error:
                 observe_handler(consumer.name, time.perf_counter() - started, "dead-lettered")
                 reason, detail = policy.dead_letter_reason(error), repr(error)
-                await policy.run(lambda: dead_letters.send(message, topic, reason, detail))
+                await policy.run(lambda: dead_letters.send(record, topic, reason, detail))
                 return
             observe_handler(consumer.name, time.perf_counter() - started, "ok")
 
-    on_message.__name__ = f"{consumer.name}_on_{consumer.spec.topic.replace('.', '_')}"
-    on_message.__doc__ = consumer.spec.description
+    async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
+        records: tuple[Record, ...] = message.raw_message
+        await handle_batch(records, on_record, settings.consumer_batch_concurrency, policy.stopping)
+
+    on_batch.__name__ = f"{consumer.name}_on_{consumer.spec.topic.replace('.', '_')}"
+    on_batch.__doc__ = consumer.spec.description
     broker.subscriber(
         topic,
+        batch=True,
+        max_records=settings.consumer_batch_max_records,
+        batch_timeout_ms=settings.consumer_batch_timeout_ms,
         # The handler parses the raw bytes itself: a malformed body must reach the DLQ,
         # not fail in FastStream's own decoding and be redelivered forever.
-        decoder=_raw_body,
+        decoder=_raw_bodies,
         # One consumer group per handler: its own offsets, and no rebalance ping-pong
         # between a service's subscribers on different topics.
         group_id=f"{settings.group_id}.{consumer.name}",
         auto_offset_reset="earliest",
-        # The offset is committed after the effect; an exception (shutdown while an
-        # outage is being waited out) seeks back so the message is delivered again.
+        # One commit per batch, after every message of it is handled; an exception
+        # (shutdown while an outage is being waited out) seeks each partition back to
+        # its first record of the batch, so the batch is delivered again.
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        # Partitions are handled in parallel by several group members; order within a
-        # partition (one member's events) is kept, and each commit follows its effect.
-        max_workers=settings.consumer_workers,
         title=f"{consumer.spec.topic}:{consumer.name}",
         description=consumer.spec.description,
-    )(on_message)
+    )(on_batch)
 
 
-async def _raw_body(message: KafkaMessage) -> bytes:
+def _text_headers(record: Record) -> dict[str, str]:
+    """The headers that are text (``traceparent`` …), for the trace context."""
+    headers: dict[str, str] = {}
+    for name, value in record.headers or ():
+        with contextlib.suppress(UnicodeDecodeError, AttributeError):
+            headers[name] = value.decode()
+    return headers
+
+
+async def _raw_bodies(message: KafkaMessage) -> Any:
     return message.body

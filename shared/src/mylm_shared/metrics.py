@@ -5,7 +5,9 @@
   ``http_request_size_bytes``, ``http_response_size_bytes``, by route template.
 - Kafka handlers (FastStream's Prometheus middleware): ``faststream_received_messages_total``,
   ``faststream_received_processed_messages_duration_seconds``,
-  ``faststream_received_processed_messages_total`` (by status), … per topic.
+  ``faststream_received_processed_messages_total`` (by status), … per topic; the
+  consumers take batches, so a duration is a whole batch's and a batch's status counts
+  for each of its messages; ``mylm_handler_duration_seconds`` is the per-message figure.
 - The platform's own: ``mylm_consumer_lag`` per group/topic/partition (measured when
   scraped), ``mylm_dead_letters_total``, ``mylm_handler_duration_seconds`` (the effect,
   by outcome), ``mylm_outbox_backlog``.

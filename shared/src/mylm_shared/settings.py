@@ -51,8 +51,13 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 0.05
     # Off only to simulate a crash between the database write and the publish (tests).
     outbox_relay_enabled: bool = True
-    # Kafka consumers per subscription, each taking a share of the partitions.
-    consumer_workers: int = 3
+    # Each subscription polls batches of up to consumer_batch_max_records (waiting up to
+    # consumer_batch_timeout_ms for the first) and commits once per batch; within a
+    # batch, one key's events run in order and up to consumer_batch_concurrency keys
+    # at once.
+    consumer_batch_max_records: int = Field(default=500, ge=1)
+    consumer_batch_timeout_ms: int = Field(default=50, ge=1)
+    consumer_batch_concurrency: int = Field(default=16, ge=1)
     # A failing effect: attempts before the DLQ (bugs, refused data); backoff doubles
     # up to its cap. Outages (SMTP, MongoDB, Kafka down) are retried without limit and a
     # missing dependency (member not known yet) for consumer_dependency_wait_seconds.

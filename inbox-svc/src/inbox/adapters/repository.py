@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.projections import apply_newer, insert_first
+from mylm_shared.read_cache import ReadThroughCache
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -17,9 +18,21 @@ INDEXES = [IndexSpec(DOCUMENTS, [("member_id", 1), ("created_at", -1)])]
 
 
 class InboxRepository:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        *,
+        languages: ReadThroughCache[str, str] | None = None,
+    ) -> None:
+        """``languages``: the members' languages kept in memory for a short while
+        (``member_cache_*`` settings); none: every look-up reads the store."""
         self._documents = db[DOCUMENTS]
         self._members = db[MEMBERS]
+        self._languages = (
+            languages
+            if languages is not None
+            else ReadThroughCache[str, str](max_entries=0, ttl_seconds=0)
+        )
 
     async def file(self, document: InboxDocument) -> None:
         """Insert once; a redelivered event finds the document there already."""
@@ -61,16 +74,29 @@ class InboxRepository:
 
     # The members' languages: ``member.registered`` only inserts, only the
     # ``member.updated`` consumer (keyed by member) writes in place, never over a newer
-    # state (``mylm_shared.projections``).
+    # state (``mylm_shared.projections``). Every write handled here drops the cached
+    # language (even a refused one: the store holds the answer), so this replica files
+    # in the new language at once, the others within the cache's TTL.
     async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
-        await insert_first(self._members, member_id, _language(language), as_of)
+        try:
+            await insert_first(self._members, member_id, _language(language), as_of)
+        finally:
+            self._languages.invalidate(member_id)
 
     async def update_language(self, member_id: str, language: str, as_of: str) -> None:
-        await apply_newer(self._members, member_id, _language(language), as_of)
+        try:
+            await apply_newer(self._members, member_id, _language(language), as_of)
+        finally:
+            self._languages.invalidate(member_id)
 
     async def language_of(self, member_id: str) -> str | None:
-        doc = await self._members.find_one({"_id": member_id})
-        return doc.get("language") if doc else None
+        """None while the member is not known yet (never cached: asked again next time)."""
+        return await self._languages.get(member_id, lambda: self._stored_language(member_id))
+
+    async def _stored_language(self, member_id: str) -> str | None:
+        doc = await self._members.find_one({"_id": member_id}, {"language": 1})
+        language = doc.get("language") if doc else None
+        return language if isinstance(language, str) else None
 
 
 def _language(language: str) -> Document:

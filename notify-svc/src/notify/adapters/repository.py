@@ -6,6 +6,7 @@ from typing import Literal
 
 from mylm_shared.mongo import Document
 from mylm_shared.projections import apply_newer, insert_first
+from mylm_shared.read_cache import ReadThroughCache
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -30,7 +31,19 @@ def _recipient(email: str | None, language: str, first_name: str) -> Document:
 
 
 class NotifyRepository:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        *,
+        recipients: ReadThroughCache[str, Document] | None = None,
+    ) -> None:
+        """``recipients``: recipients kept in memory for a short while
+        (``member_cache_*`` settings); none: every look-up reads the store."""
+        self._known = (
+            recipients
+            if recipients is not None
+            else ReadThroughCache[str, Document](max_entries=0, ttl_seconds=0)
+        )
         self._recipients = db[RECIPIENTS]
         self._emails = db[EMAILS]
         self._sent = db[SENT]
@@ -38,21 +51,33 @@ class NotifyRepository:
 
     # Recipients: ``member.registered`` only inserts, only the ``member.updated``
     # consumer (keyed by member) writes in place, never over a newer state
-    # (``mylm_shared.projections``).
+    # (``mylm_shared.projections``). Every write handled here drops the cached recipient
+    # (even a refused one: the store holds the answer), so this replica mails the new
+    # address at once, the others within the cache's TTL.
     async def remember_recipient(
         self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
     ) -> None:
         fields = _recipient(email, language, first_name)
-        await insert_first(self._recipients, member_id, {**fields, **_DEFAULTS}, as_of)
+        try:
+            await insert_first(self._recipients, member_id, {**fields, **_DEFAULTS}, as_of)
+        finally:
+            self._known.invalidate(member_id)
 
     async def update_recipient(
         self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
     ) -> None:
         fields = _recipient(email, language, first_name)
-        await apply_newer(self._recipients, member_id, fields, as_of, on_insert=_DEFAULTS)
+        try:
+            await apply_newer(self._recipients, member_id, fields, as_of, on_insert=_DEFAULTS)
+        finally:
+            self._known.invalidate(member_id)
 
     async def recipient(self, member_id: str) -> Document | None:
-        return await self._recipients.find_one({"_id": member_id})
+        """None while the member is not known yet (never cached: the handler's
+        ``RecipientUnknown`` retry asks the store again). Callers do not mutate it."""
+        return await self._known.get(
+            member_id, lambda: self._recipients.find_one({"_id": member_id})
+        )
 
     async def claim_email(self, email_id: str, member_id: str, kind: str) -> EmailState:
         """Claim the e-mail for an event; returns its state (``sent`` means: do nothing).
