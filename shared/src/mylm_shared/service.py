@@ -159,6 +159,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             producer,
             topic_prefix=settings.topic_prefix,
             poll_seconds=settings.outbox_poll_seconds,
+            sweep_seconds=settings.outbox_sweep_seconds,
         )
         if definition.outbox_collections and settings.outbox_relay_enabled:
             relay.start()

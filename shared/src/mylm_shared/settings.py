@@ -49,6 +49,11 @@ class ServiceSettings(BaseSettings):
     revocation_horizon_seconds: int = Field(default=3600, ge=60)
 
     outbox_poll_seconds: float = 0.05
+    # The sweep re-hints documents whose hint a crash lost (and measures the backlog).
+    # On FerretDB it scans every stored document of the outbox collections (no pushdown
+    # of the array query), which grows with the store: rare, since a lost hint is rare;
+    # a relay taking the lease sweeps at once.
+    outbox_sweep_seconds: float = Field(default=300.0, gt=0)
     # Off only to simulate a crash between the database write and the publish (tests).
     outbox_relay_enabled: bool = True
     # Each subscription polls batches of up to consumer_batch_max_records (waiting up to
