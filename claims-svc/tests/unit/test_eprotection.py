@@ -55,6 +55,14 @@ def test_la5_each_cover_covered_in_the_ordinary_case(facts: EProtectionFacts) ->
     assert "LA-4" in decision.rules and "LA-13" in decision.rules
 
 
+def test_la11_a_covered_claim_tells_the_member_its_ceiling_and_rule() -> None:
+    """The reason says what LAR pays at most and which rule says so, in nl and fr."""
+    decision = run(GOODS)
+    assert decision.outcome == "covered" and decision.ceiling == Decimal("5000.00")
+    assert decision.reason.nl.endswith("Maximaal €\xa05.000,00 (LA-11).")
+    assert decision.reason.fr.endswith("Au maximum 5\u202f000,00\xa0€ (LA-11).")
+
+
 @pytest.mark.parametrize(
     ("stake", "outcome"),
     [

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from mylm_shared.formatting import euro
+
 Outcome = Literal["covered", "covered_in_part", "rejected"]
 Effect = Literal["reject", "limit", "flag"]
 
@@ -118,6 +120,8 @@ class Assessment:
             else COVERED
         )
         covered = outcome != "rejected"
+        if covered and self.ceiling is not None:
+            reason = _with_ceiling(reason, self.ceiling, self.limits)
         return Decision(
             outcome=outcome,
             rules=tuple(self.rules),
@@ -128,3 +132,13 @@ class Assessment:
             deductible=self.deductible if covered else None,
             limits=tuple(self.limits) if covered else (),
         )
+
+
+def _with_ceiling(reason: Reason, ceiling: Decimal, limits: list[Limit]) -> Reason:
+    """The member reads what the insurer pays at most and which rule says so."""
+    rules = ", ".join(dict.fromkeys(limit.rule for limit in limits if limit.amount is not None))
+    cited = f" ({rules})" if rules else ""
+    return Reason(
+        f"{reason.nl} Maximaal {euro(ceiling, 'nl')}{cited}.",
+        f"{reason.fr} Au maximum {euro(ceiling, 'fr')}{cited}.",
+    )
