@@ -304,6 +304,7 @@ async def test_rg2_an_expired_code_is_refused(env: Env) -> None:
 
 
 async def test_rg3_usernames_are_unique_case_insensitively(env: Env) -> None:
+    """RG-3: the username the member chooses is theirs alone, whatever its case."""
     person = await env.person()
     _, registration_id = await env.register(person.member_number)
     code, _ = await env.code_sent_to(person.email)
