@@ -4,64 +4,15 @@ the letter's text readable in the API (CL-1, IN-1, PA-8, LA-6); a redelivered ev
 the same fact under a new event id file nothing more."""
 
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-import httpx
 import pytest
-from inbox.adapters.repository import MEMBERS
-from inbox.bootstrap import create_app
-from inbox.settings import InboxSettings
-from mylm_shared.events import (
-    CloudEvent,
-)
 
-from testkit.apps import member_registered, serving
 from testkit.claim_events import claim_milestones
-from testkit.kafka import publish_event
-from testkit.platform import Endpoints, isolated
+from testkit.inbox_app import Inbox
 from testkit.polling import eventually
-from testkit.tokens import TokenMint
 
 pytestmark = pytest.mark.integration
-
-
-@dataclass
-class Inbox:
-    client: httpx.AsyncClient
-    tokens: TokenMint
-    member_id: str
-    publish: Any
-
-    async def documents(self) -> list[dict[str, Any]]:
-        response = await self.client.get(
-            f"/v1/members/{self.member_id}/documents", headers=self.tokens.member(self.member_id)
-        )
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-
-@pytest.fixture
-async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
-    tokens = TokenMint()
-    app = create_app(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
-    async with serving(app, tokens) as client:
-
-        async def send(topic: str, event: CloudEvent) -> None:
-            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
-
-        member = member_registered(language="nl")
-        await send("member.registered", member)
-        members = app.state.runtime.db[MEMBERS]
-
-        async def language_known() -> int:
-            return await members.count_documents({"_id": member.subject})
-
-        await eventually(language_known, what="inbox learns the member's language")
-        yield Inbox(client, tokens, member.subject or "", send)
 
 
 async def test_a_claims_milestones_file_four_letters_in_order_once_cl_1_pa_8_in_1(

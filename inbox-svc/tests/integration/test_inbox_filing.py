@@ -3,17 +3,10 @@ invoice and per issued policy (PC-1), in the member's language, never twice, vis
 only to that member."""
 
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-import httpx
 import pytest
-from inbox.adapters.repository import MEMBERS
-from inbox.bootstrap import create_app
-from inbox.settings import InboxSettings
 from mylm_shared.events import (
     POLICY_AMENDED,
     POLICY_ISSUED,
@@ -23,50 +16,18 @@ from mylm_shared.events import (
     PremiumV1,
     new_event,
 )
+from mylm_shared.events.catalog import Language
 
-from testkit.apps import invoice_issued, member_registered, serving
-from testkit.kafka import publish_event
-from testkit.platform import Endpoints, isolated
+from testkit.apps import invoice_issued
+from testkit.inbox_app import Inbox
 from testkit.polling import eventually
-from testkit.tokens import TokenMint
 
 pytestmark = pytest.mark.integration
 
 
-@dataclass
-class Inbox:
-    client: httpx.AsyncClient
-    tokens: TokenMint
-    member_id: str
-    publish: Any
-
-    async def documents(self) -> list[dict[str, Any]]:
-        response = await self.client.get(
-            f"/v1/members/{self.member_id}/documents", headers=self.tokens.member(self.member_id)
-        )
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-
 @pytest.fixture
-async def inbox(platform: Endpoints, run_id: str) -> AsyncIterator[Inbox]:
-    tokens = TokenMint()
-    app = create_app(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
-    async with serving(app, tokens) as client:
-
-        async def send(topic: str, event: CloudEvent) -> None:
-            await publish_event(platform.kafka_bootstrap_servers, f"{run_id}.{topic}", event)
-
-        member = member_registered(language="fr")
-        await send("member.registered", member)
-        members = app.state.runtime.db[MEMBERS]
-
-        async def language_known() -> int:
-            return await members.count_documents({"_id": member.subject})
-
-        await eventually(language_known, what="inbox learns the member's language")
-        yield Inbox(client, tokens, member.subject or "", send)
+def member_language() -> Language:
+    return "fr"  # the member reads French: titles in French
 
 
 async def test_an_issued_invoice_files_one_document_in_the_members_language(inbox: Inbox) -> None:
