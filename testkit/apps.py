@@ -21,19 +21,39 @@ from mylm_shared.events import (
 )
 from mylm_shared.events.catalog import InvoiceLineV1, Language
 
+from testkit.polling import eventually
 from testkit.tokens import TokenMint
+
+READY_WITHIN_SECONDS = 60.0
 
 
 @asynccontextmanager
 async def serving(
     app: FastAPI, tokens: TokenMint | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started; once its revocation list is current (polled with a deadline: a
+    service answers tokens 503 until then, issue 15 item 7). With ``tokens`` the app
+    trusts the test's key in place of identity's JWKS, keeping its revocation list."""
     async with app.router.lifespan_context(app):
+        runtime = app.state.runtime
         if tokens is not None:
-            app.state.runtime.token_verifier = tokens.verifier()
+            app.state.runtime.token_verifier = tokens.verifier(revocations=runtime.revocations)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            await until_revocations_current(app)
             yield client
+
+
+async def until_revocations_current(app: FastAPI, within: float = READY_WITHIN_SECONDS) -> None:
+    """Poll until the app's revocation list is current (no-op for an app without one)."""
+    revocations = app.state.runtime.revocations
+    if revocations is None:
+        return
+
+    async def current() -> bool:
+        return bool(revocations.current)
+
+    await eventually(current, within=within, what=f"{app.title}: revocation list current")
 
 
 def member_registered(

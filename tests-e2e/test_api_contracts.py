@@ -237,3 +237,47 @@ def test_an_offset_beyond_the_bound_is_a_422_not_a_server_error(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert [e["location"] for e in response.json()["errors"]] == [["query", "offset"]]
+
+
+@pytest.mark.parametrize("username", ["demo.titular\u0000", "\u0000"])
+def test_a_username_holding_u0000_is_a_422_not_a_server_error(
+    username: str, contract: Contract
+) -> None:
+    """Issue 15 item 5, Schemathesis's finding: U+0000 reached FerretDB (PostgreSQL cannot
+    store it) and the login answered 500; it is refused before the store now."""
+    response = contract.http.post(
+        f"{contract.slice.url('identity')}/v1/sessions",
+        json={"username": username, "password": "Demo-Passw0rd!"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [(e["location"], e["type"]) for e in response.json()["errors"]] == [
+        (["body", "username"], "control_character")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("module", "path"),
+    [
+        ("identity", "/v1/sessions"),
+        ("billing", "/v1/invoices"),
+        ("policy", "/v1/policies"),
+        ("claims", "/v1/claims"),
+    ],
+)
+def test_a_json_body_above_the_limit_is_a_413_as_documented(
+    module: str, path: str, contract: Contract
+) -> None:
+    """Issue 15 item 5: every service bounds JSON bodies (256 KiB by default) before
+    parsing them, answers 413 problem+json, and documents it."""
+    url = contract.slice.url(module)
+    body = b'{"x": "' + b"x" * (300 * 1024) + b'"}'
+    response = contract.http.post(
+        f"{url}{path}",
+        data=body,
+        headers={**contract.tokens["staff"], "content-type": "application/json"},
+    )
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    documented = contract.http.get(f"{url}/openapi.json").json()["paths"][path]["post"]
+    assert "413" in documented["responses"]

@@ -2,6 +2,7 @@
 numbers, policy-svc through its gateway, the cover check and the claim routes."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi import FastAPI
 from mylm_shared.events import (
@@ -12,6 +13,7 @@ from mylm_shared.events import (
     CLAIM_OFFER_ACCEPTED,
     CLAIM_OFFER_MADE,
     CLAIM_PAID,
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,
     CLAIM_REJECTED,
 )
 from mylm_shared.sequences import SEQUENCE_BLOCKS, SEQUENCE_INDEX
@@ -59,7 +61,11 @@ def create_app(
             runtime.extras[POLICY_CLIENT] = client
             gateway = client
         store = claim_store(runtime.db, source=f"/{settings.service_name}")
-        runtime.extras["settlement"] = SettlementService(claims=store, policies=gateway)
+        runtime.extras["settlement"] = SettlementService(
+            claims=store,
+            policies=gateway,
+            fresh_login=timedelta(seconds=settings.fresh_login_seconds),
+        )
         runtime.extras["claims"] = ClaimsService(
             claims=store,
             numbers=YearlyClaimNumbers(runtime.db[SEQUENCE_BLOCKS]),
@@ -94,6 +100,7 @@ def create_app(
                 CLAIM_OFFER_ACCEPTED,
                 CLAIM_PAID,
                 CLAIM_CLOSED,
+                CLAIM_PAYOUT_ACCOUNT_CHANGED,
             ],
             outbox_collections=[CLAIMS],
             on_startup=start,

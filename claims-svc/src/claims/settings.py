@@ -21,6 +21,9 @@ class ClaimsSettings(ServiceSettings):
     service_client_secret: SecretStr = SecretStr("")
     # Evidence files (PDF, JPEG, PNG): the largest accepted, in bytes.
     max_document_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=15 * 1024 * 1024)
+    # Issue 15 item 7: setting or changing a claim's payout IBAN needs a login (the access
+    # token's ``auth_time``) at most this many seconds old.
+    fresh_login_seconds: int = Field(default=300, ge=30, le=3600)
 
     @model_validator(mode="after")
     def _secret_in_prod(self) -> "ClaimsSettings":

@@ -179,3 +179,77 @@ async def test_staff_only_and_nothing_is_stored(cover_check: CoverCheck) -> None
     db = cover_check.app.state.runtime.db
     for stored in ("claims", "claim_files", "sequence_blocks"):  # no claim, file or number
         assert await db[stored].count_documents({}) == 0
+
+
+async def test_la11_identity_theft_through_three_stages_shows_three_stage_amounts(
+    cover_check: CoverCheck,
+) -> None:
+    """LA-11 (issue 16, by hand): an identity-theft dispute through expertise, first
+    instance and appeal has each stage's amount, plus the Group II indemnity."""
+    facts = {"principal_stake": "3000.00", "stages": ["expertise", "first_instance", "appeal"]}
+    response = await cover_check.check("identity_theft", facts)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["outcome"] == "covered"
+    assert [(x["item"], x["amount"], x["rule"]) for x in answer["limits"]] == [
+        ("defence_expertise", "2500.00", "LA-11"),
+        ("defence_first_instance", "5750.00", "LA-11"),
+        ("defence_appeal", "5750.00", "LA-11"),
+        ("indemnity_identity_theft", "5000.00", "LA-11"),
+    ]
+    assert answer["ceiling"] == "19000.00"
+
+
+ABROAD = {
+    "country": "MA",
+    "trip_departed_on": "2026-02-20",
+    "hospitalised_days": 6,
+    "requests": [
+        {"service": "repatriation", "amount": "18500.00"},
+        {"service": "dental_abroad", "amount": "90.00"},
+    ],
+}
+
+
+async def test_as3_repatriation_without_cap_gives_a_null_ceiling(cover_check: CoverCheck) -> None:
+    """AS-3 (issue 16): repatriation by ambulance plane has no cap: its limit and the
+    claim's ceiling are null (no cap), dental care keeps its 125; the return date is
+    unknown and that is no refusal (PA-3)."""
+    response = await cover_check.check("assistance", ABROAD, event_date="2026-03-02")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["outcome"] == "covered", answer["reason"]["nl"]
+    assert answer["ceiling"] is None
+    assert answer["deductible"] == "50.00"
+    assert [(x["item"], x["amount"]) for x in answer["limits"]] == [
+        ("repatriation", None),
+        ("dental_abroad", "125.00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        pytest.param("accepted", "rejected", id="AS-2-granted-before-used-up"),
+        pytest.param("withdrawn", "covered", id="AS-2-withdrawn-uses-nothing"),
+    ],
+)
+async def test_as2_prior_claims_carry_what_was_granted(
+    cover_check: CoverCheck, status: str, outcome: str
+) -> None:
+    """AS-2 (issue 16 item 3): the cover-check's ``prior_claims`` carry the services
+    granted; a withdrawn claim uses nothing."""
+    prior = {
+        "cover": "assistance",
+        "event_date": "2026-03-02",
+        "status": status,
+        "granted": [{"service": "home_help", "quantity": "20"}],
+    }
+    facts = {
+        "country": "BE",
+        "hospitalised_days": 3,
+        "requests": [{"service": "home_help", "quantity": "4"}],
+    }
+    response = await cover_check.check("assistance", facts, prior_claims=[prior])
+    assert response.status_code == 200, response.text
+    assert response.json()["outcome"] == outcome

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 
+import httpx
 import pytest
 from claims.adapters.policy_http import HttpPolicies
 from claims.bootstrap import create_app as claims_app
@@ -151,3 +152,36 @@ async def test_a_policy_svc_outage_answers_503_and_stores_nothing(
         listed = await client.get(f"/v1/members/{member}/claims", headers=tokens.member(member))
         assert listed.json()["items"] == []
     await down.aclose()
+
+
+async def test_another_members_contract_through_policy_svc_is_answered_like_an_unknown_one(
+    platform: Endpoints, run_id: str, contract: Contract
+) -> None:
+    """Issue 15 item 3 (CL-1, AC-1) against policy-svc itself: the gateway reads who the
+    contract insures on a date (``/insured``, PC-2), and a stranger naming the contract
+    gets exactly the answer of an unknown one; the policyholder is answered."""
+    day = date(2026, 3, 2)
+    assert await contract.gateway.insured_on(contract.policy_id, day) == (contract.holder,)
+    assert await contract.gateway.insured_on(str(uuid.uuid4()), day) is None
+    settings = ClaimsSettings(**isolated(platform, run_id, "claims"))  # type: ignore[arg-type]
+    app = claims_app(settings, policies=lambda _: contract.gateway)
+    stranger = str(uuid.uuid4())
+    async with serving(app, contract.tokens) as client:
+
+        async def declare(member_id: str, policy_id: str) -> httpx.Response:
+            body = {
+                "member_id": member_id,
+                "policy_id": policy_id,
+                "cover": "e_merchant_goods",
+                "event_date": date.today().isoformat(),
+                "facts": {"principal_stake": "800.00", "price": "800.00", "defect": "broken"},
+            }
+            headers = contract.tokens.member(member_id)
+            return await client.post("/v1/claims", json=body, headers=headers)
+
+        theirs = await declare(stranger, contract.policy_id)
+        unknown = await declare(stranger, str(uuid.uuid4()))
+        assert theirs.status_code == 422, theirs.text
+        assert theirs.json() == unknown.json()
+        own = await declare(contract.holder, contract.policy_id)
+        assert own.status_code == 201, own.text

@@ -120,25 +120,75 @@ def test_pa2_motor_traffic_exclusion_and_its_exceptions(
     ("country", "departed", "last_day", "outcome"),
     [
         pytest.param("ES", None, None, "covered", id="PA-3-eu-member-state"),
-        pytest.param("US", None, None, "rejected", id="PA-3-outside-eu-no-trip"),
         pytest.param(
-            "US", date(2026, 5, 11), date(2026, 8, 10), "covered", id="PA-3-trip-of-3-months"
+            "US",
+            date(2026, 4, 11),
+            date(2026, 7, 20),
+            "covered",
+            id="PA-3-event-on-last-day-of-3-months",
         ),
         pytest.param(
-            "US", date(2026, 5, 11), date(2026, 8, 11), "rejected", id="PA-3-trip-3-months-1-day"
+            "US",
+            date(2026, 4, 10),
+            date(2026, 7, 20),
+            "rejected",
+            id="PA-3-event-3-months-and-1-day",
+        ),
+        pytest.param(
+            "US", date(2026, 4, 11), None, "covered", id="PA-3-unknown-return-within-3-months"
+        ),
+        pytest.param(
+            "US", date(2026, 6, 22), None, "covered", id="PA-3-unknown-return-day-19-of-trip"
+        ),
+        pytest.param(
+            "US", date(2026, 4, 10), None, "rejected", id="PA-3-unknown-return-beyond-3-months"
+        ),
+        pytest.param(
+            "US",
+            date(2026, 4, 11),
+            date(2026, 12, 31),
+            "covered",
+            id="PA-3-long-trip-event-in-month-3",
         ),
         pytest.param(
             "CH", date(2026, 7, 11), date(2026, 7, 20), "rejected", id="PA-3-event-before-trip"
         ),
+        pytest.param(
+            "CH", date(2026, 7, 1), date(2026, 7, 9), "rejected", id="PA-3-event-after-return"
+        ),
     ],
 )
-def test_pa3_territory_eu_or_worldwide_trips_up_to_3_months(
+def test_pa3_territory_eu_or_worldwide_during_the_first_3_months_abroad(
     country: str, departed: date | None, last_day: date | None, outcome: str
 ) -> None:
+    """PA-3 (issue 16): "wanneer een opeenvolgende periode van drie maanden niet wordt
+    overschreden", read in the insured's favour (docs/rules.md PA-3): the stay up to the
+    accident must not exceed three months (art. 1.7); an unknown return is no refusal."""
     facts = replace(BASE, country=country, trip_departed_on=departed, trip_ends_on=last_day)
     decision = run(facts)
     assert decision.outcome == outcome
     assert "PA-3" in decision.rules
+
+
+def test_pa3_unknown_departure_is_covered_and_flagged_for_staff() -> None:
+    """PA-3 (issue 16): without any trip date nothing can be counted: no refusal, a flag."""
+    decision = run(replace(BASE, country="US"))
+    assert decision.outcome == "covered"
+    assert [(f.rule, f.effect) for f in decision.findings] == [("PA-3", "flag")]
+
+
+@pytest.mark.parametrize(
+    ("event", "outcome"),
+    [
+        pytest.param(date(2026, 4, 30), "covered", id="PA-3-31-jan-plus-3-months-ends-30-apr"),
+        pytest.param(date(2026, 5, 1), "rejected", id="PA-3-1-may-beyond"),
+    ],
+)
+def test_pa3_three_months_at_a_month_end(event: date, outcome: str) -> None:
+    """PA-3 / issue 16 item 4: from 31 January, three months end on 30 April (art. 1.7: no
+    31 April, the month's last day)."""
+    facts = replace(BASE, country="US", trip_departed_on=date(2026, 1, 31))
+    assert decide(CONTRACT, Claim(event, event, facts)).outcome == outcome
 
 
 @pytest.mark.parametrize("code", ACCIDENT_EXCLUSION_CODES)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from claims.domain.assistance import SERVICE_LIMITS
-from claims.domain.contract import Contract, PriorClaim
+from claims.domain.contract import Contract, GrantedService, PriorClaim
 from claims.domain.decision import Decision
 from claims.domain.engine import decide
 from claims.domain.exclusions import ASSISTANCE_EXCLUSION_CODES
@@ -171,7 +171,9 @@ def test_as2_home_services_after_hospital_over_2_or_home_over_4_days(
 
 
 def test_as2_home_services_once_per_accident() -> None:
-    contract = replace(CONTRACT, prior_claims=(PriorClaim("assistance", EVENT),))
+    """AS-2 "eenmaal" (issue 16): home help fully granted before for this accident."""
+    used = PriorClaim("assistance", EVENT, granted=(GrantedService("home_help", Decimal(20)),))
+    contract = replace(CONTRACT, prior_claims=(used,))
     decision = run(HOSPITALISED, ask("home_help", "4"), ask("information"), contract=contract)
     assert decision.outcome == "covered_in_part"
     assert "eenmaal" in decision.reason.nl
@@ -185,15 +187,17 @@ def test_as2_some_services_granted_others_not_is_covered_in_part() -> None:
 
 
 @pytest.mark.parametrize(
-    ("last_day", "outcome"),
+    ("departed", "outcome"),
     [
-        pytest.param(date(2026, 9, 27), "covered", id="AS-3-stay-89-days"),
-        pytest.param(date(2026, 9, 28), "rejected", id="AS-3-stay-90-days"),
+        pytest.param(date(2026, 4, 13), "covered", id="AS-3-accident-on-day-89-abroad"),
+        pytest.param(date(2026, 4, 12), "rejected", id="AS-3-accident-on-day-90-abroad"),
     ],
 )
-def test_as3_abroad_for_stays_under_90_days(last_day: date, outcome: str) -> None:
-    facts = replace(ABROAD, trip_ends_on=last_day)
-    assert (last_day - date(2026, 7, 1)).days + 1 == (89 if outcome == "covered" else 90)
+def test_as3_abroad_for_stays_under_90_days(departed: date, outcome: str) -> None:
+    """AS-3 "verblijf van minder dan 90 opeenvolgende dagen", read like PA-3 (issue 16,
+    docs/rules.md AS-3): the days abroad up to the accident; the return is unknown here."""
+    facts = replace(ABROAD, trip_departed_on=departed, trip_ends_on=None)
+    assert (EVENT - departed).days + 1 == (89 if outcome == "covered" else 90)
     decision = run(facts, ask("repatriation"))
     assert decision.outcome == outcome
     assert "AS-3" in decision.rules
@@ -216,9 +220,12 @@ def test_as3_relative_at_bedside_after_more_than_5_days(days: int, outcome: str)
 
 
 def test_as3_deductible_50_on_medical_costs_abroad() -> None:
+    """AS-3: the deductible is reported; the repatriation has no cap, so neither has the
+    claim (issue 16: ``ceiling`` null); medical costs alone are capped at 7,500."""
     decision = run(ABROAD, ask("medical_costs_abroad", "1", "900.00"), ask("repatriation"))
     assert decision.deductible == Decimal("50.00")
-    assert decision.ceiling == Decimal("7500.00")
+    assert decision.ceiling is None
+    assert run(ABROAD, ask("medical_costs_abroad", "1", "900.00")).ceiling == Decimal("7500.00")
     assert run(ABROAD, ask("repatriation")).deductible is None
 
 

@@ -134,10 +134,19 @@ def test_la2_waiting_month_from_the_start(event: date, outcome: str) -> None:
     assert "LA-2" in decision.rules
 
 
-def test_la2_waiting_month_clamps_at_month_end() -> None:
+@pytest.mark.parametrize(
+    ("event", "outcome"),
+    [
+        pytest.param(date(2026, 2, 27), "rejected", id="LA-2-31-jan-waiting-ends-27-feb"),
+        pytest.param(date(2026, 2, 28), "covered", id="LA-2-31-jan-covered-from-28-feb"),
+    ],
+)
+def test_la2_waiting_month_at_month_end(event: date, outcome: str) -> None:
+    """LA-2 "1 maand vanaf de uitwerking" at a month end (issue 16 items 1 and 4): no 31
+    February, so the month from 31 January ends on its eve read favourably to the insured
+    (art. VI.37 §2 WER): covered from 28 February, not only from 1 March."""
     contract = replace(CONTRACT, start_date=date(2026, 1, 31))
-    assert decide(contract, claim(date(2026, 2, 27), SERVICE)).outcome == "rejected"
-    assert decide(contract, claim(date(2026, 2, 28), SERVICE)).outcome == "covered"
+    assert decide(contract, claim(event, SERVICE)).outcome == outcome
 
 
 def test_la2_dispute_known_at_subscription_is_rejected() -> None:

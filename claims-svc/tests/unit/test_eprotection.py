@@ -141,7 +141,19 @@ def test_la6_indemnity_items_and_cap(
     ("fields", "outcome"),
     [
         pytest.param({"responsible_identified": False}, "rejected", id="LA-7-no-responsible"),
-        pytest.param({"responsible_country": "US"}, "rejected", id="LA-7-responsible-outside"),
+        pytest.param(
+            {"responsible_country": "US"}, "covered", id="LA-7-responsible-outside-defence-ok"
+        ),
+        pytest.param(
+            {"responsible_country": "US", "cleaning_requested": True},
+            "covered_in_part",
+            id="LA-7-responsible-outside-no-cleaning",
+        ),
+        pytest.param(
+            {"responsible_country": "NO", "cleaning_requested": True},
+            "covered",
+            id="LA-7-responsible-in-norway-cleaning",
+        ),
         pytest.param(
             {"drowning_requested": True}, "covered_in_part", id="LA-7-drowning-without-complaint"
         ),
@@ -294,48 +306,74 @@ def test_la10_e_reputation_media(medium: str, outcome: str) -> None:
     ("facts", "ceiling", "items"),
     [
         pytest.param(SERVICE, None, [], id="LA-11-amicable-only-no-ceiling"),
-        pytest.param(GOODS, "5000.00", ["group_ii_indemnity"], id="LA-11-goods-refund-5000"),
+        pytest.param(
+            GOODS, "5000.00", ["indemnity_e_merchant_goods"], id="LA-11-goods-refund-5000"
+        ),
         pytest.param(
             replace(SERVICE, stages=frozenset({"expertise"})),
             "2500.00",
-            ["group_i_defence"],
+            ["defence_expertise"],
             id="LA-11-expertise-2500",
         ),
         pytest.param(
             replace(SERVICE, stages=frozenset({"expertise", "first_instance", "appeal"})),
-            "5750.00",
-            ["group_i_defence"],
-            id="LA-11-group-rule-largest-stage-only",
+            "14000.00",
+            ["defence_expertise", "defence_first_instance", "defence_appeal"],
+            id="LA-11-each-stage-its-own-amount",
         ),
         pytest.param(
             replace(SERVICE, stages=frozenset({"first_instance"}), recognised_mediation=True),
             "6325.00",
-            ["group_i_defence"],
+            ["defence_first_instance"],
             id="LA-11-mediation-plus-10-percent",
         ),
         pytest.param(
             replace(THEFT, related_covers=frozenset({"payment_fraud"}), recognised_mediation=True),
             "5000.00",
-            ["group_ii_indemnity"],
-            id="LA-11-group-rule-group-ii-once-no-mediation",
+            ["indemnity_identity_theft"],
+            id="LA-11-group-rule-group-ii-covers-once-no-mediation",
         ),
         pytest.param(
             replace(THEFT, stages=frozenset({"first_instance"})),
             "10750.00",
-            ["group_i_defence", "group_ii_indemnity"],
+            ["defence_first_instance", "indemnity_identity_theft"],
             id="LA-11-groups-add-up",
+        ),
+        pytest.param(
+            replace(THEFT, stages=frozenset({"expertise", "first_instance", "appeal"})),
+            "19000.00",
+            [
+                "defence_expertise",
+                "defence_first_instance",
+                "defence_appeal",
+                "indemnity_identity_theft",
+            ],
+            id="LA-11-identity-theft-three-stages-three-amounts",
         ),
         pytest.param(
             replace(CONNECTED, stages=frozenset({"appeal"})),
             "10750.00",
-            ["group_i_defence", "group_ii_indemnity"],
+            ["defence_appeal", "indemnity_identity_theft"],
             id="LA-11-connected-object-takes-the-led-to-cover",
+        ),
+        pytest.param(
+            replace(
+                REPUTATION,
+                stages=frozenset({"first_instance"}),
+                cleaning_requested=True,
+                recognised_mediation=True,
+            ),
+            "11825.00",
+            ["defence_first_instance", "e_reputation_cleaning"],
+            id="LA-11-mediation-on-every-group-i-amount",
         ),
     ],
 )
 def test_la11_ceilings_per_cover_and_stage(
     facts: EProtectionFacts, ceiling: str | None, items: list[str]
 ) -> None:
+    """LA-11 (issue 16 item 2): one amount per stage, the group rule across covers of one
+    group only, +10 % mediation on Group I only."""
     decision = run(facts)
     assert decision.outcome == "covered"
     assert decision.ceiling == (Decimal(ceiling) if ceiling else None)

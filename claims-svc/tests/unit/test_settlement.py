@@ -338,9 +338,11 @@ async def test_idempotent_acceptance_records_one_payout_and_one_event() -> None:
     await store.save(accepted_claim())
     claim = await svc.make_offer("c1", "final", Decimal("400.00"), None, "staff")
     offer_id = claim.offers[0].offer_id
-    first, payout, created = await svc.accept_offer("c1", offer_id, BE_IBAN, "account-m1")
+    first, payout, created = await svc.accept_offer(
+        "c1", offer_id, BE_IBAN, "account-m1", auth_time=svc.now()
+    )
     again, same, created_again = await svc.accept_offer(
-        "c1", offer_id, "be71096123456769", "account-m1"
+        "c1", offer_id, "be71096123456769", "account-m1", auth_time=svc.now()
     )
     assert created and not created_again
     assert payout == same and payout.payout_id == payout_id_for(offer_id)
@@ -348,16 +350,22 @@ async def test_idempotent_acceptance_records_one_payout_and_one_event() -> None:
     assert [m.spec for m in store.published].count(CLAIM_OFFER_ACCEPTED) == 1
     assert payout.pay_by == date(2026, 4, 3) and payout.rule == "LA-6"
     with pytest.raises(WrongStatus):  # the same offer with another account
-        await svc.accept_offer("c1", offer_id, "NL91 ABNA 0417 1643 00", "account-m1")
+        await svc.accept_offer(
+            "c1", offer_id, "NL91 ABNA 0417 1643 00", "account-m1", auth_time=svc.now()
+        )
     with pytest.raises(InvalidIban):
-        await svc.accept_offer("c1", offer_id, "BE71 0961 2345 6760", "account-m1")
+        await svc.accept_offer(
+            "c1", offer_id, "BE71 0961 2345 6760", "account-m1", auth_time=svc.now()
+        )
 
 
 async def test_recording_a_payout_paid_twice_records_it_once() -> None:
     svc, store = settlement()
     await store.save(accepted_claim())
     claim = await svc.make_offer("c1", "final", Decimal("400.00"), None, "staff")
-    _, payout, _ = await svc.accept_offer("c1", claim.offers[0].offer_id, BE_IBAN, "m1")
+    _, payout, _ = await svc.accept_offer(
+        "c1", claim.offers[0].offer_id, BE_IBAN, "m1", auth_time=svc.now()
+    )
     await svc.record_paid("c1", payout.payout_id, date(2026, 3, 4), "staff")
     done = await svc.record_paid("c1", payout.payout_id, date(2026, 3, 4), "staff")
     assert done.status == "closed"

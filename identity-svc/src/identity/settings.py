@@ -51,12 +51,13 @@ class IdentitySettings(ServiceSettings):
     # A session (a refresh-token family) ends this long after its login, however often
     # it was refreshed.
     session_absolute_hours: float = 12.0
-    # Failed logins (or current-password checks) before a temporary lock, counted per
-    # username (known or not) and per client address within the window.
-    login_failures_per_account: int = 5
-    login_failures_per_address: int = 20
-    login_failure_window_seconds: int = 900
-    login_lock_seconds: int = 900
+    # Failed logins (or current-password checks) allowed per sliding window, counted per
+    # username (known or not) and per client address; each attempt is reserved before
+    # the password is verified (issue 15 item 2), so parallel guesses cannot exceed it.
+    # Beyond it: 429 + Retry-After until the oldest failure leaves the window.
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
 
     # --- registration codes, password reset, SMS (issue 7 item 2) ---
     # Accepted terms version a registration must name (RG-4).
@@ -77,6 +78,18 @@ class IdentitySettings(ServiceSettings):
     # not be flooded by someone typing a member number); beyond it the answer is the
     # same 202 and nothing is sent.
     codes_per_contact_per_hour: int = Field(default=5, ge=1)
+    # Issue 15 item 1: wrong codes allowed per sliding window, across all codes of one
+    # purpose (registration, password reset) for one member (or, for an identifier that
+    # finds nobody, that identifier), and per client address across identifiers. Each
+    # guess is reserved before the code is compared; beyond the budget the confirm route
+    # answers 429 + Retry-After and new requests store no live code.
+    code_guesses_per_identifier: int = Field(default=10, ge=1)
+    code_guesses_per_address: int = Field(default=30, ge=1)
+    code_guess_window_seconds: int = Field(default=86400, ge=60)
+    # Calls per client address per sliding hour to the code routes (request, confirm),
+    # each counted whatever its outcome: 429 + Retry-After beyond.
+    code_requests_per_address_per_hour: int = Field(default=20, ge=1)
+    code_confirms_per_address_per_hour: int = Field(default=40, ge=1)
 
     # --- CSAM login (issue 7 item 4) ---
     # RG-6: the login methods the mutuality offers (JSON list, e.g. LOGIN_METHODS='["csam"]').
@@ -117,6 +130,19 @@ class IdentitySettings(ServiceSettings):
     service_clients: dict[str, ServiceClient] | None = None
     # Lifetime of a service token: short, the client asks again (and is re-checked).
     service_token_seconds: int = Field(default=300, ge=30, le=3600)
+
+    # --- audit trail (LF-5; issue 15 item 6) ---
+    # The HMAC key chaining the audit trail (a mounted secret, >= 32 bytes), never in the
+    # database. Prod refuses to start without it; dev/test generate AUDIT_DEV_KEY_FILE
+    # once (under the git-ignored .cache/).
+    audit_key_file: str | None = None
+    # Keys of before a rotation (JSON list of files): still accepted when verifying.
+    audit_retired_key_files: tuple[str, ...] = ()
+    audit_dev_key_file: str = ".cache/identity/audit-hmac.key"
+    # How often the heads of the trails appended to are published to audit.checkpoint
+    # (one replica publishes: a lease). Entries after the last checkpoint are protected
+    # by their HMAC only (a deleted tail is noticed from the next checkpoint on).
+    audit_checkpoint_seconds: float = Field(default=60.0, gt=0)
 
     @property
     def clients(self) -> dict[str, ServiceClient]:

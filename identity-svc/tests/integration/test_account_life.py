@@ -17,6 +17,7 @@ from identity.settings import IdentitySettings
 from mylm_shared.events import ACCOUNT_STATUS_CHANGED, CloudEvent
 from mylm_shared.revocations import ACCOUNT_REFUSED
 
+from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
@@ -33,6 +34,7 @@ async def identity(platform: Endpoints, run_id: str) -> AsyncIterator[FastAPI]:
     settings = IdentitySettings(**isolated(platform, run_id, "identity"), seed_demo_data=True)  # type: ignore[arg-type]
     app = create_app(settings)
     async with app.router.lifespan_context(app):
+        await until_revocations_current(app)  # tokens are answered 503 until then
         yield app
 
 

@@ -28,6 +28,7 @@ from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
 from mylm_shared.events import CloudEvent
 
+from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
@@ -64,6 +65,7 @@ async def _identity(platform: Endpoints, run_id: str, **settings: Any) -> AsyncI
     )
     app = create_app(config)
     async with app.router.lifespan_context(app):
+        await until_revocations_current(app)  # tokens are answered 503 until then
         context = app.state.runtime.extras["identity"]
         yield Identity(app, context, platform, run_id)
 

@@ -16,6 +16,7 @@ from identity.settings import IdentitySettings, ServiceClient
 from mylm_shared.auth import TokenVerifier
 from mylm_shared.service_tokens import ClientCredentials
 
+from testkit.apps import until_revocations_current
 from testkit.platform import Endpoints, isolated
 
 pytestmark = pytest.mark.integration
@@ -38,6 +39,7 @@ async def app(platform: Endpoints, run_id: str) -> AsyncIterator[FastAPI]:
     )
     application = create_app(settings)
     async with application.router.lifespan_context(application):
+        await until_revocations_current(application)  # tokens are answered 503 until then
         yield application
 
 
@@ -180,18 +182,19 @@ async def test_failed_client_authentications_lock_the_address(app: FastAPI) -> N
 
 
 async def test_a_service_token_opens_no_users_route(http: httpx.AsyncClient) -> None:
-    """It is nobody's session: the routes of a user's own account refuse it, and the
-    export (which answers anyone holding a token) holds nothing for it."""
+    """It is nobody's session: the routes of a user's own account refuse it with 403
+    (issue 15 item 8: a service token has no account), the export included."""
     issued = await http.post("/v1/oauth/token", data=FORM, headers=basic(CLIENT, SECRET))
     service = {"Authorization": f"Bearer {issued.json()['access_token']}"}
     for method, path in [
-        ("GET", "/v1/me/dossiers"),
+        ("GET", "/v1/me"),
         ("GET", "/v1/me/status"),
+        ("GET", "/v1/me/export"),
         ("DELETE", "/v1/me/sessions"),
         ("POST", "/v1/me/compromised"),
-        ("GET", "/v1/audit/someone/verify"),
     ]:
         response = await http.request(method, path, headers=service)
+        assert response.status_code == 403, (path, response.status_code)
+    for method, path in [("GET", "/v1/me/dossiers"), ("GET", "/v1/audit/someone/verify")]:
+        response = await http.request(method, path, headers=service)
         assert response.status_code in (401, 403, 404), (path, response.status_code)
-    export = (await http.get("/v1/me/export", headers=service)).json()
-    assert export == {"member": None, "account": None, "sessions": [], "audit_trail": []}

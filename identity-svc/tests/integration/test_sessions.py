@@ -25,6 +25,7 @@ from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
 from mylm_shared.mongo import make_mongo_client
 
+from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
 from testkit.platform import Endpoints, as_env, isolated
 from testkit.polling import eventually
@@ -72,6 +73,7 @@ async def started(settings: IdentitySettings) -> AsyncIterator[Identity]:
         return httpx.AsyncClient(transport=transport, base_url="http://service")
 
     async with app.router.lifespan_context(app):
+        await until_revocations_current(app)  # tokens are answered 503 until then
         yield Identity(app, clock, client_from)
 
 

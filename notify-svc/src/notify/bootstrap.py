@@ -13,6 +13,7 @@ from mylm_shared.events import (
     CLAIM_OFFER_ACCEPTED,
     CLAIM_OFFER_MADE,
     CLAIM_PAID,
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,
     CLAIM_REJECTED,
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
@@ -36,6 +37,7 @@ CLAIM_TOPICS = (
     CLAIM_OFFER_ACCEPTED,
     CLAIM_PAID,
     CLAIM_CLOSED,
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,  # issue 15 item 7: the claimant is told of the account
 )
 
 

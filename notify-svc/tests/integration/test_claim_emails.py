@@ -6,15 +6,18 @@ new event id send nothing more, even with invoice e-mails switched off."""
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from mylm_shared.events import (
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,
     ClaimDeadlineV1,
+    ClaimPayoutAccountChangedV1,
     CloudEvent,
     LocalizedTextV1,
+    new_event,
 )
 from notify.adapters.repository import RECIPIENTS
 from notify.bootstrap import create_app
@@ -110,3 +113,49 @@ async def test_a_claims_milestones_send_four_emails_in_french_once_cl_1_la_6_pa_
     assert "Motif : La fraude est couverte." in message["Text"]
     assert "Plafond : 5\u202f000,00\u00a0€" in message["Text"]
     assert message["MessageID"].endswith("@notify.mylm")
+
+
+async def test_a_payout_account_set_then_changed_emails_the_claimant_masked_once_each(
+    notify: Notify,
+) -> None:
+    """Issue 15 item 7 on the real ``claim.payout_account_changed`` topic and Mailpit: the
+    account set at acceptance (by the titular acting for the claimant) and then changed
+    each send one e-mail in the claimant's language (French), masked; a redelivery sends
+    nothing more."""
+    number, claim_id = "CL-2026-000044", str(uuid.uuid4())
+
+    def changed(last4: str, previous: str | None, at: datetime) -> CloudEvent:
+        payload = ClaimPayoutAccountChangedV1(
+            claim_id=claim_id,
+            claim_number=number,
+            member_id=notify.member_id,
+            payout_id=str(uuid.uuid4()),
+            iban_last4=last4,
+            previous_iban_last4=previous,
+            changed_at=at,
+            acted_by="m-titular" if previous is None else None,
+        )
+        return new_event(
+            CLAIM_PAYOUT_ACCOUNT_CHANGED, payload, source="/claims-svc", subject=notify.member_id
+        )
+
+    set_first = changed("6769", None, datetime(2027, 1, 10, 9, tzinfo=UTC))
+    then = changed("4300", "6769", datetime(2027, 1, 11, 9, tzinfo=UTC))
+    for event in (set_first, set_first, then):
+        await notify.publish("claim.payout_account_changed", event)
+
+    emails = await eventually(notify.emails, until=lambda e: len(e) >= 2, what="two e-mails")
+    assert sorted(e["Subject"] for e in emails) == [
+        f"Sinistre {number} : compte pour le paiement **** **** **** 4300",
+        f"Sinistre {number} : compte pour le paiement **** **** **** 6769",
+    ]
+    latest = next(e for e in emails if e["Subject"].endswith("4300"))
+    text = (await notify.mailpit.message(latest["ID"]))["Text"]
+    assert "modifié de **** **** **** 6769 en **** **** **** 4300" in text
+    first = next(e for e in emails if e["Subject"].endswith("6769"))
+    assert "par votre titulaire pour vous" in (await notify.mailpit.message(first["ID"]))["Text"]
+    # A fence on the same partition (same member key), after the redelivered event.
+    fence = changed("1111", "4300", datetime(2027, 1, 12, 9, tzinfo=UTC))
+    await notify.publish("claim.payout_account_changed", fence)
+    final = await eventually(notify.emails, until=lambda e: len(e) >= 3, what="the fence")
+    assert len(final) == 3

@@ -17,6 +17,7 @@ from mylm_shared.events import (
     ClaimOfferAcceptedV1,
     ClaimOfferMadeV1,
     ClaimPaidV1,
+    ClaimPayoutAccountChangedV1,
     ClaimRejectedV1,
     CloudEvent,
     LocalizedTextV1,
@@ -249,3 +250,63 @@ async def test_no_e_mail_without_an_address_and_an_unknown_claimant_waits() -> N
     assert sender.outbox == []
     with pytest.raises(MissingDependency):
         await service.on_claim_event(event_for(paid("not-known-yet")), paid("not-known-yet"))
+
+
+def account_changed(
+    previous: str | None, acted_by: str | None = None
+) -> ClaimPayoutAccountChangedV1:
+    return ClaimPayoutAccountChangedV1(
+        claim_id="c-1",
+        claim_number=NUMBER,
+        member_id="m-1",
+        payout_id="p-1",
+        iban_last4="4300",
+        previous_iban_last4=previous,
+        changed_at=datetime(2027, 1, 10, 23, 30, tzinfo=UTC),  # 11 January in Brussels
+        acted_by=acted_by,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        (
+            "nl",
+            f"Schadegeval {NUMBER}: rekening voor de betaling **** **** **** 4300",
+            "Op 11/01/2027 werd de rekening voor de betaling van uw dossier "
+            f"{NUMBER} gewijzigd van **** **** **** 6769 naar **** **** **** 4300.",
+        ),
+        (
+            "fr",
+            f"Sinistre {NUMBER} : compte pour le paiement **** **** **** 4300",
+            f"Le 11/01/2027, le compte pour le paiement de votre dossier {NUMBER} a été "
+            "modifié de **** **** **** 6769 en **** **** **** 4300.",
+        ),
+        (
+            "de",
+            f"Schadensfall {NUMBER}: Konto für die Zahlung **** **** **** 4300",
+            f"Am 11/01/2027 wurde das Konto für die Zahlung Ihrer Akte {NUMBER} von "
+            "**** **** **** 6769 auf **** **** **** 4300 geändert.",
+        ),
+    ],
+)
+def test_a_changed_payout_account_is_told_masked_in_the_members_language(
+    language: str, subject: str, line: str
+) -> None:
+    """Issue 15 item 7: the claimant learns of a changed payout account (masked only)."""
+    email = render(account_changed("6769"), language)
+    assert email.subject == subject
+    assert line in email.body
+
+
+def test_a_payout_account_set_by_the_titular_says_so_and_each_change_is_its_own_e_mail() -> None:
+    """Issue 15 item 7: the first account, set by a titular acting for the claimant."""
+    email = render(account_changed(None, acted_by="m-titular"), "nl")
+    assert (
+        f"de rekening **** **** **** 4300 opgegeven voor de betaling van uw dossier {NUMBER}, "
+        "door uw titularis voor u." in email.body
+    )
+    later = account_changed("6769").model_copy(
+        update={"changed_at": datetime(2027, 1, 12, tzinfo=UTC)}
+    )
+    assert render(later, "nl").message_id != email.message_id

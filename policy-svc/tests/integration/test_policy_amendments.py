@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.domain.dates import add_months
 from policy.service.amendments import AmendmentService
+from policy.service.handlers import BRUSSELS
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -118,13 +119,15 @@ async def test_pc7_aggravation_declared_proposed_reminded_once_accepted_policy_a
     p = platform_
     policy_id = await p.single_policy()
     holder = p.tokens.member(p.holder)
+    # Issue 15 item 4: the partner living with the holder since the start is recorded by
+    # staff with the reason (a member may not give an earlier date).
     put = await p.client.put(
         f"/v1/policies/{policy_id}/household",
-        json={"persons": [PARTNER], "since": "2026-01-01"},
-        headers=holder,
+        json={"persons": [PARTNER], "since": "2026-01-01", "reason": "domicile certificate"},
+        headers=p.tokens.staff(),
     )
     assert put.status_code == 200, put.text
-    today = datetime.now(UTC).date()
+    today = datetime.now(BRUSSELS).date()
     occurred = today - timedelta(days=10)
 
     declared = await p.client.post(
@@ -221,7 +224,7 @@ async def test_pc7_a_proposal_after_the_month_is_422_and_the_aggravation_lapses(
 ) -> None:
     p = platform_
     policy_id = await p.single_policy()
-    today = datetime.now(UTC).date()
+    today = datetime.now(BRUSSELS).date()
     known = add_months(today, -2)
     declared = await p.client.post(
         f"/v1/policies/{policy_id}/amendments",
@@ -230,6 +233,7 @@ async def test_pc7_a_proposal_after_the_month_is_422_and_the_aggravation_lapses(
             "formula": "family",
             "occurred_on": known.isoformat(),
             "known_on": known.isoformat(),
+            "reason": "the holder's letter received then (issue 15 item 4)",
         },
         headers=p.tokens.staff(),
     )

@@ -15,6 +15,7 @@ import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
+from policy.service.handlers import PolicyService, server_today
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -37,6 +38,12 @@ class Policies:
     minor: str
     topic_prefix: str
     bootstrap: str
+    service: PolicyService
+
+    def on(self, day: str | None) -> None:
+        """The server's date (None: the real one): a member's notice is dated the day
+        the service receives it (issue 15 item 4), so a dated rule is tested on its day."""
+        self.service.today = (lambda: date.fromisoformat(day)) if day else server_today
 
     async def propose(self, member_id: str, **overrides: Any) -> httpx.Response:
         body: dict[str, Any] = {
@@ -96,7 +103,15 @@ async def policies(platform: Endpoints, run_id: str) -> AsyncIterator[Policies]:
             return await members.count_documents({"_id": {"$in": [adult, minor]}}) == 2
 
         await eventually(both_known, what="policy-svc learns the members from member.registered")
-        yield Policies(client, tokens, adult, minor, f"{run_id}.", platform.kafka_bootstrap_servers)
+        yield Policies(
+            client,
+            tokens,
+            adult,
+            minor,
+            f"{run_id}.",
+            platform.kafka_bootstrap_servers,
+            app.state.runtime.extras["policies"],
+        )
 
 
 async def test_pc1_pc8_propose_then_accept_issues_the_contract_and_policy_issued_goes_out(
@@ -152,10 +167,11 @@ async def test_pc1_threshold_not_offered_and_unknown_member_are_422(policies: Po
 
 
 async def test_pc2_single_formula_refuses_a_minor_policyholder(policies: Policies) -> None:
+    """PC-2: under 18 at signing is refused (issue 16: 18 or over is enough)."""
     refused = await policies.propose(policies.minor, formula="single")
     assert refused.status_code == 422
     assert refused.json()["rule"] == "PC-2"
-    assert "not older than 18" in refused.json()["detail"]
+    assert "under 18 at signing" in refused.json()["detail"]
     adult = await policies.propose(policies.adult, formula="single", threshold_pct=10)
     assert adult.status_code == 201, adult.text
 
@@ -204,7 +220,9 @@ async def test_pc5_objection_three_months_before_expiry_and_one_day_late(
     headers = policies.tokens.member(policies.adult)
     # start 2027-01-01: expiry 2028-01-01, last posting day 2027-10-01
     for posted_on, ends_on in (("2027-10-01", "2028-01-01"), ("2027-10-02", "2029-01-01")):
+        policies.on(None)
         policy_id = await policies.issued()
+        policies.on(posted_on)  # the member objects on that day
         body = {"by": "policyholder", "posted_on": posted_on, "channel": "registered_letter"}
         response = await policies.client.post(
             f"/v1/policies/{policy_id}/objections", json=body, headers=headers
@@ -225,6 +243,7 @@ async def test_pc9_pc11_termination_after_a_claim_inside_and_outside_its_window(
         "claim_settled_on": "2027-03-10",
     }
     url = f"/v1/policies/{policy_id}/terminations"
+    policies.on("2027-04-11")  # the member's notice is dated the day it is received
     late = await policies.client.post(
         url, json={**notice, "notified_on": "2027-04-11"}, headers=headers
     )
@@ -233,6 +252,7 @@ async def test_pc9_pc11_termination_after_a_claim_inside_and_outside_its_window(
     assert problem["rule"] == "PC-9"
     assert problem["window"] == {"opens_on": "2027-03-10", "closes_on": "2027-04-10"}
 
+    policies.on("2027-04-10")
     inside = await policies.client.post(
         url, json={**notice, "notified_on": "2027-04-10"}, headers=headers
     )

@@ -11,6 +11,7 @@ from mylm_shared.events import AMENDMENT_REMINDED, POLICY_AMENDED
 from policy.adapters.amendments import AmendmentMapper
 from policy.adapters.repository import PolicyMapper
 from policy.domain.amendments import Amendment, AmendmentRefused, WrongStep
+from policy.domain.fact_dates import Recorder
 from policy.domain.policy import DeclaredPerson, Policy, WrongStatus
 from policy.domain.product import premium
 from policy.domain.termination import ContractDates, Notice, OutsideWindow, terminate
@@ -70,7 +71,11 @@ class World:
             formula=formula,  # type: ignore[arg-type]
             occurred_on=occurred_on,
             known_on=known_on,
-            declared_by="policyholder",
+            # Staff record the day the declaration reached the insurer (issue 15 item 4:
+            # an earlier day than today needs the reason).
+            recorder=Recorder(
+                "staff-1", True, max(self.clock(), known_on), "declaration received by post"
+            ),
         )
 
 

@@ -57,7 +57,9 @@ async def test_pc3_a_household_declared_before_acceptance_is_kept_not_seeded() -
     policies, _ = service(TITULAR, CHILD)
     proposal = await issued(policies)
     declared = (DeclaredPerson("partner", "Els Peeters", date(1986, 1, 1), "partner", True),)
-    await policies.declare_household(proposal.policy_id, TODAY, declared)
+    await policies.declare_household(
+        proposal.policy_id, TODAY, declared, policies.recorder("holder", staff=False)
+    )
     accepted = await policies.accept(proposal.policy_id)
     assert [r.persons for r in accepted.household] == [declared]
 
@@ -77,7 +79,9 @@ async def test_pc3_the_policyholder_amends_the_seeded_household() -> None:
     moved = (
         DeclaredPerson("adult", "Emma Peeters", date(2006, 6, 1), "child", False, False, True),
     )
-    amended = await policies.declare_household(proposal.policy_id, date(2027, 3, 1), moved)
+    amended, _ = await policies.declare_household(
+        proposal.policy_id, date(2027, 3, 1), moved, policies.recorder("holder", staff=False)
+    )
     assert amended.insured(date(2027, 2, 28))[1].reason == "child living with the policyholder"
     assert amended.insured(date(2027, 3, 1))[1].reason.startswith("unmarried student under 26")
 

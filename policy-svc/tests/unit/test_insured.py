@@ -33,18 +33,26 @@ def answer_for(day: date, person: HouseholdPerson) -> InsuredAnswer:
 
 @pytest.mark.parametrize(
     ("signed_on", "insured"),
-    [(date(2026, 3, 14), False), (date(2026, 3, 15), False), (date(2026, 3, 16), True)],
+    [
+        pytest.param(date(2026, 3, 14), False, id="PC-2-day-before-18th-birthday"),
+        pytest.param(date(2026, 3, 15), True, id="PC-2-on-18th-birthday"),
+        pytest.param(date(2026, 3, 16), True, id="PC-2-day-after"),
+    ],
 )
-def test_pc2_single_policyholder_must_be_older_than_18_at_signing(
+def test_pc2_single_policyholder_must_be_18_or_over_at_signing(
     signed_on: date, insured: bool
 ) -> None:
-    # Born 15 March 2008: 18 on 15 March 2026; "ouder dan 18 jaar" = from the day after.
+    """PC-2 "ouder dan 18 jaar", read as the My LM terms use it (AC-4: 18 or more), the
+    reading favourable to the insured (issue 16, docs/rules.md): signing on the 18th
+    birthday is enough. Born 15 March 2008: 18 on 15 March 2026."""
     young = Policyholder("p-1", "Bo", date(2008, 3, 15))
     (holder,) = insured_on(date(2026, 6, 1), "single", signed_on, young)
     assert (holder.insured, holder.rule) == (insured, "PC-2")
 
 
-def test_pc2_single_policyholder_born_29_february_is_18_on_28_february() -> None:
+def test_pc2_single_policyholder_born_29_february_is_18_on_1_march() -> None:
+    """PC-2 / issue 16: the 18th birthday of a 29 February birth in a common year is
+    1 March (mylm_shared.periods.birthday, the same day identity-svc uses for AC-6)."""
     leapling = Policyholder("p-1", "Lea", date(2008, 2, 29))
     assert not insured_on(date(2026, 6, 1), "single", date(2026, 2, 28), leapling)[0].insured
     assert insured_on(date(2026, 6, 1), "single", date(2026, 3, 1), leapling)[0].insured
@@ -107,10 +115,11 @@ def test_pc3_minor_child_living_elsewhere_insured_until_the_18th_birthday() -> N
     assert (turned.insured, turned.reason) == (False, "married adult child living elsewhere")
 
 
-def test_pc3_minor_child_born_29_february_turns_18_on_28_february() -> None:
+def test_pc3_minor_child_born_29_february_turns_18_on_1_march() -> None:
+    """PC-3 / issue 16: minor until the 18th birthday, 1 March in a common year."""
     kid = child(date(2008, 2, 29), always(False))
-    assert answer_for(date(2026, 2, 27), kid).insured
-    assert not answer_for(date(2026, 2, 28), kid).insured
+    assert answer_for(date(2026, 2, 28), kid).insured
+    assert not answer_for(date(2026, 3, 1), kid).insured
 
 
 def test_pc3_student_living_elsewhere_insured_until_the_26th_birthday() -> None:
@@ -123,11 +132,11 @@ def test_pc3_student_living_elsewhere_insured_until_the_26th_birthday() -> None:
     assert "26" in after.reason
 
 
-def test_pc3_student_born_29_february_turns_26_on_28_february() -> None:
-    # 2030 is a common year: the 26th birthday is clamped to 28 February.
+def test_pc3_student_born_29_february_turns_26_on_1_march() -> None:
+    """PC-3 / issue 16: 2030 is a common year, the 26th birthday is 1 March (art. 1.7)."""
     student = child(date(2004, 2, 29), always(False), studying=always(True))
-    assert answer_for(date(2030, 2, 27), student).insured
-    assert not answer_for(date(2030, 2, 28), student).insured
+    assert answer_for(date(2030, 2, 28), student).insured
+    assert not answer_for(date(2030, 3, 1), student).insured
 
 
 def test_pc3_student_living_elsewhere_loses_cover_on_marriage() -> None:

@@ -29,6 +29,7 @@ def service() -> tuple[PolicyService, InMemoryAggregates[Policy]]:
     members = InMemoryMembers(
         KnownMember("adult", "An Claes", date(1980, 5, 17)),
         KnownMember("eighteen", "An Claes", date(2008, 11, 23)),
+        KnownMember("seventeen", "Bo Claes", date(2008, 11, 24)),
     )
     return PolicyService(store, members, today=lambda: TODAY), store
 
@@ -55,11 +56,15 @@ def test_pc1_pc8_premium_is_net_plus_tax_and_thresholds_come_from_the_product() 
         premium("family", 7, e_protection=True)
 
 
-async def test_pc2_single_refused_when_signing_on_the_18th_birthday() -> None:
+async def test_pc2_single_refused_the_day_before_the_18th_birthday() -> None:
+    """PC-2 "ouder dan 18 jaar" read as 18 or over (issue 16, docs/rules.md): signing on
+    the 18th birthday is accepted, the day before is refused."""
     policies, _ = service()
     with pytest.raises(PolicyRefused) as refused:
-        await policies.propose(proposal("eighteen"), "staff", None)
+        await policies.propose(proposal("seventeen"), "staff", None)
     assert refused.value.rule == "PC-2"
+    accepted, _ = await policies.propose(proposal("eighteen"), "staff", None)
+    assert accepted.policy_id
     with pytest.raises(UnknownMember):
         await policies.propose(proposal("nobody"), "staff", None)
 
@@ -80,9 +85,11 @@ async def test_accept_emits_issued_and_premium_due_then_termination_emits_termin
     await policies.accept(policy.policy_id)
     with pytest.raises(WrongStatus):
         await policies.accept(policy.policy_id)
+    policies.today = lambda: date(2027, 6, 1)  # the notice arrives that day
+    holder = policies.recorder("account-of-adult", staff=False)
     notice = Notice("policyholder", "emigration", date(2027, 6, 1), "registered_letter")
     with pytest.raises(TerminationRefused):
-        await policies.terminate(policy.policy_id, notice)  # PC-6 needs the departure date
+        await policies.terminate(policy.policy_id, notice, holder)  # PC-6: departure date
     departed = Notice(
         "policyholder",
         "emigration",
@@ -90,7 +97,7 @@ async def test_accept_emits_issued_and_premium_due_then_termination_emits_termin
         "registered_letter",
         departure_on=date(2027, 6, 15),
     )
-    ending = await policies.terminate(policy.policy_id, departed)
+    ending = await policies.terminate(policy.policy_id, departed, holder)
     assert (ending.effective_on, ending.rule) == (date(2027, 6, 15), "PC-6")
     assert [m.spec for m in store.published] == [POLICY_ISSUED, PREMIUM_DUE, POLICY_TERMINATED]
     stored = await policies.policy(policy.policy_id)
@@ -104,8 +111,13 @@ async def test_pc3_household_revisions_hold_from_their_date() -> None:
     policy, _ = await policies.propose(proposal(formula="family"), "staff", None)
     partner = DeclaredPerson("p", "Bo", date(1982, 1, 1), "partner", True)
     moved_out = DeclaredPerson("p", "Bo", date(1982, 1, 1), "partner", False)
-    await policies.declare_household(policy.policy_id, date(2027, 1, 1), (partner,))
-    changed = await policies.declare_household(policy.policy_id, date(2027, 5, 1), (moved_out,))
+    holder = policies.recorder("account-of-adult", staff=False)  # announced ahead
+    await policies.declare_household(policy.policy_id, date(2027, 1, 1), (partner,), holder)
+    changed, since = await policies.declare_household(
+        policy.policy_id, date(2027, 5, 1), (moved_out,), holder
+    )
+    assert since == date(2027, 5, 1)
     assert changed.insured(date(2027, 4, 30))[1].insured
     assert not changed.insured(date(2027, 5, 1))[1].insured
-    assert changed.insured(date(2026, 12, 1))[1].insured  # before: the first declaration
+    # Issue 15 item 4: before the first declaration only the policyholder is insured.
+    assert [a.person_id for a in changed.insured(date(2026, 12, 1))] == ["adult"]

@@ -13,6 +13,7 @@ from policy.adapters.amendments import AmendmentMapper
 from policy.adapters.repository import PolicyMapper
 from policy.domain.adjustments import premium_adjustments
 from policy.domain.amendments import Amendment, Kind, TermsChange
+from policy.domain.fact_dates import Recorder
 from policy.domain.insured import Formula
 from policy.domain.policy import Policy
 from policy.domain.premiums import PaidPremium, PremiumAccount
@@ -160,7 +161,7 @@ async def test_pc7_accepting_requests_the_adjustment_once_with_policy_amended() 
         formula="family",
         occurred_on=DAY_100,
         known_on=date(2026, 4, 15),
-        declared_by="policyholder",
+        recorder=Recorder("staff-1", True, date(2026, 4, 20), "declaration received by post"),
     )
     await service.propose(declared.amendment_id, date(2026, 4, 16), None)
     await service.accept(declared.amendment_id, date(2026, 4, 20))

@@ -108,7 +108,7 @@ def test_pc10_insurer_only_grounds_are_refused_to_the_policyholder(ground: str) 
 
 
 def test_pc9_pc10_every_ground_is_known_and_unknown_grounds_are_refused() -> None:
-    assert len(GROUNDS) == 10
+    assert len(GROUNDS) == 11  # issue 16: PC-6 interest_lost
     with pytest.raises(TerminationRefused):
         terminate(CONTRACT, notice(ground="boredom"))
 
@@ -362,6 +362,38 @@ def test_pc6_emigration_ends_the_contract_on_the_departure_date(by: str) -> None
         "PC-6",
         "PC-6",
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "runs"),
+    [
+        pytest.param(date(2027, 4, 9), True, id="PC-6-day-interest-disappears-still-runs"),
+        pytest.param(date(2027, 4, 10), False, id="PC-6-day-after-no-longer-runs"),
+    ],
+)
+@pytest.mark.parametrize("by", ["policyholder", "insurer"])
+def test_pc6_contract_ends_by_law_when_the_insured_interest_disappears(
+    by: str, day: date, runs: bool
+) -> None:
+    """PC-6 second ground (issue 16): "beëindigt van rechtswege bij verdwijning van het
+    verzekerde belang"; read in the insured's favour, the contract runs on that day
+    (docs/rules.md PC-6) and ends from the day after."""
+    n = notice(
+        by=by,
+        ground="interest_lost",
+        notified_on=date(2027, 4, 20),
+        interest_lost_on=date(2027, 4, 9),
+    )
+    result = terminate(CONTRACT, n)
+    assert (result.rule, result.effect_rule, result.window) == ("PC-6", "PC-6", None)
+    assert (day < result.effective_on) is runs
+
+
+def test_pc6_interest_lost_without_its_date_is_refused() -> None:
+    """PC-6 (issue 16): the ground needs the day the interest disappeared."""
+    with pytest.raises(TerminationRefused) as caught:
+        terminate(CONTRACT, notice(ground="interest_lost"))
+    assert caught.value.rule == "PC-6"
 
 
 def test_pc6_emigration_without_departure_date_is_refused() -> None:

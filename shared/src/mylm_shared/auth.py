@@ -11,14 +11,20 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from mylm_shared.problems import forbidden, unauthorized
+from mylm_shared.problems import Problem, forbidden, unauthorized
 
 STAFF = "staff"
 MEMBER = "member"
 # A service calling another server to server with a client-credentials token (RFC 6749
 # §4.4, issued by identity-svc): ``sub`` is its client id, ``scope`` what it may do.
 SERVICE = "service"
-ALGORITHMS = ["EdDSA", "ES256"]
+# Issue 15 item 7: identity-svc signs with Ed25519 only, so nothing else is accepted (an
+# ES256 token naming a known ``kid`` is refused 401 like any other forgery).
+ALGORITHMS = ["EdDSA"]
+# Issue 15 item 7 (fail closed): while a service's revocation list is not current, a
+# request bearing a token gets 503 with this Retry-After (seconds), never an answer that
+# might honour a revoked token.
+REVOCATIONS_RETRY_AFTER_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,9 @@ class Principal:
     roles: frozenset[str]
     actor: Actor | None = None
     issued_at: datetime | None = None
+    # OIDC ``auth_time``: when the user last logged in (carried unchanged through refresh
+    # and token exchange); a step-up check asks for a recent one (issue 15 item 7).
+    auth_time: datetime | None = None
     access_basis: str | None = None  # AC-2 / AC-5 for an exchanged token
     access_until: datetime | None = None  # AC-6: the dependant's 18th birthday under AC-2
     scopes: frozenset[str] = frozenset()  # a service token's ``scope`` (RFC 9068 §2.2.3)
@@ -71,6 +80,9 @@ class Principal:
             roles=frozenset(claims.get("roles", [])),
             actor=Actor(str(act["sub"]), act.get("member_id")) if isinstance(act, dict) else None,
             issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None,
+            auth_time=datetime.fromtimestamp(claims["auth_time"], UTC)
+            if isinstance(claims.get("auth_time"), int | float)
+            else None,
             access_basis=claims.get("access_basis"),
             access_until=datetime.fromtimestamp(until, UTC) if until is not None else None,
             scopes=frozenset(str(claims.get("scope") or "").split()),
@@ -82,6 +94,12 @@ class Revocations(Protocol):
     dossier access): the reason, or None when the token may be used."""
 
     def refusal(self, principal: Principal) -> str | None: ...
+
+    @property
+    def current(self) -> bool:
+        """The list holds every revocation published so far (caught up and still
+        reading); until then tokens are neither accepted nor refused (503)."""
+        ...
 
 
 Clock = Callable[[], datetime]
@@ -159,10 +177,23 @@ class TokenVerifier:
         # AC-6: an exchanged token's basis is checked at each request, not only at issue.
         if principal.access_until is not None and self.clock() >= principal.access_until:
             raise unauthorized("The access to this dossier has ended (AC-6).")
-        refusal = self.revocations.refusal(principal) if self.revocations else None
-        if refusal is not None:
-            raise unauthorized(refusal)
+        if self.revocations is not None:
+            if not self.revocations.current:
+                raise revocations_not_current()
+            refusal = self.revocations.refusal(principal)
+            if refusal is not None:
+                raise unauthorized(refusal)
         return principal
+
+
+def revocations_not_current() -> Problem:
+    """503 + Retry-After: a valid token cannot be told apart from a revoked one yet
+    (issue 15 item 7: fail closed, not open)."""
+    return Problem(
+        503,
+        "This service is catching up with revoked sessions; retry shortly.",
+        headers={"Retry-After": str(REVOCATIONS_RETRY_AFTER_SECONDS)},
+    )
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -189,6 +220,17 @@ async def staff_only(principal: CurrentPrincipal) -> Principal:
 
 
 StaffPrincipal = Annotated[Principal, Depends(staff_only)]
+
+
+async def account_holder(principal: CurrentPrincipal) -> Principal:
+    """A member's or staff's token: a service token (client credentials) has no account
+    and no dossier of its own, so routes about "me" refuse it with 403 (issue 15 item 8)."""
+    if principal.is_service:
+        raise forbidden("A service token has no account or dossier of its own.")
+    return principal
+
+
+AccountHolder = Annotated[Principal, Depends(account_holder)]
 
 
 def ensure_member_access(principal: Principal, member_id: str) -> None:

@@ -25,6 +25,7 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Content Too Large",
     422: "Unprocessable Content",
     500: "Internal Server Error",
     503: "Service Unavailable",
@@ -62,6 +63,7 @@ _DESCRIPTIONS = {
     403: "The caller may not do this.",
     404: "Not found (or not visible to the caller).",
     409: "Conflicts with the current state.",
+    413: "The request body is larger than this operation accepts.",
     422: "The request is not valid.",
     503: "Busy or a dependency is unavailable; retry later.",
 }
@@ -106,8 +108,8 @@ def _problem_schemas() -> dict[str, Any]:
 def _document_problems(app: FastAPI) -> None:
     """Adds the problem schemas to the app's OpenAPI document and documents what FastAPI
     itself answers, as problem+json: its 422 for an invalid request (in place of its
-    ``application/json`` HTTPValidationError, never sent here) and its 400 for a body
-    that is not JSON text (e.g. not UTF-8)."""
+    ``application/json`` HTTPValidationError, never sent here), its 400 for a body
+    that is not JSON text (e.g. not UTF-8) and the 413 of a body over the limit."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -126,6 +128,9 @@ def _document_problems(app: FastAPI) -> None:
                     responses["422"] = _problem_response(422, _DESCRIPTIONS[422])
                 if "requestBody" in operation and "400" not in responses:
                     responses["400"] = _problem_response(400, _DESCRIPTIONS[400])
+                # Issue 15 item 5: every body is bounded (mylm_shared.bodies).
+                if "requestBody" in operation and "413" not in responses:
+                    responses["413"] = _problem_response(413, _DESCRIPTIONS[413])
         if fastapi_422["$ref"] not in json.dumps(document):
             schemas.pop("HTTPValidationError", None)
             schemas.pop("ValidationError", None)  # only HTTPValidationError uses it

@@ -28,6 +28,12 @@ correct for tokens of before and at worst refuses a token of the revocation's se
 
 Readiness: ``ready`` is set once the reader has read up to the end offsets it found at
 start, so a replica never serves with a list missing a known revocation.
+
+Fail closed (issue 15 item 7): ``current`` is ``ready`` and a read of the bus completed
+within ``revocation_stale_seconds``; while it is not, ``TokenVerifier`` answers every
+request bearing a token 503 + Retry-After (unauthenticated routes keep answering). A
+read that merely returns nothing because the broker went away is not detected here
+(the Kafka client retries inside ``getmany``); a reader failing repeatedly is.
 """
 
 import asyncio
@@ -145,15 +151,34 @@ def _forget(table: dict[K, datetime], oldest: datetime) -> None:
 class RevocationList:
     """``mylm_shared.auth.Revocations`` fed from the bus in the background."""
 
-    def __init__(self, feed: EventFeed, horizon: timedelta, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        feed: EventFeed,
+        horizon: timedelta,
+        *,
+        clock: Clock = utc_now,
+        stale_after_seconds: float = 30.0,
+        ticks: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.state = RevocationState(horizon)
         self._feed = feed
         self._clock = clock
+        self._stale_after = stale_after_seconds
+        self._ticks = ticks
+        self._read_at: float | None = None  # ``ticks`` of the last completed read
         self.ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def refusal(self, principal: Principal) -> str | None:
         return self.state.refusal(principal)
+
+    @property
+    def current(self) -> bool:
+        """Caught up with what the bus held at start and still reading it (issue 15
+        item 7): otherwise a token is answered 503, neither accepted nor refused."""
+        if not self.ready.is_set() or self._read_at is None:
+            return False
+        return self._ticks() - self._read_at <= self._stale_after
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="revocation-list")
@@ -180,9 +205,11 @@ class RevocationList:
                 if not opened:
                     await self._feed.open(self._clock() - self.state.horizon)
                     opened = True
+                    self._read_at = self._ticks()
                 self._note_caught_up()  # nothing to read at start: ready at once
                 for value in await self._feed.read():
                     self._apply(value)
+                self._read_at = self._ticks()
                 self._note_caught_up()
                 if time.monotonic() - forgotten_at > FORGET_EVERY_SECONDS:
                     self.state.forget_before(self._clock())
@@ -298,7 +325,10 @@ class KafkaFeed:
 
 def revocation_list(settings: ServiceSettings, *, clock: Clock = utc_now) -> RevocationList:
     return RevocationList(
-        KafkaFeed(settings), timedelta(seconds=settings.revocation_horizon_seconds), clock=clock
+        KafkaFeed(settings),
+        timedelta(seconds=settings.revocation_horizon_seconds),
+        clock=clock,
+        stale_after_seconds=settings.revocation_stale_seconds,
     )
 
 
@@ -324,4 +354,9 @@ class RevocationMetrics(Collector):
             "mylm_revocations_ready",
             "1 once the revocation list has read the bus up to where it ended at start.",
             value=1 if revocations.ready.is_set() else 0,
+        )
+        yield GaugeMetricFamily(
+            "mylm_revocations_current",
+            "1 while the revocation list is current (else tokens are answered 503).",
+            value=1 if revocations.current else 0,
         )

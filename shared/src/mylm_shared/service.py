@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
 from mylm_shared.auth import TokenVerifier
+from mylm_shared.bodies import BoundedInput
 from mylm_shared.consumer import (
     Consumer,
     ConsumerControl,
@@ -202,6 +203,19 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
     _add_operations_routes(app, broker, definition)
     app.state.metrics = metrics
 
+    def current_verifier() -> TokenVerifier | None:
+        runtime: Runtime | None = getattr(app.state, "runtime", None)
+        return runtime.token_verifier if runtime else None
+
+    # Issue 15 item 5: bodies bounded per route and uploads authenticated before they are
+    # read, path and query parameters clean; inside the metrics and tracing middleware.
+    app.add_middleware(
+        BoundedInput,
+        json_limit=settings.max_json_body_bytes,
+        upload_limit=settings.max_upload_body_bytes,
+        verifier=current_verifier,
+    )
+
     def current_revocations() -> RevocationList | None:
         runtime: Runtime | None = getattr(app.state, "runtime", None)
         return runtime.revocations if runtime else None
@@ -236,7 +250,7 @@ def _add_operations_routes(
             "kafka": await _check("kafka", runtime.producer.client.fetch_all_metadata),
         }
         if runtime.revocations is not None:
-            checks["revocations"] = "ok" if runtime.revocations.ready.is_set() else "catching-up"
+            checks["revocations"] = "ok" if runtime.revocations.current else "catching-up"
         ready = all(v == "ok" for v in checks.values())
         if ready:
             return JSONResponse({"status": "ready", "checks": checks})

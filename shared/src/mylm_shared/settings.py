@@ -24,6 +24,10 @@ class ServiceSettings(BaseSettings):
     profile: Profile = "prod"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Issue 15 item 2: the proxies (comma-separated addresses or networks, e.g. the
+    # gateway's) whose X-Forwarded-For / X-Forwarded-Proto are believed. Unset (the
+    # default): none, the client address is the socket's, whatever headers say.
+    forwarded_allow_ips: str | None = None
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Prepended to every topic name; lets a test run use its own topics on a shared broker.
@@ -47,6 +51,15 @@ class ServiceSettings(BaseSettings):
     # How far back the revocation list reads account.status_changed / access.changed at
     # start and how long it keeps an entry: at least the longest access-token lifetime.
     revocation_horizon_seconds: int = Field(default=3600, ge=60)
+    # Issue 15 item 7 (fail closed): the list stops counting as current (tokens answered
+    # 503 + Retry-After) when its reader has not completed a read of the bus for this long.
+    revocation_stale_seconds: float = Field(default=30.0, gt=0)
+
+    # Issue 15 item 5: the largest request body a route reads (413 beyond it, checked
+    # while reading, before parsing): file uploads (multipart; a 10 MiB file plus the
+    # envelope) and every other route (JSON).
+    max_upload_body_bytes: int = Field(default=10 * 1024 * 1024 + 64 * 1024, ge=1024)
+    max_json_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
     outbox_poll_seconds: float = 0.05
     # The sweep re-hints documents whose hint a crash lost (and measures the backlog).

@@ -241,9 +241,86 @@ async def test_the_token_verifier_answers_401_with_the_reason() -> None:
     token = jwt.encode(claims, key, algorithm="EdDSA")
     revocations = RevocationList(FakeFeed([]), HOUR)
     verifier = TokenVerifier("mylm-identity", "mylm", key=key.public_key(), revocations=revocations)
-    assert (await verifier.verify(token)).account_id == "a-1"
-    revocations.state.apply(status_changed("a-1", datetime.now(UTC)))
-    with pytest.raises(Problem) as refused:
-        await verifier.verify(token)
-    assert refused.value.status == 401
-    assert refused.value.detail == ACCOUNT_REFUSED
+    revocations.start()
+    try:
+        assert await revocations.wait_ready(5)
+        assert (await verifier.verify(token)).account_id == "a-1"
+        revocations.state.apply(status_changed("a-1", datetime.now(UTC)))
+        with pytest.raises(Problem) as refused:
+            await verifier.verify(token)
+        assert refused.value.status == 401
+        assert refused.value.detail == ACCOUNT_REFUSED
+    finally:
+        await revocations.stop()
+
+
+def access_token(key: Ed25519PrivateKey, **extra: object) -> str:
+    now = time.time()
+    claims = {
+        "iss": "mylm-identity",
+        "aud": "mylm",
+        "sub": "a-1",
+        "member_id": "m-1",
+        "roles": ["member"],
+        "typ": "access",
+        "iat": round(now - 10, 3),
+        "exp": int(now) + 600,
+        **extra,
+    }
+    return jwt.encode(claims, key, algorithm="EdDSA")
+
+
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_tokens_get_503_until_the_list_is_current_then_again_when_it_goes_stale() -> None:
+    """Issue 15 item 7 (fail closed): before the list has caught up, a valid token is
+    answered 503 + Retry-After (neither accepted nor refused); once caught up it is
+    accepted; when the reader has not completed a read for ``stale_after`` seconds, 503
+    again. A forged token is 401 whatever the list's state."""
+    key = Ed25519PrivateKey.generate()
+    ticks = Ticks()
+    feed = FakeFeed([], fail_opens=1_000_000)  # the bus does not answer yet
+    revocations = RevocationList(feed, HOUR, stale_after_seconds=30, ticks=ticks)
+    verifier = TokenVerifier("mylm-identity", "mylm", key=key.public_key(), revocations=revocations)
+    revocations.start()
+    try:
+        with pytest.raises(Problem) as unavailable:
+            await verifier.verify(access_token(key))
+        assert unavailable.value.status == 503
+        assert unavailable.value.headers == {"Retry-After": "2"}
+        with pytest.raises(Problem) as forged:
+            await verifier.verify(access_token(Ed25519PrivateKey.generate()))
+        assert forged.value.status == 401
+
+        feed.fail_opens = 0  # the bus answers: the list catches up
+        assert await revocations.wait_ready(10)
+        assert revocations.current
+        assert (await verifier.verify(access_token(key))).account_id == "a-1"
+
+        feed.fail_opens = 1_000_000
+        ticks.now += 29  # still within stale_after: reads keep completing meanwhile
+        assert revocations.current
+        feed.open = feed.read = _failing  # type: ignore[method-assign]  # reads now fail
+
+        async def stale() -> bool:
+            ticks.now += 31
+            return not revocations.current
+
+        await eventually(stale, within=5, what="the list no longer current")
+        with pytest.raises(Problem) as stale_answer:
+            await verifier.verify(access_token(key))
+        assert stale_answer.value.status == 503
+    finally:
+        await revocations.stop()
+
+
+async def _failing(*_: object) -> Sequence[bytes]:
+    raise ConnectionError("broker not reachable")

@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from mylm_shared.auth import TokenVerifier
 from mylm_shared.problems import Problem
@@ -96,3 +97,32 @@ async def test_forged_expired_and_wrong_audience_tokens_are_401(jwks: tuple[Keys
         with pytest.raises(Problem) as raised:
             await verifier.verify(bad)
         assert raised.value.status == 401
+
+
+def es256_token(key: ec.EllipticCurvePrivateKey, kid: str) -> str:
+    now = int(time.time())
+    body = {"iss": "mylm-identity", "aud": "mylm", "sub": "a-1", "iat": now, "exp": now + 60}
+    body |= {"typ": "access", "roles": ["member"], "member_id": "m-1"}
+    return jwt.encode(body, key, algorithm="ES256", headers={"kid": kid})
+
+
+async def test_an_es256_token_is_refused_even_with_a_published_kid(
+    jwks: tuple[Keys, str],
+) -> None:
+    """Issue 15 item 7 (EdDSA only): an ES256 token is 401, whether it names identity's
+    Ed25519 kid or an EC key that somehow sits in the JWKS and really signed it."""
+    keys, url = jwks
+    ed_key = keys.add("k1")
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(ec_key.public_key()))
+    keys.published.append({**ec_jwk, "kid": "ec1", "alg": "ES256", "use": "sig"})
+    for verifier in (
+        TokenVerifier("mylm-identity", "mylm", jwks_url=url, refetch_cooldown_seconds=0),
+        TokenVerifier("mylm-identity", "mylm", jwks={"keys": keys.published}),  # identity's way
+    ):
+        for forged in (es256_token(ec_key, "ec1"), es256_token(ec_key, "k1")):
+            with pytest.raises(Problem) as raised:
+                await verifier.verify(forged)
+            assert raised.value.status == 401
+        # The boundary: the same verifier accepts identity's EdDSA token.
+        assert (await verifier.verify(token(ed_key, "k1"))).member_id == "m-1"

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
     idempotency_key_reused,
@@ -40,14 +41,14 @@ Billing = Annotated[BillingService, use_case("billing", BillingService)]
 MAX_OFFSET = 1_000_000
 
 
-class LineIn(BaseModel):
+class LineIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     service_date: date
     description: str = Field(min_length=1, max_length=200)
     amount: DecimalString
 
 
-class InvoiceIn(BaseModel):
+class InvoiceIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     member_id: str = Field(min_length=1, max_length=64)
     issue_date: date

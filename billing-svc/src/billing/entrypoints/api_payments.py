@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.domain import ConcurrentChange
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
     idempotency_key_reused,
@@ -28,7 +29,7 @@ Payments = Annotated[PaymentsService, use_case("payments", PaymentsService)]
 Outcome = Literal["settled", "partial", "unmatched", "overpaid"]
 
 
-class PaymentIn(BaseModel):
+class PaymentIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     structured_reference: str = Field(
         min_length=1,

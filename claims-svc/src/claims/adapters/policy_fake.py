@@ -14,6 +14,9 @@ class InMemoryPolicies:
     contracts: dict[str, PolicyFacts] = field(default_factory=dict)
     insured: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suspended: dict[str, tuple[date, date]] = field(default_factory=dict)  # [from, until)
+    # (policy id, person id) → [from, until): when a household person is insured
+    # (PC-3: a child moving in or out); without one, on every day.
+    windows: dict[tuple[str, str], tuple[date, date | None]] = field(default_factory=dict)
 
     def add(self, policy: PolicyFacts, *insured: str) -> None:
         self.contracts[policy.policy_id] = policy
@@ -24,6 +27,16 @@ class InMemoryPolicies:
 
     async def policy(self, policy_id: str) -> PolicyFacts | None:
         return self.contracts.get(policy_id)
+
+    def _insured(self, policy_id: str, day: date) -> tuple[str, ...]:
+        def within(person: str) -> bool:
+            since, until = self.windows.get((policy_id, person), (date.min, None))
+            return since <= day and (until is None or day < until)
+
+        return tuple(p for p in self.insured[policy_id] if within(p))
+
+    async def insured_on(self, policy_id: str, day: date) -> tuple[str, ...] | None:
+        return self._insured(policy_id, day) if policy_id in self.contracts else None
 
     async def state_on(self, policy_id: str, day: date) -> PolicyDay | None:
         p = self.contracts.get(policy_id)
@@ -41,4 +54,4 @@ class InMemoryPolicies:
         if not runs_on(p, day):
             return PolicyDay("active", (), ())
         covers = ("accident", "assistance", *(("e_protection",) if p.e_protection else ()))
-        return PolicyDay("active", covers, self.insured[policy_id])
+        return PolicyDay("active", covers, self._insured(policy_id, day))

@@ -1,5 +1,5 @@
 """policy-svc over HTTP with claims-svc's own bearer token (client credentials): the
-member's policies, one policy, and its state on a date."""
+member's policies, one policy, its state on a date and who it insures on a date."""
 
 from datetime import date
 from typing import Any
@@ -71,6 +71,14 @@ class HttpPolicies:
     async def policy(self, policy_id: str) -> PolicyFacts | None:
         body = await self._get(f"/v1/policies/{quote(policy_id, safe='')}")
         return None if body is None else policy_facts(body)
+
+    async def insured_on(self, policy_id: str, day: date) -> tuple[str, ...] | None:
+        body = await self._get(
+            f"/v1/policies/{quote(policy_id, safe='')}/insured", {"date": day.isoformat()}
+        )
+        if body is None:
+            return None
+        return tuple(p["person_id"] for p in body["persons"] if p["insured"])
 
     async def state_on(self, policy_id: str, day: date) -> PolicyDay | None:
         body = await self._get(

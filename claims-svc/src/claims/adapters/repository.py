@@ -15,6 +15,7 @@ from mylm_shared.events import (
     CLAIM_OFFER_ACCEPTED,
     CLAIM_OFFER_MADE,
     CLAIM_PAID,
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,
     CLAIM_REJECTED,
     ClaimAcceptedV1,
     ClaimClosedV1,
@@ -24,6 +25,7 @@ from mylm_shared.events import (
     ClaimOfferAcceptedV1,
     ClaimOfferMadeV1,
     ClaimPaidV1,
+    ClaimPayoutAccountChangedV1,
     ClaimRejectedV1,
     LocalizedTextV1,
 )
@@ -42,6 +44,7 @@ from claims.domain.claim import (
     MedicalAssessment,
     OfferAccepted,
     OfferMade,
+    PayoutAccountChanged,
     PayoutPaid,
     ReceivedDocument,
     StaffDecision,
@@ -80,6 +83,7 @@ def offer_document(o: Offer) -> Document:
         "accepted_by": o.accepted_by,
         "pay_by": _day(o.pay_by),
         "iban": o.iban,
+        "acted_by": o.acted_by,
     }
 
 
@@ -96,6 +100,7 @@ def offer_from(d: Document) -> Offer:
         accepted_by=d["accepted_by"],
         pay_by=_from_day(d["pay_by"]),
         iban=d["iban"],
+        acted_by=d.get("acted_by"),
     )
 
 
@@ -240,7 +245,14 @@ class ClaimMapper:
             "declared_by": c.declared_by,
             "status": c.status,
             "history": [
-                {"status": h.status, "at": h.at, "by": h.by, "reason": h.reason} for h in c.history
+                {
+                    "status": h.status,
+                    "at": h.at,
+                    "by": h.by,
+                    "reason": h.reason,
+                    "acted_by": h.acted_by,
+                }
+                for h in c.history
             ],
             "requests": [
                 {
@@ -260,6 +272,7 @@ class ClaimMapper:
                     "sha256": d.sha256,
                     "at": d.at,
                     "by": d.by,
+                    "acted_by": d.acted_by,
                 }
                 for d in c.documents
             ],
@@ -298,7 +311,9 @@ class ClaimMapper:
             declared_by=doc["declared_by"],
             status=doc["status"],
             history=tuple(
-                HistoryEntry(h["status"], as_utc(h["at"]), h["by"], h.get("reason"))
+                HistoryEntry(
+                    h["status"], as_utc(h["at"]), h["by"], h.get("reason"), h.get("acted_by")
+                )
                 for h in doc["history"]
             ),
             requests=tuple(
@@ -319,6 +334,7 @@ class ClaimMapper:
                     d["sha256"],
                     as_utc(d["at"]),
                     d["by"],
+                    d.get("acted_by"),
                 )
                 for d in doc["documents"]
             ),
@@ -348,6 +364,7 @@ class ClaimMapper:
                     event_date=c.event_date,
                     declared_on=c.declared_on,
                     late_declaration=c.engine.late_declaration,
+                    acted_by=c.history[0].acted_by if c.history else None,
                     next_deadline=None
                     if deadline is None
                     else ClaimDeadlineV1(
@@ -390,6 +407,7 @@ class ClaimMapper:
                     amount=o.amount,
                     accepted_on=o.accepted_on,
                     pay_by=o.pay_by,
+                    acted_by=o.acted_by,
                 )
                 return [Message(CLAIM_OFFER_ACCEPTED, accepted, c.member_id)]
             case PayoutPaid(claim=c, payout=p):
@@ -405,6 +423,18 @@ class ClaimMapper:
                     paid_on=p.paid_on,
                 )
                 return [Message(CLAIM_PAID, paid, c.member_id)]
+            case PayoutAccountChanged(claim=c, payout=p, previous_iban=before):
+                changed = ClaimPayoutAccountChangedV1(
+                    claim_id=c.claim_id,
+                    claim_number=c.claim_number,
+                    member_id=c.member_id,
+                    payout_id=p.payout_id,
+                    iban_last4=p.iban_last4,  # masked: never the whole account on the bus
+                    previous_iban_last4=None if before is None else before[-4:],
+                    changed_at=event.at,
+                    acted_by=event.acted_by,
+                )
+                return [Message(CLAIM_PAYOUT_ACCOUNT_CHANGED, changed, c.member_id)]
             case ClaimClosed(claim=c, closed_on=on, reason=reason):
                 closed = ClaimClosedV1(
                     claim_id=c.claim_id,

@@ -17,7 +17,12 @@
   rolstoel besturen".
 * PA-3 territory: "elk ongeval gebeurd in een Lidstaat van de Europese Unie ... uitgebreid
   tot de hele wereld voor reizen en een verblijf in het buitenland wanneer een opeenvolgende
-  periode van drie maanden niet wordt overschreden" (see ``territory``).
+  periode van drie maanden niet wordt overschreden". Read in the insured's favour (issue
+  16, docs/rules.md PA-3): the three months are those of the stay up to the accident, so
+  an accident outside the EU is covered when it happens at most three months (art. 1.7,
+  ``territory``) after the first day abroad, whether the return date is known, later, or
+  unknown; an unknown return is never a refusal. Without a departure date nothing can be
+  counted: covered, and flagged for staff to check.
 * PA-4 exclusions: ``exclusions.ACCIDENT_EXCLUSIONS``.
 * PA-5 "ten belope van 1.000.000 EUR per ongeval, en per verzekerde slachtoffer. De
   begrafeniskosten blijven evenwel beperkt tot 5.000 EUR" (5,000.00 in full, 5,000.01
@@ -84,24 +89,30 @@ def _motor_exception_applies(facts: AccidentCircumstances) -> bool:
 
 
 def check_territory(claim: Claim, facts: AccidentCircumstances, a: Assessment) -> None:
-    """PA-3: EU, or worldwide during a trip not exceeding three consecutive months."""
+    """PA-3: EU, or worldwide while the stay abroad has not exceeded three consecutive
+    months on the accident day (the return date does not matter, known or not)."""
     a.met("PA-3")
     if facts.country in EU:
         return
     first, last = facts.trip_departed_on, facts.trip_ends_on
-    if (
-        first is not None
-        and last is not None
-        and first <= claim.event_date <= last
-        and not_exceeding_months(first, last, TRIP_MONTHS)
-    ):
+    if first is None:
+        a.flag(
+            "PA-3",
+            "Vertrekdatum onbekend: na te gaan of het verblijf op de dag van het ongeval "
+            "drie opeenvolgende maanden niet overschreed.",
+            "Date de départ inconnue : à vérifier que le séjour ne dépassait pas trois mois "
+            "consécutifs le jour de l'accident.",
+        )
+        return
+    during_trip = first <= claim.event_date and (last is None or claim.event_date <= last)
+    if during_trip and not_exceeding_months(first, claim.event_date, TRIP_MONTHS):
         return
     a.reject(
         "PA-3",
-        "Buiten de Europese Unie is een ongeval alleen gedekt tijdens een reis van ten hoogste "
-        "drie opeenvolgende maanden.",
-        "Hors de l'Union européenne, un accident n'est couvert que pendant un voyage de trois "
-        "mois consécutifs au plus.",
+        "Buiten de Europese Unie is een ongeval alleen gedekt tijdens de eerste drie "
+        "opeenvolgende maanden van een verblijf in het buitenland.",
+        "Hors de l'Union européenne, un accident n'est couvert que pendant les trois "
+        "premiers mois consécutifs d'un séjour à l'étranger.",
     )
 
 

@@ -20,13 +20,15 @@ facts are rebuilt from it by the service whenever it needs to decide again.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
 from mylm_shared.domain import Aggregate
 
 from claims.domain import deadlines
+from claims.domain.assistance import granted_services, offer_limit, requests_from
+from claims.domain.contract import GrantedService, PriorClaim
 from claims.domain.decision import Decision, Outcome
 from claims.domain.facts import EPROTECTION_COVERS, Cover
 from claims.domain.offers import Offer, OfferKind, Payout, payment_due, payout_id_for
@@ -87,12 +89,15 @@ def claim_number(year: int, number: int) -> str:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One status change: to what, when, by whom (an account id or ``system``), why."""
+    """One status change: to what, when, by whom (an account id or ``system``), why;
+    ``acted_by``: the titular's member id when a titular acted for the claimant with an
+    exchanged token (``by`` is then the titular's account; issue 15 item 7)."""
 
     status: Status
     at: datetime
     by: str
     reason: str | None = None
+    acted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class ReceivedDocument:
     sha256: str
     at: datetime
     by: str
+    acted_by: str | None = None  # the titular uploading for the claimant (issue 15 item 7)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,19 @@ class OfferMade:
 class OfferAccepted:
     claim: "Claim"
     offer: Offer
+
+
+@dataclass(frozen=True)
+class PayoutAccountChanged:
+    """The account a payout goes to was set or changed (issue 15 item 7): the claimant
+    is told by e-mail (masked), whoever made the change."""
+
+    claim: "Claim"
+    payout: Payout
+    previous_iban: str | None
+    at: datetime
+    by: str
+    acted_by: str | None
 
 
 @dataclass(frozen=True)
@@ -244,6 +263,7 @@ class Claim(Aggregate):
         at: datetime,
         request_fingerprint: str = "",
         policyholder_id: str = "",
+        acted_by: str | None = None,
     ) -> "Claim":
         """CL-1: the declaration with the engine's decision; a late one is flagged (CL-2)
         by the engine, never refused here."""
@@ -260,7 +280,7 @@ class Claim(Aggregate):
             declared_by=declared_by,
             request_fingerprint=request_fingerprint,
             policyholder_id=policyholder_id,
-            history=(HistoryEntry("declared", at, declared_by),),
+            history=(HistoryEntry("declared", at, declared_by, acted_by=acted_by),),
         )
         claim.raise_event(ClaimDeclared(claim))
         return claim
@@ -274,11 +294,18 @@ class Claim(Aggregate):
         """Staff's outcome once they decided, the engine's until then."""
         return self.staff_decision.outcome if self.staff_decision else self.engine.outcome
 
-    def _move(self, to: Status, at: datetime, by: str, reason: str | None = None) -> None:
+    def _move(
+        self,
+        to: Status,
+        at: datetime,
+        by: str,
+        reason: str | None = None,
+        acted_by: str | None = None,
+    ) -> None:
         if to not in TRANSITIONS[self.status]:
             raise WrongStatus(f"a claim that is {self.status} cannot become {to}")
         self.status = to
-        self.history = (*self.history, HistoryEntry(to, at, by, reason))
+        self.history = (*self.history, HistoryEntry(to, at, by, reason, acted_by))
 
     def request_documents(
         self, documents: tuple[str, ...], respond_by: date | None, at: datetime, by: str
@@ -298,7 +325,13 @@ class Claim(Aggregate):
             raise WrongStatus(f"a claim that is {self.status} takes no more documents")
         self.documents = (*self.documents, document)
         if self.status == "documents_requested":
-            self._move("under_assessment", document.at, document.by, "document received")
+            self._move(
+                "under_assessment",
+                document.at,
+                document.by,
+                "document received",
+                document.acted_by,
+            )
 
     def decide(self, outcome: StaffOutcome, reason: str | None, at: datetime, by: str) -> None:
         """Staff follow the engine or override it; an override needs a reason."""
@@ -375,6 +408,16 @@ class Claim(Aggregate):
                 f"{amount} EUR exceeds the ceiling of {ceiling} EUR"
                 f" ({self.committed} EUR accepted already)",
             )
+        payable = self.assistance_offer_limit()
+        if payable is not None and self.committed + amount > payable:
+            rule = "AS-3" if self.engine.deductible else self._ceiling_rule()
+            raise OfferRefused(
+                rule,
+                f"{amount} EUR exceeds what the services granted pay: {payable} EUR (the "
+                f"amounts asked within their caps, less the deductible of "
+                f"{self.engine.deductible or Decimal('0.00')} EUR; {self.committed} EUR "
+                f"accepted already)",
+            )
         if yearly_available is not None and self.committed + amount > yearly_available[0]:
             left, rule = yearly_available
             raise OfferRefused(
@@ -393,10 +436,26 @@ class Claim(Aggregate):
         self.raise_event(OfferMade(self, offer))
         return offer
 
-    def accept_offer(self, offer_id: str, iban: str, accepted_on: date, by: str) -> Payout:
+    @property
+    def payout_account(self) -> str | None:
+        """The account the claim's latest payout goes to (None before any acceptance)."""
+        return self.payouts[-1].iban if self.payouts else None
+
+    def accept_offer(
+        self,
+        offer_id: str,
+        iban: str,
+        accepted_on: date,
+        by: str,
+        *,
+        at: datetime | None = None,
+        acted_by: str | None = None,
+    ) -> Payout:
         """The member accepts an offer with their IBAN (validated by the caller): one
         payout instruction, paid by PA-8's month or LA-6's 30 days. The same acceptance
-        again (same IBAN) is ``AlreadyDone``, with nothing recorded."""
+        again (same IBAN) is ``AlreadyDone``, with nothing recorded. An account other
+        than the claim's payout account so far is announced (``PayoutAccountChanged``,
+        issue 15 item 7)."""
         offer = self.offer(offer_id)
         if offer is None:
             raise KeyError(offer_id)
@@ -416,14 +475,39 @@ class Claim(Aggregate):
             accepted_by=by,
             pay_by=pay_by,
             iban=iban,
+            acted_by=acted_by,
         )
         self.offers = tuple(accepted if o.offer_id == offer_id else o for o in self.offers)
         payout = Payout(
             payout_id_for(offer_id), offer_id, offer.amount, iban, accepted_on, pay_by, rule
         )
+        previous = self.payout_account
         self.payouts = (*self.payouts, payout)
         self.raise_event(OfferAccepted(self, accepted))
+        if previous != iban:
+            moment = at or datetime.combine(accepted_on, time(), tzinfo=UTC)
+            self.raise_event(PayoutAccountChanged(self, payout, previous, moment, by, acted_by))
         return payout
+
+    def change_payout_account(
+        self, payout_id: str, iban: str, at: datetime, by: str, acted_by: str | None = None
+    ) -> Payout:
+        """The claimant changes the account of a payout not yet paid (issue 15 item 7;
+        the caller checked a fresh login). The same account again is ``AlreadyDone``."""
+        payout = self.payout(payout_id)
+        if payout is None:
+            raise KeyError(payout_id)
+        if payout.iban == iban:
+            raise AlreadyDone(payout_id)
+        if payout.status != "instructed":
+            raise WrongStatus("this payout was paid: its account cannot change")
+        changed = replace(payout, iban=iban)
+        self.payouts = tuple(changed if p.payout_id == payout_id else p for p in self.payouts)
+        self.offers = tuple(
+            replace(o, iban=iban) if o.offer_id == payout.offer_id else o for o in self.offers
+        )
+        self.raise_event(PayoutAccountChanged(self, changed, payout.iban, at, by, acted_by))
+        return changed
 
     def record_paid(self, payout_id: str, paid_on: date, at: datetime, by: str) -> Payout:
         """Staff record the bank's execution of a payout; a paid final offer closes the
@@ -470,7 +554,9 @@ class Claim(Aggregate):
             raise ValueError("assessed_on is before the accident")
         self.medical_assessment = MedicalAssessment(assessed_on, expected_pct, at, by)
 
-    def close(self, reason: CloseReason, on: date, at: datetime, by: str) -> None:
+    def close(
+        self, reason: CloseReason, on: date, at: datetime, by: str, acted_by: str | None = None
+    ) -> None:
         """``rejected``: staff close a rejected claim; ``withdrawn``: the member withdraws
         a claim with no payout left to make (``paid`` is the final payout's)."""
         if reason == "rejected" and self.status != "rejected":
@@ -482,10 +568,12 @@ class Claim(Aggregate):
                 raise WrongStatus("a payout is under way: the claim cannot be withdrawn")
         if reason == "paid":
             raise WrongStatus("a claim is closed as paid by its final payout")
-        self._close(reason, on, at, by)
+        self._close(reason, on, at, by, acted_by)
 
-    def _close(self, reason: CloseReason, on: date, at: datetime, by: str) -> None:
-        self._move("closed", at, by, reason)
+    def _close(
+        self, reason: CloseReason, on: date, at: datetime, by: str, acted_by: str | None = None
+    ) -> None:
+        self._move("closed", at, by, reason, acted_by)
         self.closed_reason = reason
         self.raise_event(ClaimClosed(self, on, reason))
 
@@ -548,6 +636,41 @@ class Claim(Aggregate):
         return found[0] if found else None
 
     @property
+    def withdrawn(self) -> bool:
+        return self.closed_reason == "withdrawn"
+
+    @property
     def counts_for_la1(self) -> bool:
-        """LA-1: an e-protection claim not rejected counts as the insurance year's claim."""
-        return self.cover in EPROTECTION_COVERS and self.outcome != "rejected"
+        """LA-1: an e-protection claim neither rejected nor withdrawn counts as the
+        insurance year's claim (issue 16: a withdrawn claim uses nothing)."""
+        return (
+            self.cover in EPROTECTION_COVERS and self.outcome != "rejected" and not self.withdrawn
+        )
+
+    def assistance_offer_limit(self) -> Decimal | None:
+        """AS-2..AS-5 (issue 16): the most an offer on an assistance claim may pay, the
+        deductible taken off (``assistance.offer_limit``); None for other covers, for a
+        claim staff accepted against the engine, or when a service granted has no cap."""
+        if self.cover != "assistance" or self.engine.outcome == "rejected":
+            return None
+        return offer_limit(requests_from(self.facts), self.engine)
+
+    def as_prior(self, claimant_id: str) -> PriorClaim:
+        """This claim as an earlier claim for the engine deciding another claim of the
+        same policy (issue 16): LA-1 counts it unless rejected or withdrawn; AS-2 uses the
+        services it was granted, for the same insured person only, nothing when rejected
+        or withdrawn."""
+        counts = self.outcome != "rejected" and not self.withdrawn
+        granted: tuple[GrantedService, ...] = ()
+        if counts and self.cover == "assistance":
+            overridden = self.engine.outcome == "rejected"  # staff accepted it anyway
+            granted = granted_services(
+                requests_from(self.facts), self.engine, everything=overridden
+            )
+        return PriorClaim(
+            cover=self.cover,
+            event_date=self.event_date,
+            counts=counts,
+            same_insured=self.member_id == claimant_id,
+            granted=granted,
+        )

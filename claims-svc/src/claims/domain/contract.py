@@ -13,20 +13,40 @@ the anniversaries of ``start_date`` stepped from the start (29 February -> 28 Fe
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from claims.domain.dates import add_years
-from claims.domain.facts import Cover
+from claims.domain.facts import AssistanceService, Cover
 
 Formula = Literal["single", "family"]
 
 
 @dataclass(frozen=True)
+class GrantedService:
+    """An assistance service an earlier claim was granted, and how much of it (AS-2)."""
+
+    service: AssistanceService
+    quantity: Decimal = Decimal(1)
+    amount: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
 class PriorClaim:
-    """An earlier claim on the same contract, by cover and event date (LA-1)."""
+    """Another claim on the same contract (issue 16).
+
+    * LA-1: an e-protection claim counts as the insurance year's one claim unless it was
+      rejected or withdrawn (``counts`` False).
+    * AS-2/AS-3 "per gedekt ongeval": an assistance claim for the same accident (same
+      ``event_date``) of the same insured person (``same_insured``) uses what it was
+      ``granted`` — nothing when rejected or withdrawn (the caller passes no grants then).
+    """
 
     cover: Cover
     event_date: date
+    counts: bool = True  # not rejected, not withdrawn
+    same_insured: bool = True  # the same insured person as the claim being decided
+    granted: tuple[GrantedService, ...] = ()  # assistance services granted (AS-2, AS-3)
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,22 @@
   reimburses); "binnen een termijn van 30 dagen na de aanvaarding van de offerte".
 * LA-8 "binnen een termijn van 3 maanden na de aangifte van het schadegeval" for the
   e-merchant before LAR refunds.
+
+Terms in months "na" an event are counted as art. 1.7 of the Civil Code Book 1 does
+(``term_end``: from the day after, "tot de dag vóór de zoveelste", the month's last day
+when it has no such day): an acceptance on 28 February 2026 is paid by 31 March.
 """
 
 from datetime import date
 from decimal import Decimal
 
-from claims.domain.dates import add_days, add_months, add_years
+from claims.domain.dates import add_days, add_years, term_end
 
 PROVISIONAL_MIN_PCT = Decimal(50)  # "hoger ... dan 50%"
 
 
 def advance_due(declared_on: date) -> date:
-    return add_months(declared_on, 4)
+    return term_end(declared_on, 4)
 
 
 def provisional_offer_due(
@@ -37,16 +41,16 @@ def provisional_offer_amount(indemnity_for_expected_pct: Decimal) -> Decimal:
 
 
 def final_offer_due(consolidation_report_received_on: date) -> date:
-    return add_months(consolidation_report_received_on, 3)
+    return term_end(consolidation_report_received_on, 3)
 
 
 def accident_payment_due(accepted_on: date) -> date:
-    return add_months(accepted_on, 1)
+    return term_end(accepted_on, 1)
 
 
 def eprotection_resolution_due(declared_on: date) -> date:
     """LA-6: after this day unresolved identity theft / payment fraud is reimbursed."""
-    return add_months(declared_on, 5)
+    return term_end(declared_on, 5)
 
 
 def eprotection_payment_due(accepted_on: date) -> date:
@@ -55,4 +59,4 @@ def eprotection_payment_due(accepted_on: date) -> date:
 
 def merchant_settlement_due(declared_on: date) -> date:
     """LA-8: after this day LAR refunds the price if the e-merchant has not settled."""
-    return add_months(declared_on, 3)
+    return term_end(declared_on, 3)

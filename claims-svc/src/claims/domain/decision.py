@@ -36,10 +36,12 @@ class Finding:
 
 @dataclass(frozen=True)
 class Limit:
-    """One ceiling or limit that applies to the claim, after the group rule (LA-11)."""
+    """One service, stage or item the conditions limit, after the group rule (LA-11;
+    issue 16 item 2): e.g. "repatriation", "relative_at_bedside_travel", "defence_appeal",
+    "e_reputation_cleaning", "indemnity_identity_theft", "funeral_costs"."""
 
-    item: str  # e.g. "group_i", "group_ii", "e_reputation_cleaning", "funeral_costs"
-    amount: Decimal | None  # euros, None for a limit in units only
+    item: str
+    amount: Decimal | None  # euros; None: no cap in euros (none given, or units only)
     rule: str
     quantity: Decimal | None = None  # calls, hours, nights, trips ... when limited in units
 
@@ -51,7 +53,9 @@ class Decision:
     reason: Reason
     findings: tuple[Finding, ...]
     late_declaration: bool
-    ceiling: Decimal | None  # the most the claim can cost the insurer; None if rejected/no cap
+    # The most the insurer pays for the claim: the sum of ``limits``; None if rejected or
+    # when one limit has no cap (issue 16: None means no cap, never zero).
+    ceiling: Decimal | None
     deductible: Decimal | None
     limits: tuple[Limit, ...] = ()
 

@@ -5,11 +5,15 @@ Contract level (run first by the engine):
 * LA-1 "Deze dekking wordt u slechts verleend voor zover in uw bijzondere voorwaarden
   vermeld wordt dat u ze hebt afgesloten"; "binnen de limiet van een schadegeval per
   verzekeringsjaar ongeacht de gekozen formule": any earlier e-protection claim whose event
-  falls in the same insurance year refuses the new one.
-* LA-2 "de wachttijd bedraagt 1 maand vanaf de uitwerking van het contract": an event on a
-  day before ``start_date + 1 month`` is refused (start 15 January: 14 February refused,
-  15 February covered); "de verzekerde geen kennis had van het geschil ... op het ogenblik
-  van de afsluiting".
+  falls in the same insurance year refuses the new one, unless it was rejected or
+  withdrawn (issue 16: a withdrawn claim is no "schadegeval" LAR covered).
+* LA-2 "de wachttijd bedraagt 1 maand vanaf de uitwerking van het contract": the month
+  starts on the start date itself (the contract takes effect at 0:00 that day): start 15
+  January, 14 February refused, 15 February covered. At a month end the text does not say
+  whether a month from 31 January ends on 27 or on 28 February; the reading favourable to
+  the insured applies (art. VI.37 §2 WER): covered from 28 February (``add_months`` clamps
+  to the month's last day), not from 1 March; "de verzekerde geen kennis had van het
+  geschil ... op het ogenblik van de afsluiting".
 
 Cover level:
 
@@ -24,7 +28,11 @@ Cover level:
   gebruik ... met een limiet van 30 EUR per maand", "binnen de limiet van 5.000 EUR".
 * LA-7 "cumulatieve voorwaarden": after subscription, "het geschil dient zich te richten tot
   een persoon aansprakelijk"; drowning only "op voorwaarde dat de verzekerde klacht heeft
-  neergelegd" and when removal "onmogelijk is".
+  neergelegd" and when removal "onmogelijk is". "Op voorwaarde dat de actie gepast is en
+  dat de aansprakelijke in één van de landen, vermeld in de huidige voorwaarden, verblijft"
+  closes the paragraph on cleaning and drowning: it conditions that service, not the
+  defence (issue 16): a person responsible living elsewhere limits the claim (no cleaning)
+  and refuses nothing.
 * LA-8 "volgende cumulatieve kenmerken" (all) and "volgende alternatieve kenmerken" (one);
   "een waarde hebben tussen 150 EUR en 5000 EUR ATI" includes both ends; "nog niet geleverd
   zijn 5 kalenderdagen na afloop van de leveringstermijn": promised 1 March, still not
@@ -43,6 +51,7 @@ Cover level:
   BE/FR/LU/DE/NL; always "in België gedomicilieerd ... en er gewoonlijk verblijft".
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal, cast
@@ -53,6 +62,7 @@ from claims.domain.decision import Assessment, Limit
 from claims.domain.exclusions import EPROTECTION_EXCLUSIONS, EXCLUSION_SCOPES
 from claims.domain.facts import (
     EPROTECTION_COVERS,
+    STAGES,
     Claim,
     ConnectedObjectFacts,
     EMerchantGoodsFacts,
@@ -108,7 +118,7 @@ def check_subscription(
     earlier = [
         p
         for p in contract.prior_claims
-        if p.cover in EPROTECTION_COVERS and first <= p.event_date < until
+        if p.counts and p.cover in EPROTECTION_COVERS and first <= p.event_date < until
     ]
     if earlier:
         a.reject(
@@ -278,11 +288,16 @@ def _reputation(facts: EReputationFacts, a: Assessment) -> None:
             "Het geschil moet gericht zijn tegen een persoon aansprakelijk voor de aantasting.",
             "Le litige doit viser une personne responsable de l'atteinte.",
         )
-    if facts.responsible_country not in EU_PLUS:
-        a.reject(
+    asked = facts.cleaning_requested or facts.drowning_requested
+    if asked and facts.responsible_country not in EU_PLUS:
+        a.limit(
             "LA-7",
-            f"De aansprakelijke verblijft buiten de gedekte landen ({facts.responsible_country}).",
-            f"Le responsable réside hors des pays couverts ({facts.responsible_country}).",
+            "Opkuisen of verdringen van informatie enkel als de aansprakelijke in de EU, CH, "
+            f"MC, AD, SM, VA, LI of NO verblijft ({facts.responsible_country}); de "
+            "verdediging blijft gedekt.",
+            "Nettoyage ou noyage d'informations uniquement si le responsable réside dans "
+            f"l'UE, CH, MC, AD, SM, VA, LI ou NO ({facts.responsible_country}) ; la défense "
+            "reste couverte.",
         )
     if facts.drowning_requested and not (facts.removal_failed and facts.complaint_filed):
         a.limit(
@@ -363,23 +378,27 @@ def _connected(facts: ConnectedObjectFacts, a: Assessment) -> None:
 
 
 def ceilings(facts: EProtectionFacts, a: Assessment) -> None:
-    """LA-11, table "Bedrag van onze dekking", after the group rule ("Verdelingsprincipe").
+    """LA-11, table "Bedrag van onze dekking", item by item (issue 16 item 2).
 
-    * Group I, "Verdediging van de belangen van de verzekerde* **": expertise 2,500, first
-      instance 5,750, appeal 5,750, cassation 1,750; "* Buiten de aankoop van een materieel
-      roerend goed bij een e-handelaar", so judicial defence is not covered for e-merchant
-      goods alone (that cover only promises "MINNELIJKE VERDEDIGING").
-    * e-reputation cleaning and drowning: 5,000 (kept out of the groups, as DOMAIN.md).
-    * Group II, "Vergoeding van de geleden schade": identity theft, payment fraud, e-merchant
-      goods: 5,000 each.
-    * "slechts het grootste bedrag van de prestatie verzekerd per groep": several stages of
-      Group I give the largest one (first instance + appeal = 5,750, "Binnen de eventualiteit
-      waarin meerdere bedragen van de prestatie identiek zijn, zal enkel één ... beschikbaar
-      zijn"); several Group II covers give 5,000 once.
+    * Group I, "Verdediging van de belangen van de verzekerde* **": one amount per stage —
+      expertise 2,500, first instance 5,750, appeal 5,750, cassation 1,750 — so a dispute
+      through expertise, first instance and appeal has 2,500 + 5,750 + 5,750 (one ``Limit``
+      per stage, ``defence_<stage>``); "* Buiten de aankoop van een materieel roerend goed
+      bij een e-handelaar": no judicial defence for e-merchant goods (amicable only).
+      E-reputation "tenlastename van opkuis en verdringing van informatie": 5,000 (LA-7),
+      in Group I as DOMAIN.md reads the table.
+    * Group II, "Vergoeding van de geleden schade": identity theft, payment fraud,
+      e-merchant goods: 5,000 each (``indemnity_<cover>``).
+    * "Verdelingsprincipe": "Binnen de eventualiteit waarin een schadegeval betrekking heeft
+      op meerdere dekkingen binnen eenzelfde groep, zal slechts het grootste bedrag van de
+      prestatie verzekerd per groep van toepassing zijn": across the *covers* (dekkingen)
+      a claim touches, per group, only the cover with the largest amount counts (equal
+      amounts: one of them). The stages are one cover's amounts, not several covers: they
+      add up (docs/rules.md LA-11).
     * Recognised mediation: "vermeerderd met 10% ... niet van toepassing voor de dekkingen
-      van groep II".
+      van groep II": every Group I amount + 10 %, no Group II amount.
 
-    ``Decision.ceiling`` is the sum over the groups; amicable handling alone has none.
+    ``Decision.ceiling`` is the sum of the limits; amicable handling alone has none.
     """
     a.met("LA-11")
     touched = _covers_touched(facts)
@@ -401,23 +420,48 @@ def ceilings(facts: EProtectionFacts, a: Assessment) -> None:
             "Frais de cassation non couverts : enjeu principal inférieur à 1.240 EUR.",
         )
         stages.discard("cassation")
-    total = Decimal("0.00")
-    if stages:
-        amount = _money(max(GROUP_I[s] for s in stages) * mediation)
-        a.cap(Limit("group_i_defence", amount, "LA-11"))
-        total += amount
-    if isinstance(facts, EReputationFacts) and (
-        facts.cleaning_requested or facts.drowning_requested
-    ):
-        amount = _money(CLEANING * mediation)
-        a.cap(Limit("e_reputation_cleaning", amount, "LA-7"))
-        total += amount
-    indemnities = [GROUP_II[c] for c in sorted(touched) if c in GROUP_II]
+    cleaning = _cleaning_granted(facts)
+    group_i = {cover: _group_i(cover, stages, cleaning) for cover in sorted(touched)}
+    largest = max(group_i.values(), key=lambda items: sum(x.amount for x in items), default=[])
+    for item in largest:
+        a.cap(Limit(item.item, _money(item.amount * mediation), item.rule))
+    indemnities = [(GROUP_II[c], c) for c in sorted(touched) if c in GROUP_II]
     if indemnities:
-        amount = max(indemnities)
-        a.cap(Limit("group_ii_indemnity", amount, "LA-11"))
-        total += amount
-    a.ceiling = total if a.limits else None
+        amount, cover = max(indemnities, key=lambda pair: pair[0])
+        a.cap(Limit(f"indemnity_{cover}", amount, "LA-11"))
+    a.ceiling = sum((x.amount for x in a.limits if x.amount is not None), Decimal("0.00"))
+    if not a.limits:
+        a.ceiling = None
+
+
+@dataclass(frozen=True)
+class _Item:
+    item: str
+    amount: Decimal
+    rule: str
+
+
+def _group_i(cover: EProtectionCover, stages: set[Stage], cleaning: bool) -> list[_Item]:
+    """One cover's Group I amounts: each judicial stage (not for e-merchant goods) and,
+    for e-reputation, the cleaning or drowning of information."""
+    items = (
+        [_Item(f"defence_{s}", GROUP_I[s], "LA-11") for s in STAGES if s in stages]
+        if cover != "e_merchant_goods"
+        else []
+    )
+    if cover == "e_reputation" and cleaning:
+        items.append(_Item("e_reputation_cleaning", CLEANING, "LA-7"))
+    return items
+
+
+def _cleaning_granted(facts: EProtectionFacts) -> bool:
+    if not isinstance(facts, EReputationFacts):
+        return False
+    if not (facts.cleaning_requested or facts.drowning_requested):
+        return False
+    return facts.responsible_country in EU_PLUS and (
+        facts.cleaning_requested or (facts.removal_failed and facts.complaint_filed)
+    )
 
 
 def _money(value: Decimal) -> Decimal:

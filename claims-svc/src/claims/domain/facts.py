@@ -114,8 +114,11 @@ class ServiceRequest:
 
     service: AssistanceService
     quantity: Decimal = Decimal(1)  # calls, hours, nights, trips, interviews, days, animals
-    amount: Decimal = ZERO  # euros asked for, for services limited in money
+    amount: Decimal = ZERO  # euros asked for (the hotel, for relative_at_bedside / guardian)
     beneficiaries: int = 1  # extended stay: "per dag en per begunstigde"
+    travel_amount: Decimal = ZERO  # relative_at_bedside / guardian: the journey, no cap
+    given_in: str = "BE"  # where the service is given (AS-4 "enkel verleend in België")
+    prescribed_on: date | None = None  # hospital_transport: the exams' prescription (AS-2)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -78,6 +78,9 @@ class Offer:
     accepted_by: str | None = None
     pay_by: date | None = None
     iban: str | None = None  # compact; only the last four leave the service on the bus
+    # Issue 15 item 7: the titular's member id when a titular accepted acting for the
+    # claimant (``accepted_by`` is then the titular's account); None otherwise.
+    acted_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """Countries and trip lengths (PA-3, AS-3, AS-6, LA-13).
 
-Trips and rentals are given by their first and last day (both inclusive). A period "does
-not exceed" N months when the day after its last day is at most its first day + N months
-(1 January .. 31 March is exactly 3 months; .. 1 April exceeds them); it is "less than" N
-months when that day is strictly before. Stays in days count both ends (a stay from 1 to
-3 July is 3 days).
+Trips and rentals are given by their first and last day (both inclusive). N months from
+a first day end as art. 1.7 of the Civil Code Book 1 counts them (``period_last_day``:
+1 January + 3 months ends on 31 March; 31 January + 3 months on 30 April, since 31 April
+does not exist). A trip "does not exceed" N months when its last day is at most that day
+(1 January .. 31 March yes, .. 1 April no); a rental is "less than" N months when its
+last day is before it. Stays in days count both ends (1 to 3 July is 3 days).
 """
 
 from datetime import date
 
-from claims.domain.dates import add_days, add_months
+from claims.domain.dates import period_last_day
 
 EU = frozenset(
     {
@@ -50,11 +51,11 @@ MERCHANT_COUNTRIES = frozenset({"BE", "FR", "LU", "DE", "NL"})
 
 
 def not_exceeding_months(first: date, last: date, months: int) -> bool:
-    return add_days(last, 1) <= add_months(first, months)
+    return last <= period_last_day(first, months)
 
 
 def less_than_months(first: date, last: date, months: int) -> bool:
-    return add_days(last, 1) < add_months(first, months)
+    return last < period_last_day(first, months)
 
 
 def stay_days(first: date, last: date) -> int:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
 from mylm_shared.failures import Unavailable
+from mylm_shared.inputs import clean_file_name
 from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
 from mylm_shared.service import use_case
 
@@ -50,6 +51,14 @@ async def _load(service: ClaimsService, principal: Principal, claim_id: str) -> 
     return _visible(principal, await service.claim(claim_id))
 
 
+def acted_by(principal: Principal) -> str | None:
+    """Issue 15 item 7: the titular acting for the dossier's member with an exchanged
+    token (RFC 8693 ``act``), recorded beside the dossier; None for one's own token."""
+    if principal.actor is None:
+        return None
+    return principal.actor.member_id or principal.actor.account_id
+
+
 def _wrong_status(error: WrongStatus) -> Problem:
     return Problem(409, str(error), title="Not possible in this status")
 
@@ -61,7 +70,8 @@ def _wrong_status(error: WrongStatus) -> Problem:
     responses=idempotent_create_responses(
         "declared the claim",
         conflict="The Idempotency-Key was used with another body.",
-        invalid="Unknown facts (``errors``), no such contract, or facts the engine cannot "
+        invalid="Unknown facts (``errors``), no such contract of the claimant on the event "
+        "date (the same answer for another member's contract), or facts the engine cannot "
         "judge (``rule``, e.g. CL-1: an event after the declaration).",
     ),
 )
@@ -76,7 +86,10 @@ async def declare(
     declare a claim; the engine decides at once (``decision``: outcome, every rule, the
     reason in nl and fr); a late declaration is flagged (CL-2). ``claim.declared`` goes
     out with the next deadline. The same ``Idempotency-Key`` and body return the same
-    claim; another body: 409."""
+    claim; another body: 409. The contract must be the claimant's on the event date:
+    they are its policyholder or an insured person then (issue 15 item 3); any other
+    contract is answered exactly like an unknown one (422), and nothing is stored. A
+    titular acting for a dependant is recorded beside the dossier (``acted_by``)."""
     ensure_member_access(principal, body.member_id)
     command = Declare(
         member_id=body.member_id,
@@ -87,7 +100,9 @@ async def declare(
         facts_json=facts_json(body.facts),
     )
     try:
-        claim, created = await service.declare(command, principal.subject, idempotency_key)
+        claim, created = await service.declare(
+            command, principal.account_id, idempotency_key, acted_by(principal)
+        )
     except UnknownPolicy:
         raise Problem(
             422,
@@ -168,9 +183,11 @@ async def upload_document(
     content. An answer to a documents request puts the claim under assessment."""
     await _load(service, principal, claim_id)
     content = await file.read(service.max_file_bytes + 1)
-    name = (file.filename or "document")[:200]
+    name = clean_file_name(file.filename)  # issue 15 item 5: nothing the store cannot hold
     try:
-        document = await service.add_document(claim_id, name, content, principal.subject)
+        document = await service.add_document(
+            claim_id, name, content, principal.account_id, acted_by(principal)
+        )
     except EvidenceRefused as error:
         raise Problem(error.status, error.detail) from None
     except WrongStatus as error:

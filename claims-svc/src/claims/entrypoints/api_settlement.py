@@ -13,7 +13,7 @@ from mylm_shared.service import use_case
 
 from claims.domain.claim import Claim, OfferRefused, WrongStatus
 from claims.domain.offers import InvalidIban
-from claims.entrypoints.api_claims import Claims, _load
+from claims.entrypoints.api_claims import Claims, _load, acted_by
 from claims.entrypoints.schema_claims import ClaimOut, DeadlineOut, PayoutOut
 from claims.entrypoints.schema_settlement import (
     AcceptanceOut,
@@ -23,17 +23,43 @@ from claims.entrypoints.schema_settlement import (
     MedicalAssessmentIn,
     OfferIn,
     PaidIn,
+    PayoutAccountIn,
     WorkItemOut,
     WorklistOut,
 )
 from claims.service.handlers import UnknownClaim, UnknownPolicy
-from claims.service.settlement import SettlementService, UnknownOffer, UnknownPayout
+from claims.service.settlement import (
+    FreshLoginRequired,
+    SettlementService,
+    UnknownOffer,
+    UnknownPayout,
+)
 
 router = APIRouter(tags=["settlement"])
 
 Settlement = Annotated[SettlementService, use_case("settlement", SettlementService)]
 _NO_CLAIM = "No such claim."
 MAX_OFFSET = 100_000
+# Issue 15 item 7: the problem type telling a client to log in again before it retries.
+FRESH_LOGIN_TYPE = "urn:mylm:problem:fresh-login-required"
+
+
+def fresh_login_required(service: SettlementService) -> Problem:
+    """401 with RFC 9470's step-up challenge (``insufficient_user_authentication``,
+    ``max_age``): the client logs the member in again, then repeats the request."""
+    max_age = int(service.fresh_login.total_seconds())
+    return Problem(
+        401,
+        f"Setting or changing the payout account needs a login of less than {max_age} "
+        "seconds ago: log in again, then repeat this request.",
+        title="Log in again",
+        type_=FRESH_LOGIN_TYPE,
+        headers={
+            "WWW-Authenticate": 'Bearer realm="mylm", error="insufficient_user_authentication",'
+            f' error_description="A more recent login is required", max_age={max_age}'
+        },
+        max_age=max_age,
+    )
 
 
 def _problem(error: Exception) -> Problem:
@@ -113,6 +139,9 @@ async def make_offer(
         422,
         503,
         described={
+            401: "No valid token, or (``type`` "
+            f"``{FRESH_LOGIN_TYPE}``) an account other than the claim's payout account "
+            "so far with a login older than ``FRESH_LOGIN_SECONDS``: log in again.",
             403: "Only the claimant (or a titular acting for them).",
             409: "Superseded, another offer of this kind accepted, or accepted before "
             "with another IBAN.",
@@ -131,16 +160,81 @@ async def accept_offer(
 ) -> AcceptanceOut:
     """The member accepts with their IBAN: ``claim.offer_accepted`` with ``pay_by`` (PA-8:
     1 month, LA-6: 30 days) and one payout instruction. Accepting again with the same IBAN
-    answers the same (``Idempotent-Replayed: true``) and records nothing."""
+    answers the same (``Idempotent-Replayed: true``) and records nothing. An IBAN other
+    than the claim's payout account so far (the first one too) needs a login of less
+    than 5 minutes ago (``FRESH_LOGIN_SECONDS``) and is announced to the claimant by
+    e-mail (``claim.payout_account_changed``, masked); a titular acting for the claimant
+    is recorded (``acted_by``) (issue 15 item 7)."""
     _claimant(principal, await _load(claims, principal, claim_id))
     try:
         claim, payout, created = await service.accept_offer(
-            claim_id, offer_id, body.iban, principal.account_id
+            claim_id,
+            offer_id,
+            body.iban,
+            principal.account_id,
+            acted_by=acted_by(principal),
+            auth_time=principal.auth_time,
         )
+    except FreshLoginRequired:
+        raise fresh_login_required(service) from None
     except _SETTLED as error:
         raise _problem(error) from None
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
+    return AcceptanceOut(claim=ClaimOut.of(claim), payout=PayoutOut.of(payout))
+
+
+@router.put(
+    "/v1/claims/{claim_id}/payouts/{payout_id}/account",
+    response_model=AcceptanceOut,
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        described={
+            401: "No valid token, or (``type`` "
+            f"``{FRESH_LOGIN_TYPE}``) a login older than ``FRESH_LOGIN_SECONDS``: log in "
+            "again.",
+            403: "Only the claimant (or a titular acting for them).",
+            409: "The payout was paid.",
+            422: "Not a valid IBAN in the SEPA area.",
+        },
+    ),
+)
+async def change_payout_account(
+    claim_id: str,
+    payout_id: str,
+    body: PayoutAccountIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    claims: Claims,
+    service: Settlement,
+) -> AcceptanceOut:
+    """Issue 15 item 7: the claimant (or a titular acting for them) sends a payout not
+    yet paid to another IBAN, with a login of less than 5 minutes ago
+    (``FRESH_LOGIN_SECONDS``); ``claim.payout_account_changed`` tells the claimant by
+    e-mail (masked). The same IBAN again changes nothing (``Idempotent-Replayed``)."""
+    _claimant(principal, await _load(claims, principal, claim_id))
+    try:
+        claim, changed = await service.change_payout_account(
+            claim_id,
+            payout_id,
+            body.iban,
+            principal.account_id,
+            acted_by=acted_by(principal),
+            auth_time=principal.auth_time,
+        )
+    except FreshLoginRequired:
+        raise fresh_login_required(service) from None
+    except _SETTLED as error:
+        raise _problem(error) from None
+    if not changed:
+        response.headers["Idempotent-Replayed"] = "true"
+    payout = claim.payout(payout_id)
+    assert payout is not None
     return AcceptanceOut(claim=ClaimOut.of(claim), payout=PayoutOut.of(payout))
 
 
@@ -249,7 +343,9 @@ async def withdraw(
     """The claimant withdraws: ``claim.closed`` (reason ``withdrawn``)."""
     _claimant(principal, await _load(claims, principal, claim_id))
     try:
-        claim = await service.close(claim_id, "withdrawn", principal.account_id)
+        claim = await service.close(
+            claim_id, "withdrawn", principal.account_id, acted_by(principal)
+        )
     except _SETTLED as error:
         raise _problem(error) from None
     return ClaimOut.of(claim)

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from claims.domain import facts as domain
-from claims.domain.contract import Contract, PriorClaim
+from claims.domain.contract import Contract, GrantedService, PriorClaim
 from claims.domain.decision import Decision
 from claims.entrypoints.schema_cover_check import (
     ClaimIn,
@@ -30,7 +30,18 @@ def to_contract(policy: PolicyState) -> Contract:
         first_premium_paid=policy.first_premium_paid,
         threshold_pct=policy.threshold_pct,
         e_protection=policy.e_protection,
-        prior_claims=tuple(PriorClaim(p.cover, p.event_date) for p in policy.prior_claims),
+        prior_claims=tuple(
+            PriorClaim(
+                p.cover,
+                p.event_date,
+                counts=p.status not in ("rejected", "withdrawn"),
+                same_insured=p.same_insured,
+                granted=tuple(GrantedService(g.service, g.quantity, g.amount) for g in p.granted)
+                if p.status not in ("rejected", "withdrawn")
+                else (),
+            )
+            for p in policy.prior_claims
+        ),
     )
 
 

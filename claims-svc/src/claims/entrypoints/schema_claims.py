@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from mylm_shared.inputs import InputModel, Multiline
 from pydantic import BaseModel, ConfigDict, Field
 
 from claims.domain.claim import Claim, CloseReason, Status
@@ -30,7 +31,7 @@ _IN = ConfigDict(extra="forbid", frozen=True)
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class _Declaration(BaseModel):
+class _Declaration(InputModel):
     model_config = _IN
     member_id: Id = Field(description="The claimant: an insured person (CL-1).")
     policy_id: Id | None = Field(
@@ -94,7 +95,7 @@ DeclarationIn = Annotated[
 ]
 
 
-class DocumentsRequestIn(BaseModel):
+class DocumentsRequestIn(InputModel):
     model_config = _IN
     documents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         min_length=1, max_length=30, description="What the claimant is asked to send."
@@ -102,13 +103,15 @@ class DocumentsRequestIn(BaseModel):
     respond_by: date | None = Field(None, description="The last day to send them, if any.")
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(InputModel):
     model_config = _IN
     outcome: Literal["follow_engine", "covered", "covered_in_part", "rejected"] = Field(
         description="Follow the engine's outcome, or decide another one (an override)."
     )
-    reason: str | None = Field(
-        None, max_length=2000, description="Why; required when overriding the engine."
+    reason: Multiline | None = Field(
+        None,
+        max_length=2000,
+        description="Why; required when overriding the engine. May hold line breaks.",
     )
 
 
@@ -117,6 +120,11 @@ class HistoryOut(BaseModel):
     at: datetime
     by: str = Field(description="The account that made the change, or ``system``.")
     reason: str | None
+    acted_by: str | None = Field(
+        default=None,
+        description="The titular's member id when a titular made the change acting for the "
+        "claimant (``by`` is then the titular's account).",
+    )
 
 
 class DeadlineOut(BaseModel):
@@ -260,7 +268,8 @@ class ClaimOut(BaseModel):
                 for d in c.deadlines()
             ],
             history=[
-                HistoryOut(status=h.status, at=h.at, by=h.by, reason=h.reason) for h in c.history
+                HistoryOut(status=h.status, at=h.at, by=h.by, reason=h.reason, acted_by=h.acted_by)
+                for h in c.history
             ],
             documents_requested=[
                 DocumentsRequestedOut(documents=list(r.documents), respond_by=r.respond_by, at=r.at)

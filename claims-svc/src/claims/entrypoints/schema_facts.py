@@ -4,7 +4,8 @@ fields are refused (422 naming them). ``mapping`` turns them into the domain's f
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from mylm_shared.inputs import InputModel
+from pydantic import ConfigDict, Field
 
 from claims.domain.exclusions import AccidentExclusion, AssistanceExclusion, EProtectionExclusion
 from claims.domain.facts import (
@@ -24,7 +25,7 @@ from claims.entrypoints.schema_types import Amount, Count, Country, Day, Percent
 _FACTS = ConfigDict(extra="forbid", frozen=True)
 
 
-class AccidentCircumstances(BaseModel):
+class AccidentCircumstances(InputModel):
     """Where and how the accident happened (shared by accident and assistance claims)."""
 
     model_config = _FACTS
@@ -90,7 +91,7 @@ class AccidentFacts(AccidentCircumstances):
     )
 
 
-class ServiceRequest(BaseModel):
+class ServiceRequest(InputModel):
     """One assistance service asked for (its limit: AS-2..AS-5)."""
 
     model_config = _FACTS
@@ -101,10 +102,25 @@ class ServiceRequest(BaseModel):
     )
     amount: Amount = Field(
         ZERO,
-        description="Euros asked for, for services limited in money.",
+        description="Euros asked for, for services limited in money (for relative_at_bedside "
+        "and guardian: the hotel).",
     )
     beneficiaries: int = Field(
         1, ge=1, le=100, description="Extended stay: persons staying ('per beneficiary')."
+    )
+    travel_amount: Amount = Field(
+        ZERO,
+        description="relative_at_bedside / guardian: euros asked for the journey, which has "
+        "no cap (AS-3, AS-5); 0 when not known yet.",
+    )
+    given_in: Country = Field(
+        "BE",
+        description="Where the service is given: AS-4 services are given in Belgium only.",
+    )
+    prescribed_on: Day | None = Field(
+        None,
+        description="hospital_transport: the day the doctor prescribed the exams; within the "
+        "month after the accident (AS-2, art. 1.7 Civil Code Book 1).",
     )
 
 
@@ -140,7 +156,7 @@ class AssistanceFacts(AccidentCircumstances):
     )
 
 
-class EProtectionFacts(BaseModel):
+class EProtectionFacts(InputModel):
     """Facts every e-protection cover needs (LA-1..LA-14)."""
 
     model_config = _FACTS

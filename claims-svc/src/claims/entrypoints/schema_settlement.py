@@ -3,6 +3,7 @@ staff worklist."""
 
 from typing import Literal
 
+from mylm_shared.inputs import InputModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from claims.domain.claim import Status
@@ -13,7 +14,7 @@ from claims.entrypoints.schema_types import Amount, Day, Percent
 _IN = ConfigDict(extra="forbid", frozen=True)
 
 
-class OfferIn(BaseModel):
+class OfferIn(InputModel):
     model_config = _IN
     kind: OfferKind = Field(
         description="PA-8: ``advance`` and ``provisional`` (accident only), ``final``."
@@ -22,7 +23,7 @@ class OfferIn(BaseModel):
     respond_by: Day | None = Field(None, description="The last day to accept, if any.")
 
 
-class AcceptIn(BaseModel):
+class AcceptIn(InputModel):
     model_config = _IN
     iban: str = Field(
         min_length=15,
@@ -33,23 +34,27 @@ class AcceptIn(BaseModel):
     )
 
 
+class PayoutAccountIn(AcceptIn):
+    """Issue 15 item 7: another account for a payout not yet paid (a fresh login)."""
+
+
 class AcceptanceOut(BaseModel):
     claim: ClaimOut
     payout: PayoutOut = Field(description="The one payout instruction of this offer.")
 
 
-class PaidIn(BaseModel):
+class PaidIn(InputModel):
     model_config = _IN
     paid_on: Day = Field(description="The day the bank executed the transfer (not later).")
 
 
-class ConsolidationIn(BaseModel):
+class ConsolidationIn(InputModel):
     model_config = _IN
     report_received_on: Day = Field(description="PA-8: the day the report was received.")
     expected_pct: Percent | None = Field(None, description="The disability degree expected.")
 
 
-class MedicalAssessmentIn(BaseModel):
+class MedicalAssessmentIn(InputModel):
     model_config = _IN
     assessed_on: Day = Field(description="The day of the consulting doctor's report.")
     expected_pct: Percent = Field(
@@ -61,7 +66,7 @@ class MedicalAssessmentIn(BaseModel):
     )
 
 
-class CloseIn(BaseModel):
+class CloseIn(InputModel):
     model_config = _IN
     reason: Literal["rejected"] = Field(
         description="Staff close a rejected claim (a paid final offer closes by itself)."

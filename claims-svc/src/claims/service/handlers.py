@@ -19,7 +19,14 @@ from claims.domain.engine import decide
 from claims.domain.facts import Claim as EngineClaim
 from claims.domain.facts import Cover, Facts
 from claims.service.evidence import media_type_of
-from claims.service.policies import PolicyFacts, PolicyGateway, contract_on, covering_policy
+from claims.service.policies import (
+    PolicyFacts,
+    PolicyGateway,
+    contract_on,
+    covering_policy,
+    on_the_contract,
+    runs_on,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -35,7 +42,9 @@ class UnknownClaim(Exception):
 
 
 class UnknownPolicy(Exception):
-    """The policy named does not exist (or the claimant has none covering the event)."""
+    """The policy named does not exist, is not one of the claimant's on the event date
+    (issue 15 item 3: answered alike, so nothing of another member's contract leaks), or
+    the claimant has none covering the event."""
 
 
 class IdempotencyConflict(Exception):
@@ -84,27 +93,38 @@ class ClaimsService:
         return self.now().astimezone(BRUSSELS).date()
 
     async def declare(
-        self, command: Declare, declared_by: str, idempotency_key: str | None
+        self,
+        command: Declare,
+        declared_by: str,
+        idempotency_key: str | None,
+        acted_by: str | None = None,
     ) -> tuple[Claim, bool]:
         """Returns the claim and whether this call created it. The engine decides at
         declaration on the contract's state on the event date; a late declaration is
-        flagged (CL-2), never refused."""
+        flagged (CL-2), never refused. ``declared_by`` is the account that declares;
+        ``acted_by`` the titular's member id when a titular declares acting for the
+        claimant (issue 15 item 7), whose contracts are then looked at too."""
         fingerprint = command.fingerprint()
-        claim_id = _claim_id(declared_by, idempotency_key)
+        # A titular's key is theirs per dossier: the same key for two children is two claims.
+        scope = declared_by if acted_by is None else f"{declared_by}>{command.member_id}"
+        claim_id = _claim_id(scope, idempotency_key)
         if idempotency_key is not None:
             existing = await self._replay(claim_id, fingerprint)
             if existing is not None:
                 return existing, False
         at = self.now()
         declared_on = self.today()
-        policy = await self._policy(command)
+        policy = await self._policy(command, acted_by)
         state = await self.policies.state_on(policy.policy_id, command.event_date)
         if state is None:
             raise UnknownPolicy(policy.policy_id)
+        # Issue 16: every other claim on the policy, as the engine weighs it: LA-1 counts
+        # e-protection claims neither rejected nor withdrawn; AS-2 the assistance services
+        # granted to this claimant for the same accident, whatever the order declared.
         prior = [
-            (c.cover, c.event_date)
+            c.as_prior(command.member_id)
             for c in await self.claims.current("policy_id", policy.policy_id)
-            if c.claim_id != claim_id and c.counts_for_la1
+            if c.claim_id != claim_id
         ]
         contract, insured = contract_on(policy, state, command.member_id, prior)
         engine = decide(
@@ -125,6 +145,7 @@ class ClaimsService:
             at=at,
             request_fingerprint=fingerprint,
             policyholder_id=policy.policyholder_id,
+            acted_by=acted_by,
         )
         try:
             await self.claims.save(claim)
@@ -134,20 +155,37 @@ class ClaimsService:
             assert existing is not None
             return existing, False
 
-    async def _policy(self, command: Declare) -> PolicyFacts:
+    async def _policy(self, command: Declare, acted_by: str | None) -> PolicyFacts:
+        """The contract the claim is on: the one named, if it is the claimant's on the
+        event date (issue 15 item 3, ``on_the_contract``); else the claimant's own as
+        policyholder running that day, or, for a titular acting for them, the titular's
+        running that day that insures them (AC-2/AC-5: the dependant's contracts)."""
         if command.policy_id is not None:
             found = await self.policies.policy(command.policy_id)
-            if found is None:
+            if found is None or not await self._claimants(found, command):
                 raise UnknownPolicy(command.policy_id)
             return found
-        # Without a policy id: the claimant's own contracts (as policyholder). A dependant
-        # insured on a titular's family contract is declared with its policy_id.
         mine = covering_policy(
             await self.policies.policies_of(command.member_id), command.event_date
         )
+        if mine is None and acted_by is not None:
+            titulars = await self.policies.policies_of(acted_by)
+            running = [p for p in titulars if p.signed and runs_on(p, command.event_date)]
+            for candidate in sorted(running, key=lambda p: p.start_date, reverse=True):
+                if await self._claimants(candidate, command):
+                    return candidate
         if mine is None:
             raise UnknownPolicy(f"no contract of {command.member_id} on {command.event_date}")
         return mine
+
+    async def _claimants(self, policy: PolicyFacts, command: Declare) -> bool:
+        """Issue 15 item 3: the claimant is its policyholder or insured on the event date."""
+        if policy.policyholder_id == command.member_id:
+            return True
+        insured = await self.policies.insured_on(policy.policy_id, command.event_date)
+        return insured is not None and on_the_contract(
+            policy, command.member_id, command.event_date, insured
+        )
 
     async def _replay(self, claim_id: str, fingerprint: str) -> Claim | None:
         existing = await self.claims.get(claim_id)
@@ -167,10 +205,11 @@ class ClaimsService:
         return found[offset : offset + limit]
 
     async def add_document(
-        self, claim_id: str, file_name: str, content: bytes, by: str
+        self, claim_id: str, file_name: str, content: bytes, by: str, acted_by: str | None = None
     ) -> ReceivedDocument:
         """Evidence (type checked by content, size limited); the bytes are stored first,
-        so a claim never names a file that is not there."""
+        so a claim never names a file that is not there. ``by``: the account uploading;
+        ``acted_by``: the titular acting for the claimant (issue 15 item 7)."""
         media_type = media_type_of(content, self.max_file_bytes)
         if await self.claims.get(claim_id) is None:
             raise UnknownClaim(claim_id)
@@ -182,6 +221,7 @@ class ClaimsService:
             sha256=hashlib.sha256(content).hexdigest(),
             at=self.now(),
             by=by,
+            acted_by=acted_by,
         )
         await self.files.put(
             StoredFile(document.document_id, claim_id, media_type, file_name, content)

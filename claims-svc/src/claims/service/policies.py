@@ -7,18 +7,19 @@ answers over HTTP (``adapters/policy_http.py``), unit tests use a fake.
   dat de eerste premie werd betaald"; once paid, cover runs from the start date);
 * ``suspended``: the state on the event date is ``suspended`` (PC-8);
 * ``end_date``: the recorded ending's effective date (exclusive), None while it runs;
-* ``prior_claims``: this store's other claims on the policy that are not rejected (LA-1);
+* ``prior_claims``: this store's other claims on the policy (``Claim.as_prior``: LA-1
+  counts those neither rejected nor withdrawn, AS-2 the services they were granted);
 * the claimant is insured when policy-svc lists them on the event date (PC-2/PC-3). It
   lists persons only while cover runs; when it does not (unpaid, suspended, ended), the
   claimant is taken as insured so that PC-4/PC-8 give the reason, not PC-2/3.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
 from claims.domain.contract import Contract, PriorClaim
-from claims.domain.facts import Cover
 
 PolicyStatus = Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
 
@@ -54,6 +55,11 @@ class PolicyGateway(Protocol):
 
     async def state_on(self, policy_id: str, day: date) -> PolicyDay | None: ...
 
+    async def insured_on(self, policy_id: str, day: date) -> tuple[str, ...] | None:
+        """The person ids insured on ``day`` by the household facts (PC-2/PC-3), whatever
+        the premium state (policy-svc's ``/insured``); None for an unknown policy."""
+        ...
+
 
 class ServiceTokens(Protocol):
     """A bearer token of claims-svc itself (client credentials at identity-svc)."""
@@ -74,11 +80,24 @@ def covering_policy(policies: list[PolicyFacts], day: date) -> PolicyFacts | Non
     return max(running, key=lambda p: p.start_date, default=None)
 
 
+def on_the_contract(
+    policy: PolicyFacts, claimant_id: str, day: date, insured: tuple[str, ...]
+) -> bool:
+    """CL-1 (issue 15 item 3): a claim names a contract of the claimant: they are its
+    policyholder (who learns its own contract's state from the engine's reasons: PC-4,
+    PC-8, an ending), or an insured person on the event date: the signed contract runs
+    that day and its household facts (``insured``, PC-2/PC-3) name them. Anyone else is
+    answered as if the contract did not exist (nothing of it leaks)."""
+    if policy.policyholder_id == claimant_id:
+        return True
+    return policy.signed and runs_on(policy, day) and claimant_id in insured
+
+
 def contract_on(
     policy: PolicyFacts,
     state: PolicyDay,
     claimant_id: str,
-    prior: list[tuple[Cover, date]],
+    prior: Sequence[PriorClaim],
 ) -> tuple[Contract, bool]:
     """The engine's contract and whether the claimant is insured on that date."""
     contract = Contract(
@@ -88,7 +107,7 @@ def contract_on(
         first_premium_paid=policy.first_premium_paid,
         threshold_pct=policy.threshold_pct,
         e_protection=policy.e_protection,
-        prior_claims=tuple(PriorClaim(cover, day) for cover, day in prior),
+        prior_claims=tuple(prior),
         suspended=state.status == "suspended",
     )
     insured = claimant_id in state.insured if state.status == "active" else True

@@ -6,7 +6,7 @@ consolidation report (PA-8), closing and withdrawing, and the staff worklist of 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 from uuid import uuid4
@@ -32,6 +32,11 @@ class UnknownOffer(Exception):
 
 class UnknownPayout(Exception):
     pass
+
+
+class FreshLoginRequired(Exception):
+    """Setting or changing a claim's payout account needs a recent login (issue 15
+    item 7): a token held for longer, or lent to a device, cannot redirect the money."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,15 @@ class SettlementService:
     claims: AggregateStore[Claim]
     policies: PolicyGateway
     now: Callable[[], datetime] = _now
+    # Issue 15 item 7: how recent a login sets or changes a payout account.
+    fresh_login: timedelta = timedelta(minutes=5)
+
+    def login_fresh(self, auth_time: datetime | None) -> bool:
+        """The caller logged in at most ``fresh_login`` ago (a token without
+        ``auth_time`` never is; a login "in the future" only by clock skew)."""
+        if auth_time is None:
+            return False
+        return auth_time - timedelta(seconds=30) <= self.now() <= auth_time + self.fresh_login
 
     def today(self) -> date:
         return self.now().astimezone(BRUSSELS).date()
@@ -121,25 +135,74 @@ class SettlementService:
         return await self._change(claim_id, apply)
 
     async def accept_offer(
-        self, claim_id: str, offer_id: str, iban: str, by: str
+        self,
+        claim_id: str,
+        offer_id: str,
+        iban: str,
+        by: str,
+        *,
+        acted_by: str | None = None,
+        auth_time: datetime | None,
     ) -> tuple[Claim, Payout, bool]:
         """The claim, the offer's payout and whether this call recorded it. A retry (the
-        same offer, the same IBAN) answers the same payout and records nothing."""
+        same offer, the same IBAN) answers the same payout and records nothing. An IBAN
+        other than the claim's payout account so far needs a fresh login (``auth_time``,
+        issue 15 item 7); ``acted_by``: the titular acting for the claimant."""
         compact = valid_iban(iban)
+        login_fresh = self.login_fresh(auth_time)
         accepted_on = self.today()
+        at = self.now()
         claim = await self._get(claim_id)
         if claim.offer(offer_id) is None:
             raise UnknownOffer(offer_id)
+
+        def accept(c: Claim) -> None:
+            offer = c.offer(offer_id)
+            retry = offer is not None and offer.status == "accepted"
+            if not retry and not login_fresh and c.payout_account != compact:
+                raise FreshLoginRequired()
+            c.accept_offer(offer_id, compact, accepted_on, by, at=at, acted_by=acted_by)
+
         try:
-            claim = await self._change(
-                claim_id, lambda c: c.accept_offer(offer_id, compact, accepted_on, by)
-            )
+            claim = await self._change(claim_id, accept)
             created = True
         except AlreadyDone:
             claim, created = await self._get(claim_id), False
         payout = claim.payout(payout_id_for(offer_id))
         assert payout is not None
         return claim, payout, created
+
+    async def change_payout_account(
+        self,
+        claim_id: str,
+        payout_id: str,
+        iban: str,
+        by: str,
+        *,
+        acted_by: str | None = None,
+        auth_time: datetime | None,
+    ) -> tuple[Claim, bool]:
+        """Issue 15 item 7: the claimant sends a payout not yet paid to another account,
+        after a fresh login; ``claim.payout_account_changed`` tells them by e-mail. The
+        same account again changes nothing (False)."""
+        compact = valid_iban(iban)
+        at = self.now()
+        claim = await self._get(claim_id)
+        payout = claim.payout(payout_id)
+        if payout is None:
+            raise UnknownPayout(payout_id)
+        if payout.iban == compact:
+            return claim, False
+        if not self.login_fresh(auth_time):
+            raise FreshLoginRequired()
+        try:
+            claim = await self._change(
+                claim_id,
+                lambda c: c.change_payout_account(payout_id, compact, at, by, acted_by),
+            )
+        except AlreadyDone:
+            return await self._get(claim_id), False
+        return claim, True
 
     async def record_paid(self, claim_id: str, payout_id: str, paid_on: date, by: str) -> Claim:
         at = self.now()
@@ -169,9 +232,12 @@ class SettlementService:
             claim_id, lambda c: c.record_medical_assessment(assessed_on, expected_pct, at, by)
         )
 
-    async def close(self, claim_id: str, reason: CloseReason, by: str) -> Claim:
+    async def close(
+        self, claim_id: str, reason: CloseReason, by: str, acted_by: str | None = None
+    ) -> Claim:
+        """``acted_by``: the titular withdrawing for the claimant (issue 15 item 7)."""
         at, on = self.now(), self.today()
-        return await self._change(claim_id, lambda c: c.close(reason, on, at, by))
+        return await self._change(claim_id, lambda c: c.close(reason, on, at, by, acted_by))
 
     async def worklist(self, *, limit: int, offset: int) -> list[WorkItem]:
         """Open claims by their nearest deadline, overdue first (the soonest day first).

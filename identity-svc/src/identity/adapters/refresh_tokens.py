@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,6 +60,9 @@ class RefreshTokens:
         self._lifetime = lifetime
         self._absolute = absolute_lifetime
         self._clock = clock
+        # Told (account id, family id) when a spent token is presented again (issue 15
+        # item 6: refresh-token reuse goes into the account's audit trail).
+        self.on_reuse: Callable[[str, str], Awaitable[None]] | None = None
 
     async def issue(self, account_id: str, family: Family | None = None) -> str:
         """A new session's first token (``family`` None) or the next token of ``family``."""
@@ -94,6 +98,8 @@ class RefreshTokens:
             await self._spent.insert_one({"_id": found["_id"], "at": now})
         except DuplicateKeyError:  # spent before: a stolen copy, or the legitimate one
             await self.revoke_family(found["family_id"])
+            if self.on_reuse is not None:  # LF-5: into the account's audit trail
+                await self.on_reuse(str(found["account_id"]), str(found["family_id"]))
             return None
         started_at: datetime = found.get("family_started_at") or found["issued_at"]
         if found["expires_at"] <= now or started_at + self._absolute <= now:

@@ -24,6 +24,7 @@ from mylm_shared.mongo import Document, IndexSpec, as_utc
 from mylm_shared.unique_keys import MongoKeys
 from pymongo.asynchronous.database import AsyncDatabase
 
+from identity.adapters.audit import AuditingMapper
 from identity.domain.accounts import (
     Account,
     AccountCreated,
@@ -185,8 +186,10 @@ class IdentityStores:
     """The stores of identity-svc, built on one database."""
 
     def __init__(self, db: AsyncDatabase[Document], source: str) -> None:
-        self.members: MongoAggregates[Member] = MongoAggregates(db[MEMBERS], MemberMapper(), source)
-        self.accounts: MongoAggregates[Account] = MongoAggregates(
-            db[ACCOUNTS], AccountMapper(), source
-        )
+        # LF-5 (issue 15 item 6): a change made in ``context.audited`` carries its audit
+        # operation in the same insert (``adapters.audit.AuditingMapper``).
+        members = AuditingMapper(MemberMapper(), lambda member: member.member_id)
+        accounts = AuditingMapper(AccountMapper(), lambda a: a.member_id or a.account_id)
+        self.members: MongoAggregates[Member] = MongoAggregates(db[MEMBERS], members, source)
+        self.accounts: MongoAggregates[Account] = MongoAggregates(db[ACCOUNTS], accounts, source)
         self.keys = MongoKeys(db[KEYS])

@@ -3,6 +3,11 @@ shown masked.
 
 A code is 6 digits from ``secrets``, valid 15 minutes, 5 attempts. It is sent and then
 forgotten: only a keyed hash of it is stored (``adapters/codes_store.py``).
+
+Issue 15 item 1: a new code for the same purpose and *target* (the member, or for an
+identifier that finds nobody, that identifier) ends the earlier ones (``superseded``),
+and guesses are budgeted per target and purpose across codes, so asking for new codes
+buys an attacker no further guesses.
 """
 
 import hashlib
@@ -59,6 +64,12 @@ class CodeUsed(CodeProblem):
     reason = "used"
 
 
+class CodeSuperseded(CodeProblem):
+    """A newer code was asked for the same purpose and target: only the newest counts."""
+
+    reason = "superseded"
+
+
 class CodeLocked(CodeProblem):
     """All attempts are used up: the user asks for a new code."""
 
@@ -88,9 +99,34 @@ class CodeRequest:
     expires_at: datetime
     member_id: str | None = None
     account_id: str | None = None
+    # Whose codes these are, for the guess budget and for ending earlier codes: the
+    # member (``member:<id>``) or, when nobody was found, a keyed hash of the identifier.
+    target: str | None = None
 
     def expired(self, at: datetime) -> bool:
         return at >= self.expires_at
+
+    @property
+    def live(self) -> bool:
+        """A code was actually sent for it (a member's contact, within every cap)."""
+        return self.member_id is not None
+
+    def newer_than(self, other: "CodeRequest") -> bool:
+        return (self.created_at, self.code_id) > (other.created_at, other.code_id)
+
+
+SERIES_BUCKET = timedelta(hours=1)  # longer than CODE_LIFETIME: a live code's successors
+# are filed in its own hour bucket or the next one.
+
+
+def series_of(purpose: Purpose, target: str, at: datetime) -> str:
+    """Where the codes of one purpose and target asked around ``at`` are filed."""
+    bucket = int(at.timestamp() // SERIES_BUCKET.total_seconds())
+    return f"{purpose}:{target}:{bucket}"
+
+
+def guess_key(purpose: Purpose, target: str) -> str:
+    return f"code-guess:{purpose}:{target}"
 
 
 # --- identifiers (RG-1) ---

@@ -10,6 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from mylm_shared.domain import Aggregate
+from mylm_shared.periods import birthday
 from stdnum.be import nn
 
 Language = Literal["nl", "fr", "de"]
@@ -43,11 +44,9 @@ def valid_national_number(number: str) -> bool:
 
 
 def eighteenth_birthday(birth_date: date) -> date:
-    """The day AC-2 access ends (AC-6); a 29 February birthday counts on 1 March."""
-    try:
-        return birth_date.replace(year=birth_date.year + MAJORITY_AGE)
-    except ValueError:
-        return date(birth_date.year + MAJORITY_AGE, 3, 1)
+    """The day AC-2 access ends (AC-6); a 29 February birthday counts on 1 March in a
+    common year (``mylm_shared.periods.birthday``, the same day policy-svc uses)."""
+    return birthday(birth_date, MAJORITY_AGE)
 
 
 def is_minor_on(birth_date: date, day: date) -> bool:

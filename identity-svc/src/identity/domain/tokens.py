@@ -1,7 +1,7 @@
 """What an access token says about its holder (pure: no keys, no clock reads)."""
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -18,10 +18,25 @@ def issued_at(now: datetime) -> float:
     return math.floor(now.timestamp() * 1000) / 1000
 
 
+def _seconds(moment: datetime) -> int:
+    """A NumericDate in whole seconds (a naive datetime is UTC, as BSON stores it)."""
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
 def access_claims(
-    account: Account, *, issuer: str, audience: str, now: datetime, lifetime: timedelta
+    account: Account,
+    *,
+    issuer: str,
+    audience: str,
+    now: datetime,
+    lifetime: timedelta,
+    auth_time: datetime | None = None,
 ) -> dict[str, Any]:
+    """``auth_time`` (OIDC Core §2): when the user logged in, ``now`` for a login, the
+    session's login for a refresh (unchanged), so a service can ask for a recent login
+    before a sensitive change (issue 15 item 7: the payout IBAN)."""
     return {
+        "auth_time": _seconds(auth_time or now),
         "iss": issuer,
         "aud": audience,
         "sub": account.account_id,
@@ -42,10 +57,12 @@ def exchanged_claims(
     audience: str,
     now: datetime,
     lifetime: timedelta,
+    auth_time: datetime | None = None,
 ) -> dict[str, Any]:
     """RFC 8693 token exchange: the subject is the dependant's dossier, ``act`` the user.
     An AC-2 access ends on the 18th birthday (AC-6): the token says when, and every
-    service checks it at each request; it never outlives that moment either."""
+    service checks it at each request; it never outlives that moment either.
+    ``auth_time`` is the acting user's login, carried from their token (None: unknown)."""
     expires = now + lifetime
     if dossier.until is not None:
         expires = min(expires, dossier.until)
@@ -64,6 +81,8 @@ def exchanged_claims(
     }
     if dossier.until is not None:
         claims["access_until"] = int(dossier.until.timestamp())
+    if auth_time is not None:
+        claims["auth_time"] = _seconds(auth_time)
     return claims
 
 

@@ -20,12 +20,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, TokenVerifier
-from mylm_shared.problems import Problem, forbidden, problem_responses, unauthorized
+from mylm_shared.auth import Principal, StaffPrincipal, TokenVerifier
+from mylm_shared.inputs import InputModel, Multiline
+from mylm_shared.problems import Problem, problem_responses, unauthorized
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from identity.domain.accounts import SUSPENSION_REASONS, AccountStatus
-from identity.entrypoints.deps import AnonymousOrigin, CallerOrigin, Context
+from identity.entrypoints.deps import (
+    OWN_SESSION_ONLY,
+    AnonymousOrigin,
+    CallerOrigin,
+    Context,
+    OwnSession,
+    own_session,
+)
 from identity.service.account_life import (
     AccountLife,
     AccountState,
@@ -39,7 +47,6 @@ from identity.service.sessions import Locked
 router = APIRouter(tags=["accounts"])
 
 NO_ACCOUNT = "This member has no My LM account."
-OWN_SESSION_ONLY = "Use a token of your own session, not one exchanged for a dossier."
 BAD_CREDENTIALS = "Unknown username or wrong password."
 STATUS_VERIFIER = "account-status-verifier"
 
@@ -51,7 +58,7 @@ def _life(context: Context) -> AccountLife:
 LifeUseCase = Annotated[AccountLife, Depends(_life)]
 
 
-class Suspension(BaseModel):
+class Suspension(InputModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(
         description="One of the reasons of the terms' art. 6.2 (LF-2).",
@@ -66,16 +73,17 @@ class Suspension(BaseModel):
         return reason
 
 
-class Termination(BaseModel):
+class Termination(InputModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(
+    reason: Multiline = Field(
         min_length=1,
         max_length=4000,
-        description="The user's letter to the mutuality (LF-1) or the mutuality's decision.",
+        description="The user's letter to the mutuality (LF-1) or the mutuality's decision; "
+        "may hold line breaks.",
     )
 
 
-class Credentials(BaseModel):
+class Credentials(InputModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=1024)
@@ -196,8 +204,7 @@ async def my_status(
     """LF-3: the account's status and, when access is refused fully or partly, why.
     Answers with the user's own access token even when the account was suspended or
     ended and the token is refused elsewhere (until it expires)."""
-    if principal.actor is not None:
-        raise forbidden(OWN_SESSION_ONLY)
+    own_session(principal)
     try:
         return AccountStatusResponse.of(await life.state(principal.account_id))
     except NoAccount:
@@ -238,14 +245,12 @@ async def my_status_by_password(
     responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
 )
 async def report_compromise(
-    life: LifeUseCase, principal: CurrentPrincipal, origin: CallerOrigin
+    life: LifeUseCase, principal: OwnSession, origin: CallerOrigin
 ) -> AccountStatusResponse:
     """LF-4: the user reports that their credentials may be misused. Every session ends
     at once (refresh tokens revoked, access tokens refused by every service, this one
     included) and the account needs a new password, set through a code sent to the
     contact on file (``POST /v1/password-resets``) before it can log in again."""
-    if principal.actor is not None:
-        raise forbidden(OWN_SESSION_ONLY)
     try:
         return AccountStatusResponse.of(await life.report_compromise(principal.account_id, origin))
     except NoAccount:

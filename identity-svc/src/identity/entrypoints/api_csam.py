@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,7 +72,7 @@ class CsamSignupRequired(BaseModel):
     return_to: str | None
 
 
-class AcceptTerms(BaseModel):
+class AcceptTerms(InputModel):
     model_config = ConfigDict(extra="forbid")
     accept_terms: bool = Field(description='RG-4: "Ik aanvaard de voorwaarden" ticked.')
     terms_version: str = Field(min_length=1, max_length=32)

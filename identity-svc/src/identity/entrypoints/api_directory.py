@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 from mylm_shared.auth import StaffPrincipal
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["members"])
 Row = Annotated[Any, WithJsonSchema(ROW_SCHEMA)]
 
 
-class MemberBatch(BaseModel):
+class MemberBatch(InputModel):
     model_config = ConfigDict(extra="forbid")
     members: list[Row] = Field(max_length=MAX_BATCH_ROWS)
 

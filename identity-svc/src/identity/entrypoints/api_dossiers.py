@@ -5,6 +5,7 @@ from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Depends, Response
 from mylm_shared.auth import CurrentPrincipal
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, forbidden, problem_responses
 from pydantic import BaseModel, ConfigDict
 
@@ -68,7 +69,7 @@ class ExchangedTokenResponse(BaseModel):
     issued_token_type: Literal["urn:ietf:params:oauth:token-type:access_token"] = ACCESS_TOKEN_TYPE
 
 
-class DossierAccessChange(BaseModel):
+class DossierAccessChange(InputModel):
     model_config = ConfigDict(extra="forbid")
     titular_may_access: bool
 

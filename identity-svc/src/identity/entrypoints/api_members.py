@@ -5,20 +5,26 @@ from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
+from mylm_shared.auth import AccountHolder, CurrentPrincipal, StaffPrincipal, ensure_member_access
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from identity.domain.members import InvalidMember, Member, MemberEntry
-from identity.entrypoints.deps import DirectoryUseCase
+from identity.entrypoints.deps import CallerOrigin, DirectoryUseCase
+from identity.service.audit import record_acting
 from identity.service.directory import MemberExists
 
 router = APIRouter(tags=["members"])
 
 
-@router.get("/v1/me", responses=problem_responses(401, 503))
-async def me(principal: CurrentPrincipal, directory: DirectoryUseCase) -> dict[str, Any]:
-    """The caller: account, member id (null for staff), roles, and their member summary."""
+@router.get("/v1/me", responses=problem_responses(401, 403, 503))
+async def me(
+    principal: AccountHolder, directory: DirectoryUseCase, origin: CallerOrigin
+) -> dict[str, Any]:
+    """The caller: account, member id (null for staff), roles, and their member summary.
+    Acting for a dependant: recorded in the dependant's audit trail (LF-5)."""
+    await record_acting(directory.context, origin, "dossier.profile_read")
     body: dict[str, Any] = {
         "account_id": principal.account_id,
         "member_id": principal.member_id,
@@ -32,7 +38,7 @@ async def me(principal: CurrentPrincipal, directory: DirectoryUseCase) -> dict[s
     return body
 
 
-class NewMember(BaseModel):
+class NewMember(InputModel):
     model_config = ConfigDict(extra="forbid")
     member_number: str = Field(min_length=1, max_length=32)
     national_number: str = Field(pattern=r"^\d{11}$", description="INSZ/NISS, 11 digits")
@@ -69,13 +75,14 @@ async def register_member(
 
 @router.get("/v1/members/{member_id}", responses=problem_responses(401, 403, 404, 503))
 async def get_member(
-    member_id: str, principal: CurrentPrincipal, directory: DirectoryUseCase
+    member_id: str, principal: CurrentPrincipal, directory: DirectoryUseCase, origin: CallerOrigin
 ) -> dict[str, Any]:
     """A member's directory entry: the member (or a titular acting for them), or staff."""
     ensure_member_access(principal, member_id)
     member = await directory.member(member_id)
     if member is None:
         raise Problem(404, "No such member.")
+    await record_acting(directory.context, origin, "dossier.entry_read")  # LF-5
     return member_view(member)
 
 

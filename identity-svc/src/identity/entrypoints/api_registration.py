@@ -2,14 +2,18 @@
 
 Asking for a code always answers 202 with the same shape, whether or not anyone was
 found (no account enumeration); the code goes to the contact already on file (RG-2).
+Issue 15 item 1: both routes are throttled per client address, guesses are budgeted
+across codes, 429 + Retry-After beyond; confirming checks the code first.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
 from pydantic import BaseModel, ConfigDict, Field
 
+from identity.adapters.throttle import Locked
 from identity.domain.codes import CODE_LIFETIME, MAX_ATTEMPTS, CodeProblem, WrongCode
 from identity.entrypoints.deps import AnonymousOrigin, Context
 from identity.service.accounts import AccountExists, UsernameTaken
@@ -34,7 +38,7 @@ RequestId = Annotated[str, Path(min_length=1, max_length=64)]
 Code = Annotated[str, Field(min_length=1, max_length=16, description="The 6-digit code.")]
 
 
-class CodeRequestBody(BaseModel):
+class CodeRequestBody(InputModel):
     model_config = ConfigDict(extra="forbid")
     identifier: str = Field(
         min_length=1, max_length=64, description="Member number or national register number."
@@ -60,7 +64,7 @@ class ResetStarted(BaseModel):
     sent_to: str = Field(description="The contact on file the code was sent to, masked.")
 
 
-class ConfirmRegistration(BaseModel):
+class ConfirmRegistration(InputModel):
     model_config = ConfigDict(extra="forbid")
     code: Code
     username: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
@@ -75,7 +79,7 @@ class AccountOpened(BaseModel):
     username: str
 
 
-class ConfirmReset(BaseModel):
+class ConfirmReset(InputModel):
     model_config = ConfigDict(extra="forbid")
     code: Code
     new_password: str = Field(min_length=1, max_length=1024)
@@ -86,10 +90,36 @@ _CODE_DESCRIPTIONS = {
     409: "The username is taken (case-insensitively) or the member has an account.",
     410: (
         f"The code expired ({int(CODE_LIFETIME.total_seconds()) // 60} minutes), was used, "
-        f"or its {MAX_ATTEMPTS} attempts are used up: ask for a new code (`reason`)."
+        f"was replaced by a newer code, or its {MAX_ATTEMPTS} attempts are used up: ask "
+        "for a new code (`reason`)."
     ),
     422: "Wrong code (`attempts_left`), terms not accepted, or a refused password (`errors`).",
 }
+
+
+THROTTLED = (
+    "Too many requests or wrong codes from this address or for this person: wait the "
+    "number of seconds in Retry-After, then try again."
+)
+
+
+def _throttled_responses(*statuses: int, **kwargs: Any) -> dict[int | str, dict[str, Any]]:
+    responses = problem_responses(*statuses, 429, **kwargs)
+    responses[429]["description"] = THROTTLED
+    responses[429]["headers"] = {
+        "Retry-After": {
+            "required": True,
+            "description": "Seconds until a new attempt is allowed.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+    return responses
+
+
+def _throttled(locked: Locked) -> Problem:
+    return Problem(
+        429, THROTTLED, title="Too Many Requests", headers={"Retry-After": str(locked.retry_after)}
+    )
 
 
 def _code_problem(problem: CodeProblem) -> Problem:
@@ -105,6 +135,7 @@ def _code_problem(problem: CodeProblem) -> Problem:
     detail = {
         "expired": "The code has expired; ask for a new one.",
         "used": "The code has been used; ask for a new one.",
+        "superseded": "A newer code was asked for; use the newest one.",
         "attempts-exhausted": "Too many wrong codes; ask for a new one.",
     }[problem.reason]
     return Problem(410, detail, title="Gone", reason=problem.reason, attempts_left=0)
@@ -124,21 +155,24 @@ def _password_problem(error: InvalidPassword) -> Problem:
 @router.post(
     "/v1/registrations",
     status_code=202,
-    responses=problem_responses(422, 503),
+    responses=_throttled_responses(422, 503),
 )
 async def start_registration(
     body: CodeRequestBody, registration: RegistrationUseCase, origin: AnonymousOrigin
 ) -> RegistrationStarted:
     """RG-1, RG-2: a 6-digit code to the member's e-mail or mobile on file (valid 15
     minutes, 5 attempts). The same answer whether or not the member exists."""
-    sent = await registration.request(body.identifier, body.channel, origin)
+    try:
+        sent = await registration.request(body.identifier, body.channel, origin)
+    except Locked as locked:
+        raise _throttled(locked) from None
     return RegistrationStarted(registration_id=sent.code_id, sent_to=sent.sent_to)
 
 
 @router.post(
     "/v1/registrations/{registration_id}/confirm",
     status_code=201,
-    responses=problem_responses(404, 409, 410, 422, 503, described=_CODE_DESCRIPTIONS),
+    responses=_throttled_responses(404, 409, 410, 422, 503, described=_CODE_DESCRIPTIONS),
 )
 async def confirm_registration(
     registration_id: RequestId,
@@ -168,26 +202,31 @@ async def confirm_registration(
         raise Problem(409, "You have an account already.", reason="account-exists") from None
     except CodeProblem as problem:
         raise _code_problem(problem) from None
+    except Locked as locked:
+        raise _throttled(locked) from None
     assert account.member_id is not None and account.username is not None
     return AccountOpened(
         account_id=account.account_id, member_id=account.member_id, username=account.username
     )
 
 
-@router.post("/v1/password-resets", status_code=202, responses=problem_responses(422, 503))
+@router.post("/v1/password-resets", status_code=202, responses=_throttled_responses(422, 503))
 async def start_password_reset(
     body: ResetRequestBody, reset: PasswordResetUseCase, origin: AnonymousOrigin
 ) -> ResetStarted:
     """A code to the account's e-mail or mobile on file; the same answer whether or not
     the account exists."""
-    sent = await reset.request(body.identifier, body.channel, origin)
+    try:
+        sent = await reset.request(body.identifier, body.channel, origin)
+    except Locked as locked:
+        raise _throttled(locked) from None
     return ResetStarted(reset_id=sent.code_id, sent_to=sent.sent_to)
 
 
 @router.post(
     "/v1/password-resets/{reset_id}/confirm",
     status_code=204,
-    responses=problem_responses(404, 410, 422, 503, described=_CODE_DESCRIPTIONS),
+    responses=_throttled_responses(404, 410, 422, 503, described=_CODE_DESCRIPTIONS),
 )
 async def confirm_password_reset(
     reset_id: RequestId, body: ConfirmReset, reset: PasswordResetUseCase, origin: AnonymousOrigin
@@ -199,3 +238,5 @@ async def confirm_password_reset(
         raise _password_problem(error) from None
     except CodeProblem as problem:
         raise _code_problem(problem) from None
+    except Locked as locked:
+        raise _throttled(locked) from None

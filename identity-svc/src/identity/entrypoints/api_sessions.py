@@ -5,12 +5,19 @@ import math
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from mylm_shared.auth import CurrentPrincipal, Principal
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, forbidden, problem_responses, unauthorized
 from pydantic import BaseModel, ConfigDict, Field
 
 from identity.domain.accounts import AccountNotActive
-from identity.entrypoints.deps import AnonymousOrigin, CallerOrigin, Context, SessionsUseCase
+from identity.entrypoints.deps import (
+    OWN_SESSION_ONLY,
+    AnonymousOrigin,
+    CallerOrigin,
+    Context,
+    OwnSession,
+    SessionsUseCase,
+)
 from identity.entrypoints.login_methods import require_method
 from identity.service.sessions import (
     InvalidCredentials,
@@ -23,18 +30,18 @@ from identity.service.sessions import (
 router = APIRouter(tags=["sessions"])
 
 
-class Credentials(BaseModel):
+class Credentials(InputModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=1024)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
     refresh_token: str = Field(min_length=1, max_length=512)
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(InputModel):
     model_config = ConfigDict(extra="forbid")
     current_password: str = Field(min_length=1, max_length=1024)
     # The policy (12..256 characters, not common, not the username) answers 422 itself,
@@ -67,7 +74,6 @@ THROTTLED = (
     "Too many failed attempts with this username or from this address: wait the number "
     "of seconds in Retry-After, then try again."
 )
-OWN_SESSION_ONLY = "Use a token of your own session, not one exchanged for a dossier."
 
 
 def _throttled_response() -> dict[int | str, dict[str, Any]]:
@@ -92,12 +98,6 @@ def throttled(locked: Locked) -> Problem:
     )
 
 
-def _own_account(principal: Principal) -> str:
-    if principal.actor is not None:
-        raise forbidden(OWN_SESSION_ONLY)
-    return principal.account_id
-
-
 @router.post(
     "/v1/sessions",
     dependencies=[require_method("password")],  # RG-6: 403 when not offered
@@ -110,8 +110,10 @@ async def log_in(
     body: Credentials, sessions: SessionsUseCase, origin: AnonymousOrigin
 ) -> TokenResponse:
     """Log in with username and password; the same 401 for unknown user and wrong password.
-    After 5 failures for a username (known or not) or 20 from one address within 15
-    minutes, that username or address is locked for 15 minutes: 429 with Retry-After.
+    At most 5 failures for a username (known or not) and 20 from one address within
+    any 15 minutes: each attempt is reserved before the password is checked, so parallel
+    guesses cannot exceed it; beyond it 429 with Retry-After (until the oldest failure
+    is 15 minutes old), the password not even checked.
     An account reported compromised (LF-4) answers 403 to the right password only."""
     try:
         return TokenResponse.of(await sessions.log_in(body.username, body.password, origin))
@@ -146,12 +148,12 @@ async def revoke(body: RefreshRequest, sessions: SessionsUseCase, origin: Anonym
     responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
 )
 async def log_out_everywhere(
-    sessions: SessionsUseCase, principal: CurrentPrincipal, origin: CallerOrigin
+    sessions: SessionsUseCase, principal: OwnSession, origin: CallerOrigin
 ) -> None:
     """Log out everywhere: every session of the account ends (its refresh tokens stop
     working) and every access token issued so far is refused by every service."""
     try:
-        await sessions.log_out_everywhere(_own_account(principal), origin)
+        await sessions.log_out_everywhere(principal.account_id, origin)
     except InvalidCredentials:
         raise unauthorized() from None
 
@@ -176,7 +178,7 @@ async def log_out_everywhere(
 async def change_password(
     body: PasswordChange,
     sessions: SessionsUseCase,
-    principal: CurrentPrincipal,
+    principal: OwnSession,
     origin: CallerOrigin,
 ) -> TokenResponse:
     """Change the password: needs the current one (wrong guesses count towards the same
@@ -184,7 +186,7 @@ async def change_password(
     password, and not contain the username. Every session of the account ends, this one
     included, and every access token issued so far is refused: the answer is a new
     session to continue with."""
-    account_id = _own_account(principal)
+    account_id = principal.account_id
     try:
         pair = await sessions.change_password(
             account_id, body.current_password, body.new_password, origin

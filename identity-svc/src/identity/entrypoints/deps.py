@@ -3,7 +3,8 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
-from mylm_shared.auth import CurrentPrincipal
+from mylm_shared.auth import CurrentPrincipal, Principal
+from mylm_shared.problems import forbidden
 from mylm_shared.service import use_case
 
 from identity.service.accounts import AccountOpening
@@ -32,7 +33,8 @@ OpeningUseCase = Annotated[AccountOpening, Depends(_opening)]
 
 
 def client_address(request: Request) -> str | None:
-    """The client's address (behind the ingress, uvicorn's --proxy-headers sets it)."""
+    """The client's address: the socket's, or X-Forwarded-For's when the connection
+    came from a proxy listed in FORWARDED_ALLOW_IPS (``mylm_shared.runner``)."""
     return request.client.host if request.client else None
 
 
@@ -46,3 +48,19 @@ def _caller_origin(request: Request, principal: CurrentPrincipal) -> Origin:
 
 AnonymousOrigin = Annotated[Origin, Depends(_anonymous_origin)]
 CallerOrigin = Annotated[Origin, Depends(_caller_origin)]
+
+OWN_SESSION_ONLY = "Use a token of your own session, not one exchanged for a dossier."
+
+
+def own_session(principal: CurrentPrincipal) -> Principal:
+    """The caller's own session: 403 for a token exchanged for a dossier (the actor
+    acts on the dependant's dossier, never on their account) and for a service token
+    (it has no account, issue 15 item 8)."""
+    if principal.is_service:
+        raise forbidden("A service token has no account or dossier of its own.")
+    if principal.actor is not None:
+        raise forbidden(OWN_SESSION_ONLY)
+    return principal
+
+
+OwnSession = Annotated[Principal, Depends(own_session)]

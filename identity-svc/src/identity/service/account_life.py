@@ -18,7 +18,7 @@ from mylm_shared.aggregates import change
 
 from identity.adapters.passwords import verify_password
 from identity.domain.accounts import Account, AccountStatus, InvalidAccountChange
-from identity.service.context import IdentityContext, Origin, trail_of
+from identity.service.context import IdentityContext, Origin
 
 __all__ = ["AccountLife", "AccountState", "InvalidAccountChange", "NoAccount", "WrongCredentials"]
 
@@ -62,38 +62,38 @@ class AccountLife:
     async def suspend(self, member_id: str, reason: str, origin: Origin) -> AccountState:
         """LF-2: with one of its reasons; every session and access token ends now."""
         at = self.context.clock()
-        account = await self._change(member_id, lambda a: a.suspend(reason, at))
+        async with self.context.audited("account.suspended", origin, reason=reason):  # LF-5
+            account = await self._change(member_id, lambda a: a.suspend(reason, at))
         await self._end_sessions(account)
-        await self.context.record(trail_of(account), "account.suspended", origin, reason=reason)
         return AccountState.of(account)
 
     async def reactivate(self, member_id: str, origin: Origin) -> AccountState:
         """The user logs in again; the tokens and sessions of before stay refused."""
         at = self.context.clock()
-        account = await self._change(member_id, lambda a: a.reactivate(at))
-        await self.context.record(trail_of(account), "account.reactivated", origin)
+        async with self.context.audited("account.reactivated", origin):  # LF-5
+            account = await self._change(member_id, lambda a: a.reactivate(at))
         return AccountState.of(account)
 
     async def end(self, member_id: str, reason: str, origin: Origin) -> AccountState:
         """LF-1: the user's letter to the mutuality (recorded as the reason), or the
         mutuality's decision to stop access (art. 6.2)."""
         at = self.context.clock()
-        account = await self._change(member_id, lambda a: a.end(reason, at))
+        async with self.context.audited("account.ended", origin, reason=reason):  # LF-5
+            account = await self._change(member_id, lambda a: a.end(reason, at))
         await self._end_sessions(account)
-        await self.context.record(trail_of(account), "account.ended", origin, reason=reason)
         return AccountState.of(account)
 
     async def report_compromise(self, account_id: str, origin: Origin) -> AccountState:
         """LF-4: every session ends and the account needs a new password, set only
         through a code sent to the contact on file (``POST /v1/password-resets``)."""
         at = self.context.clock()
-        account = await change(
-            self.context.stores.accounts, account_id, lambda a: a.report_compromise(at)
-        )
+        async with self.context.audited("account.compromise_reported", origin):  # LF-5
+            account = await change(
+                self.context.stores.accounts, account_id, lambda a: a.report_compromise(at)
+            )
         if account is None:
             raise NoAccount(account_id)
         await self._end_sessions(account)
-        await self.context.record(trail_of(account), "account.compromise_reported", origin)
         return AccountState.of(account)
 
     async def state(self, account_id: str) -> AccountState:
@@ -108,14 +108,14 @@ class AccountLife:
         """LF-3 for a user whose tokens are refused and who cannot log in any more: the
         password proves who asks. Throttled and answered like a login."""
         throttle = self.context.throttle
-        if throttle is not None:
-            await throttle.check(username, origin.address)  # raises Locked
+        # Reserved before verifying (issue 15 item 2); raises Locked.
+        reservation = await throttle.reserve(username, origin.address) if throttle else None
         account = await self.context.account_by_username(username)
         password_hash = account.password_hash if account else None
         if not await asyncio.to_thread(verify_password, password_hash, password):
-            if throttle is not None:
-                await throttle.failed(username, origin.address)
-            raise WrongCredentials()
+            raise WrongCredentials()  # the reservation stays: a failure
+        if throttle is not None and reservation is not None:
+            await throttle.succeeded(reservation)
         assert account is not None
         return AccountState.of(account)
 

@@ -10,7 +10,7 @@ from mylm_shared.unique_keys import KeyTaken
 from identity.adapters.store import member_account_key, username_key
 from identity.domain.accounts import Account, LoginMethod
 from identity.domain.members import Member
-from identity.service.context import IdentityContext, Origin, trail_of
+from identity.service.context import IdentityContext, Origin
 
 
 class UsernameTaken(Exception):
@@ -62,11 +62,12 @@ class AccountOpening:
             terms_version=terms_version,
             at=self.context.clock(),
         )
+        audited = self.context.audited(  # LF-5: in the same insert as the change
+            "account.created", origin, method=method, terms=terms_version
+        )
         try:
-            await self.context.stores.accounts.save(account)
+            async with audited:
+                await self.context.stores.accounts.save(account)
         except AggregateExists:
             raise AccountExists(member.member_id) from None
-        await self.context.record(
-            trail_of(account), "account.created", origin, method=method, terms=terms_version
-        )
         return account

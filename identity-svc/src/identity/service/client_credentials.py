@@ -49,17 +49,17 @@ class ServiceTokens:
         # Counted apart from password logins (their own key per address): a service
         # misconfigured with an old secret must not lock users out, nor the reverse.
         address = f"oauth-client:{address}" if address else None
-        if throttle is not None:
-            await throttle.check(None, address)
+        # Reserved before verifying (issue 15 item 2); raises Locked.
+        reservation = await throttle.reserve(None, address) if throttle else None
         client = self.context.settings.clients.get(client_id)
         secret_ok = await asyncio.to_thread(
             verify_password, client.secret_hash if client else None, secret
         )
         if secret_ok and client is not None:
+            if throttle is not None and reservation is not None:
+                await throttle.succeeded(reservation)
             return
-        if throttle is not None:
-            await throttle.failed(None, address)
-        raise InvalidClient()
+        raise InvalidClient()  # the reservation stays: a failure
 
     def issue(self, client_id: str, scope: str | None) -> ServiceToken:
         """RFC 6749 §3.3: the requested scopes must all be allowed; none requested means

@@ -1,11 +1,13 @@
 """What every identity use case works with: the stores, the keys, the clock and the
 audit trail (built once in ``bootstrap``; in-memory fakes in unit tests)."""
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from mylm_shared.auth import Clock, Principal
 
-from identity.adapters.audit import AuditTrail
+from identity.adapters.audit import AuditTrail, audited
 from identity.adapters.codes_store import OneTimeCodes
 from identity.adapters.csam_store import CsamAdapters
 from identity.adapters.keys import SigningKey
@@ -34,6 +36,16 @@ class Origin:
         return principal.member_id if principal and principal.actor else None
 
 
+def _operation(action: str, origin: Origin, details: dict[str, object]) -> Operation:
+    return Operation(
+        action=action,
+        by=origin.by,
+        source=origin.address,
+        acting_for=origin.acting_for,
+        details=dict(details),
+    )
+
+
 def trail_of(account: Account) -> str:
     """An account's audit trail is keyed by its member id (staff: the account id)."""
     return account.member_id or account.account_id
@@ -56,16 +68,22 @@ class IdentityContext:
 
     async def record(self, trail: str, action: str, origin: Origin, **details: object) -> None:
         """Append one operation to the account's tamper-evident trail (LF-5)."""
-        await self.audit.record(
-            trail,
-            Operation(
-                action=action,
-                by=origin.by,
-                source=origin.address,
-                acting_for=origin.acting_for,
-                details=dict(details),
-            ),
-        )
+        await self.audit.record(trail, _operation(action, origin, details))
+
+    def record_after_answer(
+        self, trail: str, action: str, origin: Origin, **details: object
+    ) -> None:
+        """The same, written after the answer (an attempt that changed nothing, whose
+        answer must not take longer when the account exists: anti-enumeration)."""
+        self.audit.record_later(trail, _operation(action, origin, details))
+
+    def audited(
+        self, action: str, origin: Origin, *, into: str | None = None, **details: object
+    ) -> AbstractAsyncContextManager[dict[str, Any]]:
+        """LF-5, issue 15 item 6: the operation goes into the document of the aggregate
+        change made inside the block (one insert), then into the trail ``into`` or else
+        that aggregate's (its member, or a staff account); ``adapters.audit.audited``."""
+        return audited(self.audit, _operation(action, origin, details), into)
 
     async def account_by_username(self, username: str) -> Account | None:
         account_id = await self.stores.keys.owner(username_key(username))

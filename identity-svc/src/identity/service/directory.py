@@ -191,14 +191,15 @@ class Directory:
                 outcome.reject(index, RowError(None, message))
                 return
             member = Member.register(plan.member_id, entry)
+            audited = self.context.audited(  # LF-5: in the same insert as the change
+                "member.registered", origin, into=plan.member_id, member_number=entry.member_number
+            )
             try:
-                await self.context.stores.members.save(member)
+                async with audited:
+                    await self.context.stores.members.save(member)
             except AggregateExists:  # the same row of a batch sent twice at once
                 pass
             else:
-                await self.context.record(
-                    plan.member_id, "member.registered", origin, member_number=entry.member_number
-                )
                 outcome.applied[index] = plan.member_id
                 return
         elif _unchanged(plan.current.entry, entry):
@@ -212,17 +213,21 @@ class Directory:
             if not changed:
                 raise _Unchanged  # nothing to save (a concurrent batch applied it)
 
+        # LF-5: in the same insert as the change; what changed is known once applied
+        audited = self.context.audited("member.updated", origin, into=plan.member_id)
         try:
-            await change(self.context.stores.members, plan.member_id, update)
+            async with audited as details:
+
+                def update_noting(member: Member) -> None:
+                    update(member)
+                    details["changed"] = list(changed)
+
+                await change(self.context.stores.members, plan.member_id, update_noting)
         except _Unchanged:
             pass
         except InvalidMember as error:
             outcome.reject(index, RowError(None, str(error)))
             return
-        if changed:
-            await self.context.record(
-                plan.member_id, "member.updated", origin, changed=list(changed)
-            )
         outcome.applied[index] = plan.member_id
 
 

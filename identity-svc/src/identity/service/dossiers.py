@@ -139,6 +139,7 @@ class Dossiers:
             audience=settings.jwt_audience,
             now=self.context.clock(),
             lifetime=timedelta(seconds=settings.dossier_token_seconds),
+            auth_time=principal.auth_time,  # the titular's login, not the exchange
         )
         token = self.context.signing_key.sign(claims)
         details: dict[str, Any] = {"basis": access.basis, "jti": claims["jti"]}
@@ -180,19 +181,18 @@ class Dossiers:
                 at=now,
             )
 
+        audited = self.context.audited(  # LF-5: in the same insert as the change
+            "dossier.titular_access_changed",
+            origin,
+            titular=dependant.titular_member_id,
+            titular_may_access=titular_may_access,
+            as_adult=as_adult,
+        )
         try:
-            saved = await change(self.context.stores.accounts, account.account_id, apply)
+            async with audited:  # unchanged: nothing saved, nothing recorded
+                saved = await change(self.context.stores.accounts, account.account_id, apply)
         except _Unchanged:
             saved = await self.context.stores.accounts.get(account.account_id)
-        else:
-            await self.context.record(
-                trail_of(account),
-                "dossier.titular_access_changed",
-                origin,
-                titular=dependant.titular_member_id,
-                titular_may_access=titular_may_access,
-                as_adult=as_adult,
-            )
         assert saved is not None and saved.titular_access is not None
         return AccessChoice(saved.titular_access, titular_access(dependant, saved, self._today()))
 

@@ -2,21 +2,30 @@
 
 Anti-enumeration: a request for an unknown identifier, or for a member without the
 chosen contact, is answered like any other: a fresh request id and a plausible masked
-contact; it is stored too, so confirming it fails exactly like a wrong code. The
-lookups run the same queries whether they find someone or not, and the sending (SMTP)
-and its audit entry run after the answer, in the background.
+contact (drawn from real masks); it is stored too, so confirming it fails exactly like a
+wrong code. The lookups run the same queries whether they find someone or not, and the
+sending (SMTP) and its audit entry run after the answer, in the background.
+
+Issue 15 item 1: a request beyond any cap (the contact's hourly sends, the target's
+guess budget) is stored without a live code, answered the same; every request ends the
+earlier ones of its purpose and target; both routes are throttled per client address;
+and confirming checks the code before anything else it could reveal (a taken username,
+the password policy's view of the username, the terms).
 """
 
 import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
 from uuid import uuid4
 
 from identity.adapters.code_delivery import CodeMessage
 from identity.adapters.codes_store import OneTimeCodes
 from identity.adapters.passwords import hash_password
 from identity.adapters.store import member_number_key, national_number_key
+from identity.adapters.throttle import Budget
 from identity.domain.accounts import Account
 from identity.domain.codes import (
     CODE_LIFETIME,
@@ -25,7 +34,6 @@ from identity.domain.codes import (
     CodeUsed,
     Purpose,
     UnknownCode,
-    decoy_mask,
     mask_email,
     mask_mobile,
     national_number_in,
@@ -81,6 +89,25 @@ async def member_by_identifier(context: IdentityContext, identifier: str) -> Mem
     return await context.stores.members.get(by_national or by_number or NOBODY)
 
 
+Route = Literal["request", "confirm"]
+
+
+async def count_call(context: IdentityContext, route: Route, origin: Origin) -> None:
+    """One call of a code route from the client's address; ``Locked`` (429) beyond the
+    hourly budget. Counted whatever the call's outcome, never given back."""
+    if not origin.address:
+        return
+    settings = context.settings
+    limit = (
+        settings.code_requests_per_address_per_hour
+        if route == "request"
+        else settings.code_confirms_per_address_per_hour
+    )
+    await codes_of(context).store.ledger.reserve(
+        f"code-route:{route}:{origin.address}", Budget(limit, timedelta(hours=1))
+    )
+
+
 async def issue_code(
     context: IdentityContext,
     *,
@@ -92,33 +119,45 @@ async def issue_code(
     origin: Origin,
 ) -> CodeSent:
     """Store a new code request and send its code to the member's contact on file for
-    ``channel`` (RG-2), in the background; for nobody, pretend."""
+    ``channel`` (RG-2), in the background; for nobody, or beyond a cap, pretend: the
+    request is stored without a live code. Either way it ends the earlier requests of
+    the same purpose and target (issue 15 item 1)."""
     codes = codes_of(context)
+    store = codes.store
     contact = None
     if member is not None:
         contact = member.email if channel == "email" else member.mobile
+    target = f"member:{member.member_id}" if member else store.target_of_identifier(identifier)
     now = context.clock()
     code_id, code = str(uuid4()), new_code()
-    await codes.store.add(
+    # Read for everyone, so a found member costs the same queries as nobody.
+    budget_left = await store.guesses_left(purpose, target)
+    live = False
+    if member is not None and contact is not None and budget_left:
+        per_hour = context.settings.codes_per_contact_per_hour
+        live = await store.take_send_slot(f"{member.member_id}:{channel}", now, per_hour)
+        if not live:  # same answer, nothing sent: nobody floods a mailbox or a phone
+            log.warning("code not sent: hourly limit of the contact", extra={"request": code_id})
+    elif member is not None and contact is not None:
+        log.warning("code not sent: guess budget spent", extra={"request": code_id})
+    await store.add(
         CodeRequest(
             code_id=code_id,
             purpose=purpose,
             channel=channel,
-            digest=codes.store.digest(code_id, purpose, code),
+            digest=store.digest(code_id, purpose, code),
             created_at=now,
             expires_at=now + CODE_LIFETIME,
-            member_id=member.member_id if member and contact else None,
-            account_id=account_id if member and contact else None,
+            member_id=member.member_id if member and live else None,
+            account_id=account_id if member and live else None,
+            target=target,
         )
     )
     if member is None or contact is None:
-        seed = codes.store.decoy_seed(f"{channel}:{identifier.strip().casefold()}")
-        return CodeSent(code_id, decoy_mask(seed, channel))
+        return CodeSent(code_id, await store.decoy(channel, identifier))
     sent_to = mask_email(contact) if channel == "email" else mask_mobile(contact)
-    per_hour = context.settings.codes_per_contact_per_hour
-    if not await codes.store.take_send_slot(f"{member.member_id}:{channel}", now, per_hour):
-        # Same answer, nothing sent: nobody floods a member's mailbox or phone.
-        log.warning("code not sent: hourly limit of the contact", extra={"request": code_id})
+    codes.delivery.in_background(store.remember_mask(channel, member.member_id, sent_to))
+    if not live:
         return CodeSent(code_id, sent_to)
     codes.delivery.dispatch(channel, CodeMessage(contact, code, purpose, member.language), code_id)
     codes.delivery.in_background(
@@ -139,6 +178,7 @@ class Registration:
     context: IdentityContext
 
     async def request(self, identifier: str, channel: Channel, origin: Origin) -> CodeSent:
+        await count_call(self.context, "request", origin)
         member = await member_by_identifier(self.context, identifier)
         return await issue_code(
             self.context,
@@ -161,8 +201,14 @@ class Registration:
         terms_version: str,
         origin: Origin,
     ) -> Account:
-        """Open the member's account (RG-3, RG-4). Everything that needs no code is
-        checked first, so a typo in the username does not spend an attempt."""
+        """Open the member's account (RG-3, RG-4). The code is checked first (issue 15
+        item 1): without it, the route reveals nothing (not even whether a username is
+        taken). A right code refused for another reason spends no attempt."""
+        await count_call(self.context, "confirm", origin)
+        store = codes_of(self.context).store
+        request = await store.verify(
+            code_id, "registration", code, self.context.clock(), origin.address
+        )
         current = self.context.settings.terms_version
         if not accept_terms:
             raise TermsNotAccepted("The terms must be accepted (accept_terms: true).")
@@ -171,8 +217,6 @@ class Registration:
         check_password(password, username)
         if await self.context.account_by_username(username) is not None:
             raise UsernameTaken(username)
-        store = codes_of(self.context).store
-        request = await store.verify(code_id, "registration", code, self.context.clock())
         member = await self.context.stores.members.get(request.member_id or NOBODY)
         if member is None:
             raise UnknownCode(code_id)

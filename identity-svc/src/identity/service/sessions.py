@@ -6,7 +6,7 @@ argon2id costs ~50 ms of CPU per check or hash: always ``asyncio.to_thread``.
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from mylm_shared.aggregates import change
 
@@ -57,7 +57,8 @@ class TokenPair:
 class Sessions:
     context: IdentityContext
 
-    def access_token(self, account: Account) -> tuple[str, int]:
+    def access_token(self, account: Account, auth_time: datetime | None = None) -> tuple[str, int]:
+        """``auth_time``: the session's login (a refresh keeps it); None for a login now."""
         settings = self.context.settings
         lifetime = timedelta(seconds=settings.access_token_seconds)
         claims = access_claims(
@@ -66,6 +67,7 @@ class Sessions:
             audience=settings.jwt_audience,
             now=self.context.clock(),
             lifetime=lifetime,
+            auth_time=auth_time,
         )
         return self.context.signing_key.sign(claims), int(lifetime.total_seconds())
 
@@ -78,16 +80,27 @@ class Sessions:
     async def _check_password(
         self, username: str, account: Account | None, password: str, origin: Origin
     ) -> bool:
-        """Throttled per username and address: raises ``Locked`` while either is locked,
-        and counts a failure (unknown usernames too: a lock must not tell which exist)."""
+        """Throttled per username and address (issue 15 item 2): an attempt is reserved
+        in both budgets *before* the password is verified, so of any number of parallel
+        guesses at most the budget is verified; the rest raise ``Locked`` unverified.
+        A wrong password keeps its reservation (a failure, unknown usernames too: a lock
+        must not tell which exist); a right one gives its own back."""
         throttle = self.context.throttle
+        reservation = None
         if throttle is not None:
-            await throttle.check(username, origin.address)
+            try:
+                reservation = await throttle.reserve(username, origin.address)
+            except Locked:
+                if account is not None:  # LF-5: a refused attempt is proof too (issue 15 item 6)
+                    self.context.record_after_answer(trail_of(account), "login.locked", origin)
+                raise
         password_ok = await asyncio.to_thread(
             verify_password, account.password_hash if account else None, password
         )
-        if not password_ok and throttle is not None:
-            await throttle.failed(username, origin.address)
+        if not password_ok and account is not None:  # LF-5, issue 15 item 6
+            self.context.record_after_answer(trail_of(account), "login.failed", origin)
+        if password_ok and throttle is not None and reservation is not None:
+            await throttle.succeeded(reservation)
         return password_ok and account is not None
 
     async def log_in(self, username: str, password: str, origin: Origin) -> TokenPair:
@@ -121,7 +134,7 @@ class Sessions:
             raise InvalidCredentials()
         assert account is not None
         new_refresh = await tokens.issue(account.account_id, family)
-        access_token, expires_in = self.access_token(account)
+        access_token, expires_in = self.access_token(account, auth_time=family.started_at)
         return TokenPair(access_token, new_refresh, expires_in)
 
     async def revoke(self, refresh_token: str, origin: Origin) -> None:
@@ -151,8 +164,8 @@ class Sessions:
         return account
 
     async def log_out_everywhere(self, account_id: str, origin: Origin) -> None:
-        account = await self._end_every_session(account_id, None)
-        await self.context.record(trail_of(account), "sessions.revoked_all", origin)
+        async with self.context.audited("sessions.revoked_all", origin):  # LF-5
+            await self._end_every_session(account_id, None)
 
     async def change_password(
         self, account_id: str, current_password: str, new_password: str, origin: Origin
@@ -172,6 +185,6 @@ class Sessions:
         if problems:
             raise PasswordRejected(problems)
         new_hash = await asyncio.to_thread(hash_password, new_password)
-        account = await self._end_every_session(account_id, new_hash)
-        await self.context.record(trail_of(account), "password.changed", origin)
+        async with self.context.audited("password.changed", origin):  # LF-5
+            account = await self._end_every_session(account_id, new_hash)
         return await self.open_session(account, origin, "password-change")

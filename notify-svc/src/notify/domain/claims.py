@@ -3,15 +3,17 @@ claimant's language (``claim_letter.{nl,fr,de}.txt``).
 
 Kinds (the same as the inbox's letters): ``claim_acknowledgement``,
 ``claim_documents_requested``, ``claim_decision`` (accepted or rejected), ``claim_offer``,
-``claim_offer_accepted``, ``claim_payment``, ``claim_closed``. The e-mail's id (and so its
-Message-ID) derives from the fact's business identity, not the event id: the same fact
-published again under a new event id sends nothing more. The engine's reasons exist in
-nl and fr; German-speaking members read the French one.
+``claim_offer_accepted``, ``claim_payment``, ``claim_closed``, and
+``claim_payout_account`` (issue 15 item 7: the payout account set or changed, masked).
+The e-mail's id (and so its Message-ID) derives from the fact's business identity, not
+the event id: the same fact published again under a new event id sends nothing more.
+The engine's reasons exist in nl and fr; German-speaking members read the French one.
 """
 
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo
 
 from mylm_shared.events import (
     ClaimAcceptedV1,
@@ -21,9 +23,12 @@ from mylm_shared.events import (
     ClaimOfferAcceptedV1,
     ClaimOfferMadeV1,
     ClaimPaidV1,
+    ClaimPayoutAccountChangedV1,
     ClaimRejectedV1,
 )
 from mylm_shared.formatting import day, euro
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 ClaimEvent = (
     ClaimDeclaredV1
@@ -34,6 +39,7 @@ ClaimEvent = (
     | ClaimOfferAcceptedV1
     | ClaimPaidV1
     | ClaimClosedV1
+    | ClaimPayoutAccountChangedV1
 )
 
 
@@ -109,6 +115,17 @@ def claim_notice(claim: ClaimEvent, language: str) -> ClaimNotice:
                 "account": f"**** **** **** {claim.iban_last4}",
             }
             return ClaimNotice("claim_payment", f"{claim.claim_id}:{claim.payout_id}", facts)
+        case ClaimPayoutAccountChangedV1():
+            previous = claim.previous_iban_last4
+            facts |= {
+                "account": f"**** **** **** {claim.iban_last4}",
+                "previous": f"**** **** **** {previous}" if previous else None,
+                "changed_on": day(claim.changed_at.astimezone(BRUSSELS).date()),
+                "acted": claim.acted_by is not None,
+            }
+            # Each change is its own fact: the same account set again later is another.
+            identity = f"{claim.claim_id}:{claim.payout_id}:{claim.changed_at.isoformat()}"
+            return ClaimNotice("claim_payout_account", identity, facts)
         case ClaimClosedV1():
             facts |= {"closed_on": day(claim.closed_on), "closed_reason": claim.reason}
             return ClaimNotice("claim_closed", claim.claim_id, facts)

@@ -114,7 +114,8 @@ class NotifyService:
         await self._send_once(email_id, reminder.member_id, "amendment_reminded", email)
 
     async def on_claim_event(self, event: CloudEvent, claim: ClaimEvent) -> None:
-        """CL-1: one e-mail per claim milestone (the eight ``claim.*`` topics), once per
+        """CL-1: one e-mail per claim milestone (the ``claim.*`` topics of bootstrap's
+        ``CLAIM_TOPICS``, the payout account's of issue 15 item 7 too), once per
         business fact (``ClaimNotice.email_id``), even under a new event id. Not subject
         to the switch for invoice e-mails: a claim's decisions and deadlines must reach
         the claimant. Members without an address are skipped (the inbox has the letter)."""

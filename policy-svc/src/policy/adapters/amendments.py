@@ -11,6 +11,7 @@ from mylm_shared.events import AMENDMENT_REMINDED, AmendmentRemindedV1
 from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
 
+from policy.adapters.history import history_document, history_from
 from policy.domain.adjustments import PremiumAdjustment
 from policy.domain.amendments import (
     Amendment,
@@ -137,6 +138,7 @@ class AmendmentMapper:
                 }
                 for r in a.reminders
             ],
+            "history": history_document(a.history),
             OPEN_SINCE: a.declared_on.isoformat() if is_open else None,
             REMIND_FROM: _iso(a.remind_from()),
         }
@@ -171,6 +173,7 @@ class AmendmentMapper:
                 )
                 for r in doc.get("reminders", ())
             ),
+            history=history_from(doc.get("history", ())),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:

@@ -21,6 +21,7 @@ from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
 
 from policy.adapters.amendments import terms_changes_document, terms_changes_from
+from policy.adapters.history import history_document, history_from
 from policy.adapters.premium_documents import (
     NEXT_EVENT_ON,
     account_document,
@@ -110,6 +111,7 @@ class PolicyMapper:
             "premiums": account_document(policy.premiums),
             NEXT_EVENT_ON: _iso(step.on) if (step := policy.next_step) else None,
             "terms_changes": terms_changes_document(policy.terms_changes),
+            "history": history_document(policy.history),
         }
 
     def from_document(self, doc: Document) -> Policy:
@@ -163,6 +165,7 @@ class PolicyMapper:
             request_fingerprint=doc.get("request_fingerprint", ""),
             premiums=account_from(doc.get("premiums")),
             terms_changes=terms_changes_from(doc.get("terms_changes", ())),
+            history=history_from(doc.get("history", ())),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:

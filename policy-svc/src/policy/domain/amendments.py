@@ -32,6 +32,7 @@ from mylm_shared.domain import Aggregate
 
 from policy.domain.adjustments import PremiumAdjustment
 from policy.domain.dates import add_months
+from policy.domain.fact_dates import EarlierDate
 from policy.domain.insured import Formula
 from policy.domain.product import Premium
 from policy.domain.termination import (
@@ -132,6 +133,7 @@ class Amendment(Aggregate):
     closed_on: date | None = None
     close_reason: str = ""
     reminders: tuple[Reminder, ...] = ()
+    history: tuple[EarlierDate, ...] = ()  # issue 15 item 4: staff's earlier known_on
 
     @property
     def aggregate_id(self) -> str:
@@ -150,6 +152,7 @@ class Amendment(Aggregate):
         known_on: date,
         declared_on: date,
         declared_by: str,
+        history: tuple[EarlierDate, ...] = (),
     ) -> "Amendment":
         if occurred_on > known_on:
             raise AmendmentRefused(
@@ -165,6 +168,7 @@ class Amendment(Aggregate):
             known_on=known_on,
             declared_on=declared_on,
             declared_by=declared_by,
+            history=history,
         )
 
     # -- deadlines (inclusive) ----------------------------------------------------------

@@ -8,8 +8,30 @@ Month and year steps keep the day of the month and clamp to the month's last day
 that day does not exist (31 January + 1 month = 28/29 February; 29 February + 1 year =
 28 February). Periods are always stepped from their origin, never chained, so a contract
 starting on 29 February gets 29 February back as due date in leap years.
+
+Terms "binnen N maanden na" an event are counted as art. 1.7 Civil Code Book 1 does
+(``term_end``, ``period_last_day``; issue 16 item 4, ``mylm_shared.periods``); ages use
+``birthday`` (29 February: 1 March in a common year, the same day identity-svc uses).
 """
 
-from mylm_shared.periods import ONE_DAY, add_months, add_years, day_after, day_before
+from mylm_shared.periods import (
+    ONE_DAY,
+    add_months,
+    add_years,
+    birthday,
+    day_after,
+    day_before,
+    period_last_day,
+    term_end,
+)
 
-__all__ = ["ONE_DAY", "add_months", "add_years", "day_after", "day_before"]
+__all__ = [
+    "ONE_DAY",
+    "add_months",
+    "add_years",
+    "birthday",
+    "day_after",
+    "day_before",
+    "period_last_day",
+    "term_end",
+]

@@ -13,14 +13,17 @@ verblijfplaats heeft en er doorgaans woont:
 
 Ages, as read here:
 
-* "ouder dan 18 jaar bij de sluiting" (PC-2): strictly older than 18 — signed after the
-  18th birthday; signing on the 18th birthday itself is not enough.
+* "ouder dan 18 jaar bij de sluiting" (PC-2): 18 or over at signing — signing on the 18th
+  birthday itself is enough. The My LM terms use "ouder dan 18 jaar" for the dependants
+  a titular no longer sees, i.e. from the 18th birthday on (AC-4); of the two readings
+  the one favourable to the insured applies (issue 16, docs/rules.md PC-2).
 * "minderjarig" (PC-3): before the 18th birthday (majority starts on the birthday).
 * "jonger dan 26 jaar" (PC-3): before the 26th birthday.
 
-A birthday on 29 February falls on 28 February in common years (same clamping as every
-other date here). Household facts are timelines: each holds a value from a date on, so the
-answer for any past or future date is computed, never stored.
+A birthday on 29 February falls on 1 March in common years
+(``mylm_shared.periods.birthday``, art. 1.7 Civil Code Book 1: the years end on 28
+February; identity-svc uses the same day). Household facts are timelines: each holds a
+value from a date on, so the answer for any past or future date is computed, never stored.
 """
 
 from collections.abc import Sequence
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
-from policy.domain.dates import add_years
+from mylm_shared.periods import birthday as reached
 
 Formula = Literal["single", "family"]
 Relation = Literal["partner", "child"]
@@ -101,8 +104,8 @@ class InsuredAnswer:
 
 
 def birthday(birth_date: date, age: int) -> date:
-    """The day a person reaches ``age`` (29 February births: 28 February in common years)."""
-    return add_years(birth_date, age)
+    """The day a person reaches ``age`` (29 February births: 1 March in common years)."""
+    return reached(birth_date, age)
 
 
 def insured_on(
@@ -136,13 +139,11 @@ def _single_policyholder(day: date, signed_on: date, holder: Policyholder) -> In
         return InsuredAnswer(holder.person_id, holder.name, insured, "PC-2", reason)
 
     eighteenth = birthday(holder.birth_date, ADULT_AGE)
-    if signed_on <= eighteenth:
-        return answer(
-            False, f"not older than 18 at signing on {signed_on} (18th birthday {eighteenth})"
-        )
+    if signed_on < eighteenth:
+        return answer(False, f"under 18 at signing on {signed_on} (18th birthday {eighteenth})")
     if not holder.resides_in_belgium.on(day):
         return answer(False, "policyholder does not reside in Belgium")
-    return answer(True, "policyholder, older than 18 at signing, residing in Belgium")
+    return answer(True, "policyholder, 18 or over at signing, residing in Belgium")
 
 
 def _family_policyholder(day: date, holder: Policyholder) -> InsuredAnswer:

@@ -20,6 +20,7 @@ from mylm_shared.domain import Aggregate
 
 from policy.domain.adjustments import Schedule, premium_adjustments
 from policy.domain.amendments import TermsChange, latest_terms, terms_on
+from policy.domain.fact_dates import EarlierDate
 from policy.domain.insured import (
     Formula,
     HouseholdPerson,
@@ -141,6 +142,8 @@ class Policy(Aggregate):
     request_fingerprint: str = ""
     terms_changes: tuple[TermsChange, ...] = ()  # PC-7 amendments accepted
     premiums: PremiumAccount = field(default_factory=PremiumAccount)  # PC-4, PC-5, PC-8
+    # Issue 15 item 4: the dates staff recorded earlier than the day received, and why.
+    history: tuple[EarlierDate, ...] = ()
 
     @property
     def aggregate_id(self) -> str:
@@ -202,6 +205,10 @@ class Policy(Aggregate):
         self.signed_on = on
         self.raise_event(PolicyIssued(self))
 
+    def record(self, *entries: EarlierDate | None) -> None:
+        """Keep staff's earlier dates in the contract's history (issue 15 item 4)."""
+        self.history = (*self.history, *(e for e in entries if e is not None))
+
     def declare_household(self, since: date, persons: tuple[DeclaredPerson, ...]) -> None:
         """PC-3 facts from ``since`` on; a revision replaces those from the same day on."""
         kept = tuple(r for r in self.household if r.since < since)
@@ -254,8 +261,10 @@ class Policy(Aggregate):
         return [(d, terms_on(d, self.formula, self.premium, changes)[1]) for d in days]
 
     def _revision_on(self, day: date) -> HouseholdRevision | None:
-        # Before the first declaration, its facts are the best known ones.
-        found = self.household[0] if self.household else None
+        # Before the first declaration nobody but the policyholder was declared: a
+        # household declared today does not insure anyone on an earlier day (issue 15
+        # item 4). At signing, identity's household is declared from the start date.
+        found = None
         for revision in self.household:
             if revision.since <= day:
                 found = revision

@@ -23,6 +23,8 @@ aggravation        insurer (PC-10/PC-7)  "binnen 15 dagen" after refusal / after
 non_payment        insurer (PC-10/PC-8)  the dates in the formal notice (law: >= 15 days)
 legal_change       insurer (PC-10)       from the change in the law: open
 emigration         both (PC-6)           none: the contract ends by law on departure
+interest_lost      both (PC-6)           none: the contract ends by law when the insured
+                                         interest disappears (issue 16)
 =================  ====================  =================================================
 
 Effect (PC-11, "Uitwerking van de opzegging"): "na het verstrijken van 1 maand te rekenen
@@ -38,6 +40,11 @@ in calendar days, so a letter posted on a Friday counts from the Saturday. The r
   kennisgeving", counted like the general rule from the day after; "1 maand na de dag van de
   betekening" when the insurer terminates because of fraud and filed a criminal complaint.
 * emigration (art. 6): "Het contract loopt af van rechtswege op de datum van zijn vertrek".
+* interest lost (art. 10 "Afloop van het contract van rechtswege"): "Het contract beëindigt
+  van rechtswege bij verdwijning van het verzekerde belang of van het voorwerp van de
+  verzekering" (PC-6's second ground, issue 16). The text gives no hour: read in the
+  insured's favour, the contract still runs on the day the interest disappears (a fatal
+  accident that day is covered) and no longer from the day after (docs/rules.md PC-6).
 """
 
 from dataclasses import dataclass
@@ -60,6 +67,7 @@ Ground = Literal[
     "non_payment",
     "legal_change",
     "emigration",
+    "interest_lost",
 ]
 GROUNDS: tuple[Ground, ...] = get_args(Ground)
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
@@ -92,6 +100,7 @@ GROUND_RULES: dict[Ground, dict[Party, str]] = {
     "non_payment": {"insurer": "PC-10"},
     "legal_change": {"insurer": "PC-10"},
     "emigration": {"policyholder": "PC-6", "insurer": "PC-6"},
+    "interest_lost": {"policyholder": "PC-6", "insurer": "PC-6"},
 }
 
 
@@ -157,6 +166,7 @@ class Notice:
     formal_notice_effective_on: date | None = None  # non_payment: date in the letter
     law_changed_on: date | None = None  # legal_change
     departure_on: date | None = None  # emigration
+    interest_lost_on: date | None = None  # interest_lost: the day the interest disappeared
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,9 @@ def terminate(contract: ContractDates, notice: Notice) -> Termination:
     if notice.ground == "emigration":
         departure = _required(notice.departure_on, "PC-6", "departure_on")
         return Termination(notice.ground, notice.by, departure, rule, "PC-6", None)
+    if notice.ground == "interest_lost":
+        lost = _required(notice.interest_lost_on, "PC-6", "interest_lost_on")
+        return Termination(notice.ground, notice.by, day_after(lost), rule, "PC-6", None)
     if notice.ground == "non_payment":
         return _non_payment(notice, rule)
     window = _window(contract, notice, rule)

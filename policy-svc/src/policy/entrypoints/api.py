@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
     forbidden,
@@ -16,6 +17,7 @@ from mylm_shared.problems import (
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
+from policy.domain.fact_dates import DateRefused, Recorder
 from policy.domain.insured import InsuredAnswer
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
 from policy.domain.premiums import premium_due_on
@@ -37,7 +39,7 @@ _NO_POLICY = "No such policy."
 POLICY_READ = "policy:read"  # the scope of a service token reading policies (RFC 6749 §3.3)
 
 
-class ProposalIn(BaseModel):
+class ProposalIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     policyholder_member_id: str = Field(min_length=1, max_length=64)
     formula: Literal["single", "family"]
@@ -138,6 +140,10 @@ class PolicyOut(BaseModel):
     premium_terms: list[PremiumTermOut] = Field(
         description="Each yearly premium requested so far, oldest first (invoices: billing)."
     )
+    history: list["HistoryOut"] = Field(
+        default_factory=list,
+        description="Dates staff recorded earlier than received, with who and why (issue 15).",
+    )
 
     @classmethod
     def of(cls, policy: Policy, today: date) -> "PolicyOut":
@@ -177,6 +183,16 @@ class PolicyOut(BaseModel):
             ],
             documents=[DocumentOut.conditions(policy)],
             premium_terms=PremiumTermOut.all_of(policy),
+            history=[
+                HistoryOut(
+                    field=h.field,
+                    date_given=h.given,
+                    received_on=h.received_on,
+                    actor=h.actor,
+                    reason=h.reason,
+                )
+                for h in policy.history
+            ],
         )
 
 
@@ -184,7 +200,7 @@ class PolicyList(BaseModel):
     items: list[PolicyOut]
 
 
-class PersonIn(BaseModel):
+class PersonIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     person_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -195,14 +211,26 @@ class PersonIn(BaseModel):
     studying: bool = False
 
 
-class HouseholdIn(BaseModel):
+_REASON = (
+    "Staff only, required with a date earlier than today (Europe/Brussels): why that is "
+    "the real date (e.g. the registered letter's posting date); kept in the contract's "
+    "``history`` with the staff member, the date given and the day received."
+)
+_MEMBER_TODAY = (
+    "For a member: today (Europe/Brussels), the default; an earlier date is refused "
+    "(422, nothing stored). Staff may give an earlier real date with ``reason``."
+)
+
+
+class HouseholdIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     persons: list[PersonIn] = Field(max_length=30)
     since: date | None = Field(
         default=None,
-        description="Extension: the date these facts hold from (default: today). Earlier "
-        "dates keep the household declared before.",
+        description="The date these facts hold from (default: today); the household declared "
+        "before holds until then. A coming day announces a change ahead. " + _MEMBER_TODAY,
     )
+    reason: str | None = Field(None, min_length=1, max_length=500, description=_REASON)
 
 
 class InsuredOut(BaseModel):
@@ -228,27 +256,46 @@ class InsuredList(BaseModel):
     persons: list[InsuredOut]
 
 
-class ObjectionIn(BaseModel):
+class ObjectionIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     by: Party
-    posted_on: date
+    posted_on: date | None = Field(
+        None,
+        description="The posting / service / receipt date (default: today); never later "
+        "than today. " + _MEMBER_TODAY,
+    )
     channel: Channel
+    reason: str | None = Field(None, min_length=1, max_length=500, description=_REASON)
 
 
 class ObjectionOut(BaseModel):
     contract_ends_on: date = Field(description="The expiry it takes effect at (PC-5).")
 
 
-class TerminationIn(BaseModel):
+class TerminationIn(InputModel):
     """The Contract's fields, plus the optional facts some grounds need (PC-9..PC-11)."""
 
     model_config = ConfigDict(extra="forbid")
     by: Party
     ground: Ground
-    notified_on: date = Field(description="Posting, service or receipt date (PC-11).")
+    notified_on: date | None = Field(
+        None,
+        description="Posting, service or receipt date (PC-11; default: today); never later "
+        "than today. " + _MEMBER_TODAY,
+    )
     channel: Channel
+    reason: str | None = Field(None, min_length=1, max_length=500, description=_REASON)
     claim_settled_on: date | None = Field(None, description="after_claim: paid or refused on.")
-    departure_on: date | None = Field(None, description="emigration: the departure date (PC-6).")
+    departure_on: date | None = Field(
+        None,
+        description="emigration: the departure date (PC-6); today or a coming day (announced "
+        "ahead). " + _MEMBER_TODAY,
+    )
+    interest_lost_on: date | None = Field(
+        None,
+        description="interest_lost: the day the insured interest disappeared (PC-6); the "
+        "contract runs that day and ends from the day after.",
+    )
     fraud_complaint_filed: bool = Field(
         False, description="after_claim by the insurer: proven fraud with a complaint (1 month)."
     )
@@ -276,6 +323,16 @@ class TerminationIn(BaseModel):
 class TerminationOut(BaseModel):
     effective_on: date = Field(description="First day (0:00) the contract no longer runs.")
     rule: str = Field(description="The rule granting the ground (PC-6, PC-9, PC-10).")
+
+
+class HistoryOut(BaseModel):
+    """A date staff recorded earlier than the day it was received (issue 15 item 4)."""
+
+    field: str = Field(description="e.g. since, posted_on, notified_on, departure_on.")
+    date_given: date
+    received_on: date = Field(description="The day the service received it (Europe/Brussels).")
+    actor: str = Field(description="The staff account that recorded it.")
+    reason: str
 
 
 class StateOut(BaseModel):
@@ -314,6 +371,15 @@ def _may_list(principal: Principal, member_id: str) -> None:
 
 def _wrong_status(error: WrongStatus) -> Problem:
     return Problem(409, str(error), title="Not possible in this status")
+
+
+def _date_refused(error: DateRefused) -> Problem:
+    """Issue 15 item 4: a date the caller may not give (nothing stored)."""
+    return Problem(422, error.detail, title="Date not accepted", rule=error.rule, field=error.field)
+
+
+def _recorder(service: PolicyService, principal: Principal, reason: str | None) -> Recorder:
+    return service.recorder(principal.account_id, staff=principal.is_staff, reason=reason)
 
 
 @router.post(
@@ -418,15 +484,20 @@ async def list_policies(
 @router.put(
     "/v1/policies/{policy_id}/household",
     response_model=InsuredList,
-    responses=problem_responses(401, 404, 503),
+    responses=problem_responses(
+        401,
+        404,
+        422,
+        503,
+        described={422: "``since`` earlier than today by a member, or by staff without reason."},
+    ),
 )
 async def declare_household(
     policy_id: str, body: HouseholdIn, principal: CurrentPrincipal, service: Policies
 ) -> InsuredList:
     """The policyholder or staff declare the household (PC-3 facts); answers who is
-    insured from ``since`` on."""
+    insured from ``since`` on (issue 15 item 4: never earlier than today for a member)."""
     await _visible(service, principal, policy_id)
-    since = body.since or service.today()
     persons = tuple(
         DeclaredPerson(
             p.person_id,
@@ -440,9 +511,13 @@ async def declare_household(
         for p in body.persons
     )
     try:
-        policy = await service.declare_household(policy_id, since, persons)
+        policy, since = await service.declare_household(
+            policy_id, body.since, persons, _recorder(service, principal, body.reason)
+        )
     except UnknownPolicy:
         raise Problem(404, _NO_POLICY) from None
+    except DateRefused as error:
+        raise _date_refused(error) from None
     return InsuredList(date=since, persons=[InsuredOut.of(a) for a in policy.insured(since)])
 
 
@@ -475,7 +550,17 @@ def _party_allowed(principal: Principal, by: Party) -> None:
     status_code=201,
     response_model=ObjectionOut,
     responses=problem_responses(
-        401, 403, 404, 409, 503, described={409: "No contract yet, or it already ends."}
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        described={
+            409: "No contract yet, or it already ends.",
+            422: "``posted_on`` not today by a member, later than today, or earlier by staff "
+            "without reason.",
+        },
     ),
 )
 async def object_to_renewal(
@@ -486,9 +571,17 @@ async def object_to_renewal(
     await _visible(service, principal, policy_id)
     _party_allowed(principal, body.by)
     try:
-        ends_on = await service.object_to_renewal(policy_id, body.by, body.posted_on, body.channel)
+        ends_on = await service.object_to_renewal(
+            policy_id,
+            body.by,
+            body.posted_on,
+            body.channel,
+            _recorder(service, principal, body.reason),
+        )
     except WrongStatus as error:
         raise _wrong_status(error) from None
+    except DateRefused as error:
+        raise _date_refused(error) from None
     return ObjectionOut(contract_ends_on=ends_on)
 
 
@@ -505,7 +598,8 @@ async def object_to_renewal(
         503,
         described={
             409: "No contract yet, or it already ends.",
-            422: "The rules refuse the notice: ``rule``, and ``window`` when it is outside it.",
+            422: "The rules refuse the notice: ``rule``, and ``window`` when it is outside it; "
+            "or a date the caller may not give (``field``: issue 15 item 4).",
         },
     ),
 )
@@ -516,11 +610,15 @@ async def terminate(
     follows with the reason (the ground) and the date."""
     await _visible(service, principal, policy_id)
     _party_allowed(principal, body.by)
-    notice = Notice(**body.model_dump())
+    recorder = _recorder(service, principal, body.reason)
+    facts = body.model_dump(exclude={"reason"})
+    notice = Notice(**{**facts, "notified_on": body.notified_on or recorder.received_on})
     try:
-        ending = await service.terminate(policy_id, notice)
+        ending = await service.terminate(policy_id, notice, recorder)
     except WrongStatus as error:
         raise _wrong_status(error) from None
+    except DateRefused as error:
+        raise _date_refused(error) from None
     except OutsideWindow as error:
         window = {
             "opens_on": error.window.opens_on.isoformat(),

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, forbidden, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,7 @@ from policy.domain.amendments import (
     TerminationRight,
     WrongStep,
 )
+from policy.domain.fact_dates import DateRefused, Recorder
 from policy.domain.policy import WrongStatus
 from policy.domain.product import Premium
 from policy.entrypoints.api import Policies, PremiumOut, _visible
@@ -30,17 +32,27 @@ MAX_OFFSET = 1_000_000
 _NO_AMENDMENT = "No such amendment."
 
 
-class DeclarationIn(BaseModel):
+class DeclarationIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["aggravation", "reduction"]
     formula: Formula = Field(description="The terms declared or asked, e.g. family on marriage.")
     occurred_on: date = Field(description="The day the risk changed.")
     known_on: date | None = Field(
-        None, description="The day the insurer learned it (a reduction: the request); today."
+        None,
+        description="The day the insurer learned it (a reduction: the request, from which the "
+        "lower premium applies); default today (Europe/Brussels). For a member always today: "
+        "another date is refused (422, nothing stored). Staff may give an earlier real date "
+        "with ``reason`` (kept in the amendment's history); never a later one.",
+    )
+    reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=500,
+        description="Staff only, required with a ``known_on`` earlier than today: why.",
     )
 
 
-class ProposalIn(BaseModel):
+class ProposalIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     proposed_on: date
     received_on: date | None = Field(
@@ -48,14 +60,14 @@ class ProposalIn(BaseModel):
     )
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     answered_on: date | None = Field(
         None, description="Staff recording an answer by post: the day it was given (today)."
     )
 
 
-class CloseIn(BaseModel):
+class CloseIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500)
 
@@ -219,7 +231,10 @@ def _conflict(error: Exception) -> Problem:
         409,
         422,
         503,
-        described={409: "No contract yet, or it ends before the change.", 422: "PC-7 dates."},
+        described={
+            409: "No contract yet, or it ends before the change.",
+            422: "PC-7 dates; ``known_on`` other than today by a member (issue 15 item 4).",
+        },
     ),
 )
 async def declare(
@@ -239,10 +254,16 @@ async def declare(
             formula=body.formula,
             occurred_on=body.occurred_on,
             known_on=body.known_on,
-            declared_by="staff" if principal.is_staff else "policyholder",
+            recorder=Recorder(
+                principal.account_id, principal.is_staff, amendments.today(), body.reason
+            ),
         )
     except UnknownPolicy:
         raise Problem(404, "No such policy.") from None
+    except DateRefused as error:
+        raise Problem(
+            422, error.detail, title="Date not accepted", rule=error.rule, field=error.field
+        ) from None
     except WrongStatus as error:
         raise _conflict(error) from None
     except AmendmentRefused as error:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from mylm_shared.auth import StaffPrincipal
+from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +20,7 @@ router = APIRouter(tags=["premiums"])
 Premiums = Annotated[PremiumService, use_case("premiums", PremiumService)]
 
 
-class PaymentNoticeIn(BaseModel):
+class PaymentNoticeIn(InputModel):
     model_config = ConfigDict(extra="forbid")
     term_number: int = Field(ge=1, description="The term whose premium is unpaid (1: first).")
     posted_on: date = Field(description="Posting date (registered letter) or service (bailiff).")

@@ -3,15 +3,17 @@ amendments, the staff worklist, and reminders a scheduler sends once per deadlin
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import uuid4
 
 from mylm_shared.aggregates import AggregateStore, change
 
 from policy.domain.amendments import Amendment, Kind, NextStep, TermsChange
+from policy.domain.fact_dates import Recorder, fact_date
 from policy.domain.insured import Formula
 from policy.domain.policy import Policy, WrongStatus
 from policy.domain.product import premium
+from policy.service.handlers import BRUSSELS
 
 
 class UnknownAmendment(Exception):
@@ -29,7 +31,8 @@ class WorkItem:
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    """The server's date in Europe/Brussels (issue 15 item 4)."""
+    return datetime.now(BRUSSELS).date()
 
 
 def _far(item: WorkItem) -> tuple[date, str]:
@@ -51,7 +54,7 @@ class AmendmentService:
         formula: Formula,
         occurred_on: date,
         known_on: date | None,
-        declared_by: str,
+        recorder: Recorder,
     ) -> Amendment:
         """A declared aggravation or reduction; the contract must be signed and still
         running on the day the risk changed (WrongStatus otherwise)."""
@@ -62,7 +65,10 @@ class AmendmentService:
             raise WrongStatus("the proposal was not accepted: there is no contract to amend")
         if policy.ending is not None and occurred_on >= policy.ending.effective_on:
             raise WrongStatus(f"the contract ends on {policy.ending.effective_on}")
-        today = self.today()
+        today = recorder.received_on
+        # Issue 15 item 4: known_on is today for a member (a reduction's lower premium
+        # applies from it); staff may record an earlier day with the reason.
+        known, earlier = fact_date("known_on", known_on, recorder)
         amendment = Amendment.declare(
             amendment_id=str(uuid4()),
             policy_id=policy_id,
@@ -70,9 +76,10 @@ class AmendmentService:
             kind=kind,
             formula=formula,
             occurred_on=occurred_on,
-            known_on=known_on or today,
+            known_on=known,
             declared_on=today,
-            declared_by=declared_by,
+            declared_by="staff" if recorder.is_staff else "policyholder",
+            history=(earlier,) if earlier else (),
         )
         await self.amendments.save(amendment)
         return amendment

@@ -5,10 +5,11 @@ learning the members it may insure. They depend on ports only."""
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Protocol
 from uuid import NAMESPACE_URL, uuid4, uuid5
+from zoneinfo import ZoneInfo
 
 from mylm_shared.aggregates import AggregateStore, change
 from mylm_shared.domain import AggregateExists
@@ -16,11 +17,13 @@ from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
 from mylm_shared.projections import event_order
 
 from policy.domain.conditions import Language, SpecialConditions, special_conditions
+from policy.domain.fact_dates import Recorder, fact_date
 from policy.domain.insured import Formula
 from policy.domain.policy import DeclaredPerson, Ending, Policy
 from policy.domain.termination import Channel, Notice, Party
 
 DEFAULT_LANGUAGE: Language = "nl"
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 @dataclass(frozen=True)
@@ -84,15 +87,16 @@ def _policy_id(proposed_by: str, idempotency_key: str | None) -> str:
     return str(uuid5(NAMESPACE_URL, f"mylm:policy:{proposed_by}:{idempotency_key}"))
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
+def server_today() -> date:
+    """The server's date in Europe/Brussels (issue 15 item 4: a member's dates are this)."""
+    return datetime.now(BRUSSELS).date()
 
 
 @dataclass
 class PolicyService:
     policies: AggregateStore[Policy]
     members: KnownMembers
-    today: Callable[[], date] = _today
+    today: Callable[[], date] = server_today
 
     async def propose(
         self, command: ProposePolicy, proposed_by: str, idempotency_key: str | None
@@ -163,24 +167,60 @@ class PolicyService:
 
         return await self._change(policy_id, apply)
 
+    def recorder(self, actor: str, *, staff: bool, reason: str | None = None) -> Recorder:
+        """Who records a fact, received today (issue 15 item 4: the dates they may give)."""
+        return Recorder(actor, staff, self.today(), reason)
+
     async def declare_household(
-        self, policy_id: str, since: date, persons: tuple[DeclaredPerson, ...]
-    ) -> Policy:
-        return await self._change(policy_id, lambda p: p.declare_household(since, persons))
+        self,
+        policy_id: str,
+        since: date | None,
+        persons: tuple[DeclaredPerson, ...],
+        recorder: Recorder,
+    ) -> tuple[Policy, date]:
+        """PC-3 facts from ``since`` (today when omitted; a member may announce a coming
+        day, never an earlier one: DateRefused). Returns the policy and the date used."""
+        day, earlier = fact_date("since", since, recorder, ahead=True)
+
+        def apply(policy: Policy) -> None:
+            policy.declare_household(day, persons)
+            policy.record(earlier)
+
+        return await self._change(policy_id, apply), day
 
     async def object_to_renewal(
-        self, policy_id: str, by: Party, posted_on: date, channel: Channel
+        self,
+        policy_id: str,
+        by: Party,
+        posted_on: date | None,
+        channel: Channel,
+        recorder: Recorder,
     ) -> date:
+        """PC-5; ``posted_on`` is today for a member (DateRefused otherwise)."""
+        posted, earlier = fact_date("posted_on", posted_on, recorder)
+
         def apply(policy: Policy) -> None:
-            policy.object_to_renewal(by, posted_on, channel)
+            policy.object_to_renewal(by, posted, channel)
+            policy.record(earlier)
 
         changed = await self._change(policy_id, apply)
         assert changed.ending is not None
         return changed.ending.effective_on
 
-    async def terminate(self, policy_id: str, notice: Notice) -> Ending:
+    async def terminate(self, policy_id: str, notice: Notice, recorder: Recorder) -> Ending:
+        """PC-6, PC-9..PC-11; ``notified_on`` is today for a member, ``departure_on`` today
+        or a coming day (DateRefused otherwise)."""
+        notified_on, earlier = fact_date("notified_on", notice.notified_on, recorder)
+        departure_on, left_earlier = (
+            fact_date("departure_on", notice.departure_on, recorder, ahead=True)
+            if notice.departure_on is not None
+            else (None, None)
+        )
+        notice = replace(notice, notified_on=notified_on, departure_on=departure_on)
+
         def apply(policy: Policy) -> None:
             policy.terminate(notice)
+            policy.record(earlier, left_earlier)
 
         changed = await self._change(policy_id, apply)
         assert changed.ending is not None

@@ -254,6 +254,9 @@ class ClaimDeclaredV1(_Payload):
     declared_on: date
     late_declaration: bool  # CL-2: flagged, staff decide
     next_deadline: ClaimDeadlineV1 | None = None
+    # Added compatibly (issue 15 item 7): the titular's member id when a titular declared
+    # acting for the claimant (an exchanged token); None when the claimant or staff did.
+    acted_by: str | None = None
 
 
 class ClaimDocumentsRequestedV1(_Payload):
@@ -307,6 +310,21 @@ class ClaimOfferAcceptedV1(_Payload):
     currency: Literal["EUR"] = "EUR"
     accepted_on: date
     pay_by: date  # PA-8: 1 month; LA-6: 30 days
+    acted_by: str | None = None  # issue 15 item 7: the titular acting for the claimant
+
+
+class ClaimPayoutAccountChangedV1(_Payload):
+    """The account a claim's payout goes to was set (an offer accepted) or changed
+    (issue 15 item 7): the claimant is told by e-mail. The account is masked."""
+
+    claim_id: str
+    claim_number: str
+    member_id: str  # the claimant
+    payout_id: str
+    iban_last4: str
+    previous_iban_last4: str | None = None  # None: the claim's first payout account
+    changed_at: datetime
+    acted_by: str | None = None  # the titular acting for the claimant
 
 
 class ClaimPaidV1(_Payload):
@@ -327,6 +345,20 @@ class ClaimClosedV1(_Payload):
     member_id: str
     closed_on: date
     reason: str
+
+
+class AuditCheckpointV1(_Payload):
+    """The head of one audit trail (LF-5, issue 15 item 6): its last ``seq`` and that
+    entry's HMAC ``hash``, taken ``at``; ``mac`` is the HMAC of these under the audit key
+    ``key_id``. Kept for ever (compacted by trail): a stored trail shorter than its
+    checkpoint was truncated."""
+
+    trail: str
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    mac: str
 
 
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
@@ -465,11 +497,24 @@ CLAIM_PAID: EventSpec[ClaimPaidV1] = EventSpec(
     model=ClaimPaidV1,
     description="A payout was made to the member's account.",
 )
+CLAIM_PAYOUT_ACCOUNT_CHANGED: EventSpec[ClaimPayoutAccountChangedV1] = EventSpec(
+    topic="claim.payout_account_changed",
+    event_type="be.mylm.claim.payout_account_changed.v1",
+    model=ClaimPayoutAccountChangedV1,
+    description="A claim's payout account was set or changed (masked), issue 15 item 7.",
+)
 CLAIM_CLOSED: EventSpec[ClaimClosedV1] = EventSpec(
     topic="claim.closed",
     event_type="be.mylm.claim.closed.v1",
     model=ClaimClosedV1,
     description="A claim was closed.",
+)
+
+AUDIT_CHECKPOINT: EventSpec[AuditCheckpointV1] = EventSpec(
+    topic="audit.checkpoint",
+    event_type="be.mylm.audit.checkpoint.v1",
+    model=AuditCheckpointV1,
+    description="The HMAC'd head of an audit trail, published periodically (LF-5).",
 )
 
 ALL_EVENTS: tuple[EventSpec[Any], ...] = (
@@ -496,4 +541,6 @@ ALL_EVENTS: tuple[EventSpec[Any], ...] = (
     CLAIM_OFFER_ACCEPTED,
     CLAIM_PAID,
     CLAIM_CLOSED,
+    CLAIM_PAYOUT_ACCOUNT_CHANGED,
+    AUDIT_CHECKPOINT,
 )
