@@ -315,6 +315,10 @@ async def test_lf5_an_operation_is_written_with_its_change_and_survives_a_crash(
     sweep finds it in the changed document and chains it."""
     context = identity.app.state.runtime.extras["identity"]
     other = demo_id("member/other")
+    publisher = identity.app.state.runtime.extras["audit_checkpoints"]
+    # The start-up sweep (when the lease is taken) has run, so only the test's own sweep
+    # below can chain what the simulated crash leaves (the next one is minutes away).
+    await asyncio.wait_for(publisher.swept.wait(), timeout=30)
 
     class Crash(Exception):
         pass
@@ -338,7 +342,6 @@ async def test_lf5_an_operation_is_written_with_its_change_and_survives_a_crash(
     assert pending["details"] == {"reason": "fraud-indication"}
     assert await actions(identity, other) == []
 
-    publisher = identity.app.state.runtime.extras["audit_checkpoints"]
     assert await publisher.sweep() == 1
     assert await publisher.sweep() == 0  # chained once
     [entry] = await actions(identity, other)

@@ -496,6 +496,9 @@ class CheckpointPublisher:
         self._lease = Lease(db[LEASES], "audit-checkpoint", ttl_seconds=lease_seconds)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Set once this replica has held the lease and swept: what a crash left before
+        # this start is chained from then on.
+        self.swept = asyncio.Event()
         # The newest checkpoint of each trail, read once when the lease is taken.
         self._known: dict[str, Checkpoint] | None = None
 
@@ -556,6 +559,7 @@ class CheckpointPublisher:
                 if await self._lease.hold():
                     if loop.time() >= next_sweep:  # when taking the lease, then now and then
                         await self.sweep()
+                        self.swept.set()
                         next_sweep = loop.time() + self._sweep_seconds
                     await self.publish_due()
                 else:
