@@ -11,7 +11,7 @@ Modes (each prints one JSON object on stdout; progress goes to stderr):
   --consumer-events K              inbox's and notify's consumers draining K events vs
                                    a minimal consumer doing the same writes (0: skip)
 Each run uses fresh services and its own databases, topics and e-mail domain on the
-shared servers, and removes them afterwards. Fields: README.md, "Benchmark".
+shared servers, and removes them afterwards. Fields: docs/benchmark.md.
 """
 
 import argparse

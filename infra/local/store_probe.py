@@ -1,4 +1,4 @@
-"""Side-by-side probe of FerretDB's backends, as the README's "Store" section reports.
+"""Side-by-side probe of FerretDB's backends, as docs/store.md reports.
 
 For each backend it starts a FerretDB of its own (and a PostgreSQL of its own) on spare
 loopback ports in a temporary data dir, fills one collection of invoice-like documents

@@ -40,7 +40,7 @@ const REDIRECT_URIS = [
   ...uris(process.env.OIDC_EXTRA_REDIRECT_URIS),
 ];
 
-// Test identities (README, "CSAM login"). Password for all: Demo-Passw0rd!
+// Test identities (docs/services/identity.md, "CSAM login"). Password for all: Demo-Passw0rd!
 const PASSWORD = 'Demo-Passw0rd!';
 const IDENTITIES = {
   // demo.titular's national register number: logs in to his existing account

@@ -17,7 +17,8 @@ of other replicas stand by and take over within the lease's term when it dies.
 Why hints instead of querying a "pending" flag: every hot-path query here is an
 equality on ``_id``, which FerretDB pushes down to an index; a query on the outbox array
 is a scan of every stored version there. On MongoDB both are cheap; the sweep (in the
-background, every 30 s and when a relay takes the lease) uses the ``_outbox.id`` index.
+background, every ``OUTBOX_SWEEP_SECONDS``, 300 s by default, and when a relay takes the
+lease) uses the ``_outbox.id`` index; on FerretDB it scans, hence rarely.
 """
 
 import asyncio

@@ -19,7 +19,7 @@ from identity.service.member_rows import CheckedRow, RowError, check_row
 
 MAX_BATCH_ROWS = 1000
 # Rows applied at once: a few store round trips each; well under the 25 connections a
-# service process may hold (README, Store).
+# service process may hold (docs/store.md).
 BATCH_CONCURRENCY = 16
 
 T = TypeVar("T")
