@@ -10,12 +10,7 @@ from billing.adapters.repository import InvoiceMapper
 from billing.domain.invoice import InvalidInvoice, Invoice
 from billing.domain.premium import premium_invoice_id
 from billing.domain.structured_reference import is_valid
-from billing.service.handlers import (
-    BillingService,
-    IdempotencyConflict,
-    IssueInvoice,
-    UnknownMember,
-)
+from billing.service.handlers import BillingService, IssueInvoice, UnknownMember
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import (
     INVOICE_ISSUED,
@@ -30,6 +25,7 @@ from mylm_shared.events import (
     new_event,
 )
 from mylm_shared.failures import MissingDependency
+from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.projections import apply_in_memory
 from mylm_shared.sequences import CountingSequence
 
@@ -100,6 +96,16 @@ async def test_the_same_key_with_another_request_is_a_conflict() -> None:
     with pytest.raises(IdempotencyConflict):
         await billing.issue_invoice(command(due=date(2026, 12, 31)), "staff-1", "k-1")
     assert len(store.published) == 1
+
+
+async def test_a_retry_across_releases_still_names_and_matches_the_stored_invoice() -> None:
+    """Issue 17 item 3 (``mylm_shared.idempotency``): the invoice id and the request's
+    fingerprint are those earlier releases stored, so their retries still replay."""
+    billing, _ = service()
+    invoice, _ = await billing.issue_invoice(command(), "staff-1", "k-1")
+    assert invoice.invoice_id == "f08482ff-59fd-5abc-b759-aa71c776f86c"
+    pinned = "0707380cd5dea29803f5aa2509a0f3f328e9316001be4eab1f16268aafd99ab7"
+    assert invoice.request_fingerprint == command().fingerprint() == pinned
 
 
 async def test_unknown_members_and_invalid_invoices_store_nothing() -> None:

@@ -19,10 +19,10 @@ from billing.domain.payment import (
     normalise_reference,
 )
 from billing.domain.structured_reference import structured_reference
-from billing.service.handlers import IdempotencyConflict
 from billing.service.payments import PaymentsService, ReceivePayment
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import INVOICE_PAID, InvoicePaidV1
+from mylm_shared.idempotency import IdempotencyConflict
 
 REFERENCE = structured_reference(4242)
 IBAN = "BE71096123456769"
@@ -161,6 +161,16 @@ async def test_a_replayed_payment_counts_once_and_answers_the_same() -> None:
     assert current is not None and current.paid == Decimal("7.50")
     with pytest.raises(IdempotencyConflict):
         await payments.receive(paying("8.00"), "bank-1")
+
+
+async def test_a_replay_across_releases_still_names_and_matches_the_stored_payment() -> None:
+    """Issue 17 item 3 (``mylm_shared.idempotency``): the payment id (the bank's key alone)
+    and the request's fingerprint are those earlier releases stored."""
+    payments, _, journal = await service()
+    record, _ = await payments.receive(paying("7.50"), "bank-1")
+    assert record.payment.payment_id == "fd96ad23-a937-5f74-90da-96a4fa5d4afb"
+    pinned = "02dc80adae586866ef7e579c68b8c567c350e10d8154a86f4b32ae7e77a88411"
+    assert journal.records[record.payment.payment_id].request_fingerprint == pinned
 
 
 async def test_a_retry_after_a_crash_between_the_two_writes_counts_once() -> None:

@@ -18,10 +18,11 @@ from claims.domain.facts import AccidentFacts, EMerchantGoodsFacts, Facts
 from claims.entrypoints.mapping import facts_json
 from claims.entrypoints.schema_facts import AccidentFacts as AccidentFactsIn
 from claims.service.evidence import EvidenceRefused
-from claims.service.handlers import ClaimsService, Declare, IdempotencyConflict, UnknownPolicy
+from claims.service.handlers import ClaimsService, Declare, UnknownPolicy
 from claims.service.policies import PolicyFacts
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import CLAIM_ACCEPTED, CLAIM_DECLARED, CLAIM_REJECTED
+from mylm_shared.idempotency import IdempotencyConflict
 
 HOLDER, CHILD, STRANGER = "m-holder", "m-child", "m-stranger"
 POLICY = PolicyFacts(
@@ -164,6 +165,17 @@ async def test_same_idempotency_key_same_claim_another_body_conflicts() -> None:
     assert len(store.published) == 1
     with pytest.raises(IdempotencyConflict):
         await svc.declare(declare(event_date=date(2026, 3, 1)), "account-holder", "k1")
+
+
+async def test_a_retry_across_releases_still_names_and_matches_the_stored_claim() -> None:
+    """Issue 17 item 3 (``mylm_shared.idempotency``): the claim id (the caller, per dossier
+    when acting for a dependant) and the request's fingerprint are those earlier releases
+    stored, so their retries still replay."""
+    claims, _, _ = service()
+    claim, _ = await claims.declare(declare(), "acc-1", "k-1")
+    assert claim.claim_id == "024c1b1e-9928-5788-a850-3c8ead747617"
+    pinned = "5d910eca88d0867e66e6db7c59fcd8cbdcdf93438763451700a6ce61a769ed0e"
+    assert claim.request_fingerprint == pinned
 
 
 async def test_staff_override_goes_on_the_bus_as_overridden() -> None:

@@ -8,18 +8,13 @@ from decimal import Decimal
 import pytest
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import POLICY_ISSUED, POLICY_TERMINATED, PREMIUM_DUE
+from mylm_shared.idempotency import IdempotencyConflict
 from policy.adapters.members import InMemoryMembers
 from policy.adapters.repository import PolicyMapper
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
 from policy.domain.product import InvalidProduct, premium
 from policy.domain.termination import Notice, TerminationRefused
-from policy.service.handlers import (
-    IdempotencyConflict,
-    KnownMember,
-    PolicyService,
-    ProposePolicy,
-    UnknownMember,
-)
+from policy.service.handlers import KnownMember, PolicyService, ProposePolicy, UnknownMember
 
 TODAY = date(2026, 11, 23)
 
@@ -76,6 +71,16 @@ async def test_idempotent_proposal_replays_and_conflicts() -> None:
     assert created and not replayed and again.policy_id == first.policy_id
     with pytest.raises(IdempotencyConflict):
         await policies.propose(proposal(threshold_pct=5), "staff", "k1")
+
+
+async def test_a_retry_across_releases_still_names_and_matches_the_stored_proposal() -> None:
+    """Issue 17 item 3 (``mylm_shared.idempotency``): the policy id and the request's
+    fingerprint are those earlier releases stored, so their retries still replay."""
+    policies, _ = service()
+    policy, _ = await policies.propose(proposal(), "staff-1", "k-1")
+    assert policy.policy_id == "5abc0b54-5384-5f57-a8a6-7497cb6d1c89"
+    pinned = "085b83067c2d045f0eca5fecb7fe9aeb2752b2de536c2ba0b15c72ab705b67b4"
+    assert policy.request_fingerprint == pinned
 
 
 async def test_accept_emits_issued_and_premium_due_then_termination_emits_terminated() -> None:

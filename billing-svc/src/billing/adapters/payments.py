@@ -53,7 +53,7 @@ def _document(record: RecordedPayment) -> Document:
         "outcome": record.outcome,
         "invoice_id": record.invoice_id,
         "excess": str(record.excess),
-        "fingerprint": record.fingerprint,
+        "fingerprint": record.request_fingerprint,
         "recorded_at": record.recorded_at,
         "worklist": record.needs_review,
     }

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
+from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
@@ -17,12 +18,7 @@ from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing.domain.invoice import InvalidInvoice, Invoice
-from billing.service.handlers import (
-    BillingService,
-    IdempotencyConflict,
-    IssueInvoice,
-    UnknownMember,
-)
+from billing.service.handlers import BillingService, IssueInvoice, UnknownMember
 
 router = APIRouter(tags=["invoices"])
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.domain import ConcurrentChange
+from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
@@ -20,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from billing.domain.payment import InvalidPayment, RecordedPayment
 from billing.entrypoints.api import MAX_OFFSET, DecimalString
-from billing.service.handlers import IdempotencyConflict
 from billing.service.payments import PaymentsService, ReceivePayment
 
 router = APIRouter(tags=["payments"])

@@ -3,14 +3,12 @@
 invoice. They depend on ports only (fakes in unit tests)."""
 
 import contextlib
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
-from uuid import NAMESPACE_URL, uuid4, uuid5
 
+from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore
 from mylm_shared.domain import AggregateExists
 from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1, PremiumDueV1
@@ -48,10 +46,6 @@ class MemberNotKnownYet(MissingDependency):
     order across topics): retried until billing knows them, not dead-lettered at once."""
 
 
-class IdempotencyConflict(Exception):
-    """The Idempotency-Key was used before with a different request."""
-
-
 @dataclass(frozen=True)
 class IssueInvoice:
     member_id: str
@@ -60,22 +54,7 @@ class IssueInvoice:
     lines: tuple[tuple[date, str, Decimal], ...]
 
     def fingerprint(self) -> str:
-        canonical = json.dumps(
-            [
-                self.member_id,
-                str(self.issue_date),
-                str(self.due_date),
-                [[str(v) for v in li] for li in self.lines],
-            ]
-        )
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _invoice_id(issued_by: str, idempotency_key: str | None) -> str:
-    if idempotency_key is None:
-        return str(uuid4())
-    # Same caller + same key → same invoice id, so a retry finds (or collides with) the first.
-    return str(uuid5(NAMESPACE_URL, f"mylm:invoice:{issued_by}:{idempotency_key}"))
+        return idempotency.fingerprint(self.member_id, self.issue_date, self.due_date, self.lines)
 
 
 @dataclass
@@ -87,33 +66,31 @@ class BillingService:
     async def issue_invoice(
         self, command: IssueInvoice, issued_by: str, idempotency_key: str | None
     ) -> tuple[Invoice, bool]:
-        """Returns the invoice and whether this call created it."""
+        """Returns the invoice and whether this call created it: the same caller and
+        Idempotency-Key replay it, with another request they raise ``IdempotencyConflict``
+        (``mylm_shared.idempotency``)."""
+        invoice_id = idempotency.derived_id("invoice", idempotency_key, caller=issued_by)
         fingerprint = command.fingerprint()
-        invoice_id = _invoice_id(issued_by, idempotency_key)
-        if idempotency_key is not None:
-            existing = await self._replay(invoice_id, fingerprint)
-            if existing is not None:
-                return existing, False
-        invoice = Invoice(  # validates every rule before anything is stored or counted
-            invoice_id=invoice_id,
-            member_id=command.member_id,
-            issue_date=command.issue_date,
-            due_date=command.due_date,
-            lines=tuple(InvoiceLine(*line) for line in command.lines),
-            structured_reference="",
-            request_fingerprint=fingerprint,
-        )
-        if not await self.members.known(command.member_id):
-            raise UnknownMember(command.member_id)
-        invoice.issue(structured_reference(await self.references.next()))
-        try:
+
+        async def issue() -> Invoice:
+            invoice = Invoice(  # validates every rule before anything is stored or counted
+                invoice_id=invoice_id,
+                member_id=command.member_id,
+                issue_date=command.issue_date,
+                due_date=command.due_date,
+                lines=tuple(InvoiceLine(*line) for line in command.lines),
+                structured_reference="",
+                request_fingerprint=fingerprint,
+            )
+            if not await self.members.known(command.member_id):
+                raise UnknownMember(command.member_id)
+            invoice.issue(structured_reference(await self.references.next()))
             await self.invoices.save(invoice)
-            return invoice, True
-        except AggregateExists:
-            # A concurrent retry with the same key won the race.
-            existing = await self._replay(invoice_id, fingerprint)
-            assert existing is not None
-            return existing, False
+            return invoice
+
+        return await idempotency.create_once(
+            self.invoices, invoice_id, fingerprint, issue, idempotency_key=idempotency_key
+        )
 
     async def on_premium_due(self, event: CloudEvent, due: PremiumDueV1) -> None:
         """PC-8: invoice the policyholder for a term's premium, once per (policy, term):
@@ -142,14 +119,6 @@ class BillingService:
         invoice.issue(structured_reference(await self.references.next()))
         with contextlib.suppress(AggregateExists):  # a concurrent duplicate stored it first
             await self.invoices.save(invoice)
-
-    async def _replay(self, invoice_id: str, fingerprint: str) -> Invoice | None:
-        existing = await self.invoices.get(invoice_id)
-        if existing is None:
-            return None
-        if existing.request_fingerprint != fingerprint:
-            raise IdempotencyConflict(invoice_id)
-        return existing
 
     async def invoices_of(
         self, member_id: str, *, status: InvoiceStatus | None, limit: int, offset: int

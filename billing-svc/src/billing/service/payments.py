@@ -12,20 +12,18 @@ ignores an id it has), then the payment document is inserted with the outcome. A
 after a crash in between finds the payment on the invoice and inserts the document.
 """
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
-from uuid import NAMESPACE_URL, uuid4, uuid5
 
+from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
+from mylm_shared.domain import AggregateExists
 
 from billing.domain.invoice import Invoice, ReceivedPayment
 from billing.domain.payment import Payment, PaymentOutcome, RecordedPayment
-from billing.service.handlers import IdempotencyConflict
 
 # Concurrent payments on one invoice each retry on fresh state until theirs is stored;
 # with 50 at once the last one may need ~50 rounds.
@@ -51,24 +49,6 @@ class ReceivePayment:
     counterparty_iban: str
 
 
-def _payment_id(idempotency_key: str | None) -> str:
-    if idempotency_key is None:
-        return str(uuid4())
-    return str(uuid5(NAMESPACE_URL, f"mylm:payment:{idempotency_key}"))
-
-
-def _fingerprint(payment: Payment) -> str:
-    canonical = json.dumps(
-        [
-            payment.structured_reference,
-            str(payment.amount),
-            payment.value_date.isoformat(),
-            payment.counterparty_iban,
-        ]
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -85,31 +65,40 @@ class PaymentsService:
         """Returns the recorded payment and whether this call recorded it. Raises
         ``InvalidPayment`` (nothing stored) or ``IdempotencyConflict``."""
         payment = Payment.received(
-            _payment_id(idempotency_key),
+            # One bank transaction, one payment, whoever sends it: the key alone names it.
+            idempotency.derived_id("payment", idempotency_key, caller=None),
             command.structured_reference,
             command.amount,
             command.value_date,
             command.counterparty_iban,
         )
-        fingerprint = _fingerprint(payment)
-        if idempotency_key is not None:
-            existing = await self._replay(payment.payment_id, fingerprint)
-            if existing is not None:
-                return existing, False
-        outcome: PaymentOutcome = "unmatched"
-        invoice_id: str | None = None
-        excess = payment.amount  # unmatched: none of it is placed
-        matches = await self.invoices.current("structured_reference", payment.structured_reference)
-        if matches:  # references are unique (one block sequence per service)
-            invoice_id = matches[0].invoice_id
-            counted = await self._count(matches[0], payment)
-            outcome, excess = counted.outcome, counted.excess
-        record = RecordedPayment(payment, outcome, invoice_id, excess, fingerprint, self.clock())
-        if await self.payments.add(record):
-            return record, True
-        existing = await self._replay(payment.payment_id, fingerprint)  # a concurrent retry won
-        assert existing is not None
-        return existing, False
+        fingerprint = idempotency.fingerprint(
+            payment.structured_reference,
+            payment.amount,
+            payment.value_date,
+            payment.counterparty_iban,
+        )
+
+        async def record() -> RecordedPayment:
+            outcome: PaymentOutcome = "unmatched"
+            invoice_id: str | None = None
+            excess = payment.amount  # unmatched: none of it is placed
+            reference = payment.structured_reference
+            matches = await self.invoices.current("structured_reference", reference)
+            if matches:  # references are unique (one block sequence per service)
+                invoice_id = matches[0].invoice_id
+                counted = await self._count(matches[0], payment)
+                outcome, excess = counted.outcome, counted.excess
+            recorded = RecordedPayment(
+                payment, outcome, invoice_id, excess, fingerprint, self.clock()
+            )
+            if not await self.payments.add(recorded):
+                raise AggregateExists(payment.payment_id)  # a concurrent retry won
+            return recorded
+
+        return await idempotency.create_once(
+            self.payments, payment.payment_id, fingerprint, record, idempotency_key=idempotency_key
+        )
 
     async def _count(self, invoice: Invoice, payment: Payment) -> ReceivedPayment:
         seen = invoice.received(payment.payment_id)
@@ -124,12 +113,6 @@ class PaymentsService:
 
         await change(self.invoices, invoice.invoice_id, apply, attempts=CHANGE_ATTEMPTS)
         return counted[-1]  # the attempt that was stored
-
-    async def _replay(self, payment_id: str, fingerprint: str) -> RecordedPayment | None:
-        existing = await self.payments.get(payment_id)
-        if existing is not None and existing.fingerprint != fingerprint:
-            raise IdempotencyConflict(payment_id)
-        return existing
 
     async def worklist(self, *, limit: int, offset: int) -> list[RecordedPayment]:
         """Unmatched and overpaid payments, newest first: for staff to place or refund."""

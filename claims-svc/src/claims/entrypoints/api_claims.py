@@ -8,8 +8,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
 from mylm_shared.failures import Unavailable
+from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import clean_file_name
-from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
+from mylm_shared.problems import (
+    Problem,
+    idempotency_key_reused,
+    idempotent_create_responses,
+    problem_responses,
+)
 from mylm_shared.service import use_case
 
 from claims.domain.claim import Claim, ReasonRequired, WrongStatus
@@ -24,13 +30,7 @@ from claims.entrypoints.schema_claims import (
     DocumentsRequestIn,
 )
 from claims.service.evidence import EvidenceRefused
-from claims.service.handlers import (
-    ClaimsService,
-    Declare,
-    IdempotencyConflict,
-    UnknownClaim,
-    UnknownPolicy,
-)
+from claims.service.handlers import ClaimsService, Declare, UnknownClaim, UnknownPolicy
 
 router = APIRouter(tags=["claims"])
 
@@ -115,11 +115,7 @@ async def declare(
             503, "The contract cannot be checked now; retry later.", headers={"Retry-After": "5"}
         ) from None
     except IdempotencyConflict:
-        raise Problem(
-            409,
-            "This Idempotency-Key was already used with a different request.",
-            title="Idempotency-Key reused",
-        ) from None
+        raise idempotency_key_reused() from None
     except ValueError as error:
         problem = not_judgeable(error)
         if problem is None:

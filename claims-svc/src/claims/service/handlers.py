@@ -2,16 +2,15 @@
 documents requested, staff's decision, reads. They depend on ports only."""
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
-from uuid import NAMESPACE_URL, uuid4, uuid5
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
-from mylm_shared.domain import AggregateExists
 
 from claims.adapters.documents import FileStore, StoredFile
 from claims.domain.claim import Claim, ReceivedDocument, StaffOutcome
@@ -47,10 +46,6 @@ class UnknownPolicy(Exception):
     the claimant has none covering the event."""
 
 
-class IdempotencyConflict(Exception):
-    """The Idempotency-Key was used before with a different request."""
-
-
 @dataclass(frozen=True)
 class Declare:
     member_id: str  # the claimant
@@ -61,18 +56,9 @@ class Declare:
     facts_json: dict[str, Any]  # the validated JSON, stored
 
     def fingerprint(self) -> str:
-        canonical = json.dumps(
-            [self.member_id, self.policy_id, self.cover, str(self.event_date), self.facts_json],
-            sort_keys=True,
+        return idempotency.fingerprint(
+            self.member_id, self.policy_id, self.cover, self.event_date, self.facts_json
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _claim_id(declared_by: str, idempotency_key: str | None) -> str:
-    if idempotency_key is None:
-        return str(uuid4())
-    # Same caller + same key → same claim id: a retry finds (or collides with) the first.
-    return str(uuid5(NAMESPACE_URL, f"mylm:claim:{declared_by}:{idempotency_key}"))
 
 
 def _now() -> datetime:
@@ -103,15 +89,30 @@ class ClaimsService:
         declaration on the contract's state on the event date; a late declaration is
         flagged (CL-2), never refused. ``declared_by`` is the account that declares;
         ``acted_by`` the titular's member id when a titular declares acting for the
-        claimant (issue 15 item 7), whose contracts are then looked at too."""
-        fingerprint = command.fingerprint()
+        claimant (issue 15 item 7), whose contracts are then looked at too. The same
+        caller and Idempotency-Key replay the claim, with another request they raise
+        ``IdempotencyConflict`` (``mylm_shared.idempotency``)."""
         # A titular's key is theirs per dossier: the same key for two children is two claims.
         scope = declared_by if acted_by is None else f"{declared_by}>{command.member_id}"
-        claim_id = _claim_id(scope, idempotency_key)
-        if idempotency_key is not None:
-            existing = await self._replay(claim_id, fingerprint)
-            if existing is not None:
-                return existing, False
+        claim_id = idempotency.derived_id("claim", idempotency_key, caller=scope)
+        fingerprint = command.fingerprint()
+
+        async def declare() -> Claim:
+            return await self._declare(command, claim_id, fingerprint, declared_by, acted_by)
+
+        return await idempotency.create_once(
+            self.claims, claim_id, fingerprint, declare, idempotency_key=idempotency_key
+        )
+
+    async def _declare(
+        self,
+        command: Declare,
+        claim_id: str,
+        fingerprint: str,
+        declared_by: str,
+        acted_by: str | None,
+    ) -> Claim:
+        """Decides and stores a new claim (``AggregateExists``: its id is taken)."""
         at = self.now()
         declared_on = self.today()
         policy = await self._policy(command, acted_by)
@@ -147,13 +148,8 @@ class ClaimsService:
             policyholder_id=policy.policyholder_id,
             acted_by=acted_by,
         )
-        try:
-            await self.claims.save(claim)
-            return claim, True
-        except AggregateExists:
-            existing = await self._replay(claim_id, fingerprint)
-            assert existing is not None
-            return existing, False
+        await self.claims.save(claim)
+        return claim
 
     async def _policy(self, command: Declare, acted_by: str | None) -> PolicyFacts:
         """The contract the claim is on: the one named, if it is the claimant's on the
@@ -186,14 +182,6 @@ class ClaimsService:
         return insured is not None and on_the_contract(
             policy, command.member_id, command.event_date, insured
         )
-
-    async def _replay(self, claim_id: str, fingerprint: str) -> Claim | None:
-        existing = await self.claims.get(claim_id)
-        if existing is None:
-            return None
-        if existing.request_fingerprint != fingerprint:
-            raise IdempotencyConflict(claim_id)
-        return existing
 
     async def claim(self, claim_id: str) -> Claim | None:
         return await self.claims.get(claim_id)

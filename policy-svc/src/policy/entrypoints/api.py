@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
+from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import (
     Problem,
@@ -23,13 +24,7 @@ from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongSta
 from policy.domain.premiums import premium_due_on
 from policy.domain.product import THRESHOLDS_PCT, InvalidProduct
 from policy.domain.termination import Channel, Ground, Notice, OutsideWindow, TerminationRefused
-from policy.service.handlers import (
-    IdempotencyConflict,
-    PolicyService,
-    ProposePolicy,
-    UnknownMember,
-    UnknownPolicy,
-)
+from policy.service.handlers import PolicyService, ProposePolicy, UnknownMember, UnknownPolicy
 
 router = APIRouter(tags=["policies"])
 

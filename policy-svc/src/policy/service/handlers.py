@@ -2,17 +2,14 @@
 identity's), household, objections, terminations, reads, the special conditions, and
 learning the members it may insure. They depend on ports only."""
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
-from uuid import NAMESPACE_URL, uuid4, uuid5
 from zoneinfo import ZoneInfo
 
+from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
-from mylm_shared.domain import AggregateExists
 from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
 from mylm_shared.projections import event_order
 
@@ -55,10 +52,6 @@ class UnknownPolicy(Exception):
     pass
 
 
-class IdempotencyConflict(Exception):
-    """The Idempotency-Key was used before with a different request."""
-
-
 @dataclass(frozen=True)
 class ProposePolicy:
     member_id: str
@@ -68,23 +61,9 @@ class ProposePolicy:
     e_protection: bool
 
     def fingerprint(self) -> str:
-        canonical = json.dumps(
-            [
-                self.member_id,
-                self.formula,
-                str(self.start_date),
-                self.threshold_pct,
-                self.e_protection,
-            ]
+        return idempotency.fingerprint(
+            self.member_id, self.formula, self.start_date, self.threshold_pct, self.e_protection
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _policy_id(proposed_by: str, idempotency_key: str | None) -> str:
-    if idempotency_key is None:
-        return str(uuid4())
-    # Same caller + same key → same policy id, so a retry finds (or collides with) the first.
-    return str(uuid5(NAMESPACE_URL, f"mylm:policy:{proposed_by}:{idempotency_key}"))
 
 
 def server_today() -> date:
@@ -101,43 +80,32 @@ class PolicyService:
     async def propose(
         self, command: ProposePolicy, proposed_by: str, idempotency_key: str | None
     ) -> tuple[Policy, bool]:
-        """Returns the proposal and whether this call created it."""
+        """Returns the proposal and whether this call created it (``mylm_shared.idempotency``)."""
+        policy_id = idempotency.derived_id("policy", idempotency_key, caller=proposed_by)
         fingerprint = command.fingerprint()
-        policy_id = _policy_id(proposed_by, idempotency_key)
-        if idempotency_key is not None:
-            existing = await self._replay(policy_id, fingerprint)
-            if existing is not None:
-                return existing, False
-        member = await self.members.find(command.member_id)
-        if member is None:
-            raise UnknownMember(command.member_id)
-        policy = Policy.propose(
-            policy_id=policy_id,
-            member_id=command.member_id,
-            holder_name=member.name,
-            holder_birth_date=member.birth_date,
-            formula=command.formula,
-            threshold_pct=command.threshold_pct,
-            e_protection=command.e_protection,
-            start_date=command.start_date,
-            proposed_on=self.today(),
-            request_fingerprint=fingerprint,
-        )
-        try:
-            await self.policies.save(policy)
-            return policy, True
-        except AggregateExists:
-            existing = await self._replay(policy_id, fingerprint)
-            assert existing is not None
-            return existing, False
 
-    async def _replay(self, policy_id: str, fingerprint: str) -> Policy | None:
-        existing = await self.policies.get(policy_id)
-        if existing is None:
-            return None
-        if existing.request_fingerprint != fingerprint:
-            raise IdempotencyConflict(policy_id)
-        return existing
+        async def propose() -> Policy:
+            member = await self.members.find(command.member_id)
+            if member is None:
+                raise UnknownMember(command.member_id)
+            policy = Policy.propose(
+                policy_id=policy_id,
+                member_id=command.member_id,
+                holder_name=member.name,
+                holder_birth_date=member.birth_date,
+                formula=command.formula,
+                threshold_pct=command.threshold_pct,
+                e_protection=command.e_protection,
+                start_date=command.start_date,
+                proposed_on=self.today(),
+                request_fingerprint=fingerprint,
+            )
+            await self.policies.save(policy)
+            return policy
+
+        return await idempotency.create_once(
+            self.policies, policy_id, fingerprint, propose, idempotency_key=idempotency_key
+        )
 
     async def policy(self, policy_id: str) -> Policy | None:
         return await self.policies.get(policy_id)
