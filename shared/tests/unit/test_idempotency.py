@@ -30,16 +30,20 @@ class Made:
 class Store:
     """Insert-only by id, like an aggregate's version 1 (the unique ``_id`` decides)."""
 
-    def __init__(self) -> None:
+    def __init__(self, barrier: asyncio.Barrier | None = None) -> None:
         self.items: dict[str, Made] = {}
         self.gets = 0
+        # Holds every insert until all concurrent creates have looked up and found
+        # nothing, so the race is the one the test names, not a scheduling accident.
+        self._barrier = barrier
 
     async def get(self, made_id: str) -> Made | None:
         self.gets += 1
         return self.items.get(made_id)
 
     async def insert(self, made: Made) -> Made:
-        await asyncio.sleep(0)  # let concurrent creates interleave, as over the network
+        if self._barrier is not None:
+            await self._barrier.wait()
         if made.made_id in self.items:
             raise AggregateExists(made.made_id)
         self.items[made.made_id] = made
@@ -166,8 +170,9 @@ async def test_without_a_key_nothing_is_looked_up_first() -> None:
 
 
 async def test_concurrent_retries_create_once_and_all_answer_the_same() -> None:
-    """Issue 17 item 3: ten retries at once: one creates, nine replay the winner."""
-    store = Store()
+    """Issue 17 item 3: ten retries at once, all past the look-up before any insert: one
+    creates, nine collide and replay the winner."""
+    store = Store(barrier=asyncio.Barrier(10))
     results = await asyncio.gather(
         *(
             create_once(
