@@ -33,6 +33,7 @@ from mylm_shared.events import (
     new_event,
 )
 from mylm_shared.events.envelope import EventSpec
+from mylm_shared.texts import localized
 from pydantic import BaseModel
 
 from testkit.apps import member_registered
@@ -180,7 +181,7 @@ def test_a_german_member_reads_the_french_reason_and_a_german_title() -> None:
     letter = claims.decision(rejected, "de")
     assert letter.title == f"Schadensfall {NUMBER}: abgelehnt"
     assert "Grund: L'accident est couvert." in letter.body
-    assert claims.reason_in(REASON, "nl") == "Het ongeval is gedekt."
+    assert localized(REASON, "nl") == "Het ongeval is gedekt."
 
 
 def test_offer_acceptance_and_payment_letters_show_amounts_and_dates_pa_8_la_6() -> None:

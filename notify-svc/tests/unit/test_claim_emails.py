@@ -125,7 +125,7 @@ def paid(member_id: str = "m-1") -> ClaimPaidV1:
 
 
 def render(claim: ClaimEvent, language: str) -> Email:
-    notice = claim_notice(claim, language)
+    notice = claim_notice(claim)
     return claim_email(to="jan@example.test", language=language, first_name="Jan", notice=notice)
 
 

@@ -10,4 +10,6 @@
 - ``problems``   — RFC 9457 problem+json errors
 - ``web``        — FastAPI app factory with /healthz and /readyz
 - ``telemetry``  — JSON logs with trace ids, W3C trace context HTTP → Kafka → consumer
+- ``texts``      — what members read (inbox titles, letters, e-mails) per kind and language,
+                   the language fallbacks; ``masking`` — the IBAN mask
 """

@@ -4,7 +4,7 @@ Kinds: ``invoice`` (care or premium, from billing) and ``policy_conditions`` (th
 conditions of an issued policy, PC-1, and the new ones of each accepted amendment, PC-7 —
 source id ``{policy_id}:{amendment_id}``; the PDF of the current terms is served by
 policy-svc), and the letters of a claim (``claim_*``, ``inbox.domain.claims``, CL-1), whose
-text is in ``body``.
+text is in ``body``. Titles are the catalogue's (``mylm_shared.texts``).
 """
 
 from dataclasses import dataclass
@@ -13,36 +13,11 @@ from decimal import Decimal
 from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
-from babel.dates import format_date
-from mylm_shared.formatting import LOCALES, day, euro
+from mylm_shared import texts
 
 from inbox.domain.claims import ClaimKind
 
 DocumentKind = Literal["invoice", "policy_conditions"] | ClaimKind
-
-_INVOICE_TITLES = {
-    "nl": "Factuur {reference} — {total}, te betalen vóór {due}",
-    "fr": "Facture {reference} — {total}, à payer avant le {due}",
-    "de": "Rechnung {reference} — {total}, zahlbar bis {due}",
-}
-# PC-8: a premium invoice says it is a premium, not a care invoice.
-_PREMIUM_TITLES = {
-    "nl": "Premie {reference} — {total}, te betalen vóór {due}",
-    "fr": "Prime {reference} — {total}, à payer avant le {due}",
-    "de": "Prämie {reference} — {total}, zahlbar bis {due}",
-}
-_CONDITIONS_TITLES = {
-    "nl": "Bijzondere voorwaarden van uw polis ongevallen privéleven — start {start}",
-    "fr": "Conditions particulières de votre police accidents vie privée — début le {start}",
-    "de": "Besondere Bedingungen Ihrer Police Unfälle Privatleben — Beginn am {start}",
-}
-# PC-7/PC-8: an accepted amendment issues new special conditions from its effective date.
-_NEW_CONDITIONS_TITLES = {
-    "nl": "Nieuwe bijzondere voorwaarden van uw polis ongevallen privéleven — vanaf {since}",
-    "fr": "Nouvelles conditions particulières de votre police accidents vie privée — à partir"
-    " du {since}",
-    "de": "Neue besondere Bedingungen Ihrer Police Unfälle Privatleben — ab {since}",
-}
 
 
 @dataclass(frozen=True)
@@ -74,16 +49,20 @@ def document_id_for(kind: DocumentKind, source_id: str) -> str:
 def invoice_title(
     language: str, reference: str, total: Decimal, due_date: date, *, premium: bool = False
 ) -> str:
-    titles = _PREMIUM_TITLES if premium else _INVOICE_TITLES
-    template = titles.get(language, titles["nl"])
-    return template.format(reference=reference, total=euro(total, language), due=day(due_date))
+    """IN-1; PC-8: a premium invoice is titled as a premium, not a care invoice."""
+    return texts.title(
+        "invoice",
+        language,
+        structured_reference=reference,
+        amount=total,
+        due_date=due_date,
+        premium=premium,
+    )
 
 
 def conditions_title(language: str, start_date: date) -> str:
     """The start date written out ("1 januari 2026"), as on the conditions themselves."""
-    template = _CONDITIONS_TITLES.get(language, _CONDITIONS_TITLES["nl"])
-    start = format_date(start_date, "long", locale=LOCALES.get(language, "nl_BE"))
-    return template.format(start=start)
+    return texts.title("policy_conditions", language, start=start_date, amended=False)
 
 
 def amended_conditions_source(policy_id: str, amendment_id: str) -> str:
@@ -92,7 +71,6 @@ def amended_conditions_source(policy_id: str, amendment_id: str) -> str:
 
 
 def new_conditions_title(language: str, effective_on: date) -> str:
-    """PC-7: the date the new terms apply from, written out as on the conditions."""
-    template = _NEW_CONDITIONS_TITLES.get(language, _NEW_CONDITIONS_TITLES["nl"])
-    since = format_date(effective_on, "long", locale=LOCALES.get(language, "nl_BE"))
-    return template.format(since=since)
+    """PC-7/PC-8: an accepted amendment issues new special conditions from its effective
+    date, written out as on the conditions."""
+    return texts.title("policy_conditions", language, start=effective_on, amended=True)

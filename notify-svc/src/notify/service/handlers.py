@@ -126,7 +126,7 @@ class NotifyService:
             log.info("no e-mail address for a claim e-mail", extra={"event_id": event.id})
             return
         language = recipient.get("language", "nl")
-        notice = claim_notice(claim, language)
+        notice = claim_notice(claim)
         email = claim_email(
             to=recipient["email"],
             language=language,
