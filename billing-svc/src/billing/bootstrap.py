@@ -24,6 +24,7 @@ from billing.adapters.repository import (
 )
 from billing.entrypoints.api import router
 from billing.entrypoints.api_payments import router as payments_router
+from billing.entrypoints.problems import PROBLEMS
 from billing.service.handlers import BillingService
 from billing.service.payments import PaymentsService
 from billing.settings import BillingSettings
@@ -71,6 +72,7 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
             title="billing-svc",
             description="Invoices of My LM members (EI-1..EI-5) and the payments received.",
             routers=[router, payments_router],
+            problems=PROBLEMS,
             indexes=INDEXES,
             produces=[INVOICE_ISSUED, INVOICE_PAID],
             outbox_collections=[INVOICES],

@@ -25,6 +25,7 @@ from claims.adapters.numbers import YearlyClaimNumbers
 from claims.adapters.policy_http import HttpPolicies
 from claims.adapters.repository import CLAIMS, INDEXES, claim_store
 from claims.entrypoints import api_claims, api_cover_check, api_settlement
+from claims.entrypoints.problems import PROBLEMS
 from claims.service.handlers import ClaimsService
 from claims.service.policies import PolicyGateway
 from claims.service.settlement import SettlementService
@@ -90,6 +91,7 @@ def create_app(
             "declarations, the cover engine deciding with the rule ids and reasons, staff "
             "decisions, documents, deadlines, offers and payouts (PA, AS, LA, CL).",
             routers=[api_cover_check.router, api_claims.router, api_settlement.router],
+            problems=PROBLEMS,
             indexes=[*INDEXES, *FILE_INDEXES, SEQUENCE_INDEX],
             produces=[
                 CLAIM_DECLARED,

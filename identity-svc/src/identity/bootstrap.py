@@ -42,6 +42,7 @@ from identity.entrypoints import (
     api_registration,
     api_sessions,
 )
+from identity.entrypoints.problems import PROBLEMS
 from identity.service.audit import AuditAnchors, refresh_token_reuse_recorder
 from identity.service.context import IdentityContext
 from identity.service.dossiers import DossierCheckingVerifier, Dossiers
@@ -145,6 +146,7 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
         title="identity-svc",
         description="Members, accounts, passwords, CSAM login, tokens, dossier access.",
         routers=ROUTERS,
+        problems=PROBLEMS,
         indexes=[
             *INDEXES,
             *AUDIT_INDEXES,

@@ -25,6 +25,7 @@ from policy.adapters.members import MEMBER_INDEXES, MongoMembers
 from policy.adapters.repository import INDEXES, POLICIES, policy_store
 from policy.entrypoints import api_amendments, api_documents, api_premiums
 from policy.entrypoints.api import router
+from policy.entrypoints.problems import PROBLEMS
 from policy.service.amendments import AmendmentService
 from policy.service.handlers import PolicyService
 from policy.service.premiums import PremiumService
@@ -79,6 +80,7 @@ def create_app(settings: PolicySettings | None = None) -> FastAPI:
             description="Private-life accident contracts: proposals, insured persons, "
             "renewal and termination dates (PC-1..PC-12).",
             routers=[router, api_premiums.router, api_amendments.router, api_documents.router],
+            problems=PROBLEMS,
             indexes=[*INDEXES, *MEMBER_INDEXES, *AMENDMENT_INDEXES],
             produces=[
                 POLICY_ISSUED,

@@ -1,9 +1,10 @@
 """RFC 9457 ``application/problem+json`` errors for every service."""
 
+import functools
 import json
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -195,8 +196,80 @@ def idempotency_key_reused(what: str = "request") -> Problem:
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answers every error as problem+json, and says so in the app's OpenAPI document."""
+E = TypeVar("E", bound=Exception)
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
+Answer = Callable[[Any], Problem | None]
+
+
+class ProblemMap:
+    """Domain exception → problem (issue 17 item 7): a service's errors mapped once.
+
+    A service builds one table of what each of its domain exceptions answers (status,
+    title, type, detail, extension members, headers) and hands it to its
+    ``ServiceDefinition(problems=…)``; ``install_problem_handlers`` registers it as the
+    app's exception handlers, so routes call their use cases without ``try``. An answer
+    returning None leaves the error unanswered (500, logged). The most specific class
+    answers (the exception's MRO, as Starlette looks up handlers)::
+
+        PROBLEMS = (
+            ProblemMap()
+            .on(UnknownClaim, lambda _: Problem(404, "No such claim."))
+            .on(WrongStatus, lambda e: Problem(409, str(e), title="Not possible in this status"))
+        )
+
+    Where a route answers an exception otherwise, it says so: a table derived from the
+    service's (``PROBLEMS.on(…)``, the later entry wins) decorates the route
+    (``route_problems``).
+    """
+
+    def __init__(self, answers: Mapping[type[Exception], Answer] | None = None) -> None:
+        self._answers: dict[type[Exception], Answer] = dict(answers or {})
+
+    def on(self, kind: type[E], answer: Callable[[E], Problem | None]) -> "ProblemMap":
+        """This table with ``kind`` answered by ``answer`` (replacing an earlier entry)."""
+        return ProblemMap({**self._answers, kind: answer})
+
+    @property
+    def kinds(self) -> tuple[type[Exception], ...]:
+        return tuple(self._answers)
+
+    def problem(self, error: BaseException) -> Problem | None:
+        """The problem answering ``error``: its most specific class in the table; None
+        when the table has none of its classes (or the answer declines)."""
+        for kind in type(error).__mro__:
+            answer = self._answers.get(kind)
+            if answer is not None:
+                return answer(error)
+        return None
+
+
+def route_problems(table: ProblemMap) -> Callable[[Endpoint], Endpoint]:
+    """A route-level override: the decorated route (below ``@router.…``) answers its
+    errors with ``table`` (derive it from the service's table, e.g.
+    ``PROBLEMS.on(ValueError, …)``, so the most specific class still wins). The route's
+    signature, name and docstring are kept (FastAPI unwraps it), so its OpenAPI
+    operation does not change."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def answered(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await endpoint(*args, **kwargs)
+            except table.kinds as error:
+                problem = table.problem(error)
+                if problem is None:
+                    raise
+                raise problem from None
+
+        return cast(Endpoint, answered)
+
+    return decorate
+
+
+def install_problem_handlers(app: FastAPI, problems: ProblemMap | None = None) -> None:
+    """Answers every error as problem+json, and says so in the app's OpenAPI document:
+    ``Problem``, FastAPI's own errors, the service's domain exceptions (``problems``),
+    MongoDB outages (503) and anything else (500, logged)."""
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -227,6 +300,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.exception("unhandled error", exc_info=exc)
         return problem_response(Problem(500, "An unexpected error occurred."), request.url.path)
 
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert problems is not None
+        problem = problems.problem(exc)
+        if problem is None:  # declined: unexpected after all (500, logged)
+            raise exc
+        return problem_response(problem, request.url.path)
+
+    for kind in problems.kinds if problems else ():
+        # Domain exceptions only: the handlers below keep answering the rest.
+        assert kind is not Exception
+        assert not issubclass(kind, Problem | RequestValidationError | StarletteHTTPException)
+        app.add_exception_handler(kind, on_domain_error)
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -36,7 +36,12 @@ from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_
 from mylm_shared.metrics import ServiceMetrics
 from mylm_shared.mongo import Document, IndexSpec, ensure_indexes, make_mongo_client
 from mylm_shared.outbox import OutboxRelay, outbox_index
-from mylm_shared.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
+from mylm_shared.problems import (
+    PROBLEM_JSON,
+    ProblemMap,
+    install_problem_handlers,
+    problem_responses,
+)
 from mylm_shared.revocations import TOPICS as REVOCATION_TOPICS
 from mylm_shared.revocations import RevocationList, RevocationMetrics, revocation_list
 from mylm_shared.settings import ServiceSettings
@@ -89,6 +94,8 @@ class ServiceDefinition:
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     on_shutdown: Callable[[Runtime], Awaitable[None]] | None = None
     verify_tokens: bool = True
+    # What the service's domain exceptions answer, wherever a route raises them.
+    problems: ProblemMap | None = None
 
 
 async def _retry(what: str, action: Callable[[], Awaitable[Any]], deadline_seconds: float) -> None:
@@ -197,7 +204,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             await mongo.close()
 
     app = FastAPI(title=definition.title, description=definition.description, lifespan=lifespan)
-    install_problem_handlers(app)
+    install_problem_handlers(app, definition.problems)
     for router in definition.routers:
         app.include_router(router)
     _add_operations_routes(app, broker, definition)

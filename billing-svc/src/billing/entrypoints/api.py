@@ -6,19 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal, ensure_member_access
-from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import (
-    Problem,
-    idempotency_key_reused,
-    idempotent_create_responses,
-    problem_responses,
-)
+from mylm_shared.problems import Problem, idempotent_create_responses, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing.domain.invoice import InvalidInvoice, Invoice
-from billing.service.handlers import BillingService, IssueInvoice, UnknownMember
+from billing.domain.invoice import Invoice
+from billing.service.handlers import BillingService, IssueInvoice
 
 router = APIRouter(tags=["invoices"])
 
@@ -134,14 +128,7 @@ async def issue_invoice(
         due_date=body.due_date,
         lines=tuple((li.service_date, li.description, Decimal(li.amount)) for li in body.lines),
     )
-    try:
-        stored, created = await service.issue_invoice(command, principal.subject, idempotency_key)
-    except InvalidInvoice as error:
-        raise Problem(422, str(error), title="Invalid invoice") from None
-    except UnknownMember:
-        raise Problem(422, "The member is unknown to billing.", title="Unknown member") from None
-    except IdempotencyConflict:
-        raise idempotency_key_reused() from None
+    stored, created = await service.issue_invoice(command, principal.subject, idempotency_key)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return InvoiceOut.of(stored)

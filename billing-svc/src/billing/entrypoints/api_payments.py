@@ -7,20 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
-from mylm_shared.domain import ConcurrentChange
-from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import (
-    Problem,
-    idempotency_key_reused,
-    idempotent_create_responses,
-    problem_responses,
-)
+from mylm_shared.problems import idempotent_create_responses, problem_responses, route_problems
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing.domain.payment import InvalidPayment, RecordedPayment
+from billing.domain.payment import RecordedPayment
 from billing.entrypoints.api import MAX_OFFSET, DecimalString
+from billing.entrypoints.problems import PAYMENTS
 from billing.service.payments import PaymentsService, ReceivePayment
 
 router = APIRouter(tags=["payments"])
@@ -92,6 +86,7 @@ class WorklistPage(BaseModel):
         invalid="Invalid structured reference, amount or IBAN (nothing is stored).",
     ),
 )
+@route_problems(PAYMENTS)
 async def receive_payment(
     body: PaymentIn,
     response: Response,
@@ -114,14 +109,7 @@ async def receive_payment(
         value_date=body.value_date,
         counterparty_iban=body.counterparty_iban,
     )
-    try:
-        record, created = await service.receive(command, idempotency_key)
-    except InvalidPayment as error:
-        raise Problem(422, str(error), title="Invalid payment") from None
-    except IdempotencyConflict:
-        raise idempotency_key_reused("payment") from None
-    except ConcurrentChange:
-        raise Problem(503, "The invoice is busy; retry.", headers={"Retry-After": "1"}) from None
+    record, created = await service.receive(command, idempotency_key)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return PaymentReceived(

@@ -7,20 +7,18 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
-from mylm_shared.failures import Unavailable
-from mylm_shared.idempotency import IdempotencyConflict
 from mylm_shared.inputs import clean_file_name
 from mylm_shared.problems import (
     Problem,
-    idempotency_key_reused,
     idempotent_create_responses,
     problem_responses,
+    route_problems,
 )
 from mylm_shared.service import use_case
 
-from claims.domain.claim import Claim, ReasonRequired, WrongStatus
-from claims.entrypoints.api_cover_check import not_judgeable
+from claims.domain.claim import Claim
 from claims.entrypoints.mapping import facts_json, to_facts
+from claims.entrypoints.problems import JUDGING, NO_CLAIM
 from claims.entrypoints.schema_claims import (
     ClaimOut,
     ClaimPage,
@@ -29,13 +27,11 @@ from claims.entrypoints.schema_claims import (
     DocumentOut,
     DocumentsRequestIn,
 )
-from claims.service.evidence import EvidenceRefused
-from claims.service.handlers import ClaimsService, Declare, UnknownClaim, UnknownPolicy
+from claims.service.handlers import ClaimsService, Declare
 
 router = APIRouter(tags=["claims"])
 
 Claims = Annotated[ClaimsService, use_case("claims", ClaimsService)]
-_NO_CLAIM = "No such claim."
 MAX_OFFSET = 100_000
 
 
@@ -43,11 +39,12 @@ def _visible(principal: Principal, claim: Claim | None) -> Claim:
     """AC-1: the claimant (or a titular with the token exchanged for them) and staff;
     404 for anyone else, so nothing leaks."""
     if claim is None or not (principal.is_staff or principal.member_id == claim.member_id):
-        raise Problem(404, _NO_CLAIM)
+        raise Problem(404, NO_CLAIM)
     return claim
 
 
-async def _load(service: ClaimsService, principal: Principal, claim_id: str) -> Claim:
+async def visible_claim(service: ClaimsService, principal: Principal, claim_id: str) -> Claim:
+    """The claim if ``principal`` may see it (AC-1); 404 otherwise."""
     return _visible(principal, await service.claim(claim_id))
 
 
@@ -57,10 +54,6 @@ def acted_by(principal: Principal) -> str | None:
     if principal.actor is None:
         return None
     return principal.actor.member_id or principal.actor.account_id
-
-
-def _wrong_status(error: WrongStatus) -> Problem:
-    return Problem(409, str(error), title="Not possible in this status")
 
 
 @router.post(
@@ -75,6 +68,7 @@ def _wrong_status(error: WrongStatus) -> Problem:
         "judge (``rule``, e.g. CL-1: an event after the declaration).",
     ),
 )
+@route_problems(JUDGING)
 async def declare(
     body: DeclarationIn,
     response: Response,
@@ -99,28 +93,9 @@ async def declare(
         facts=to_facts(body.cover, body.facts),
         facts_json=facts_json(body.facts),
     )
-    try:
-        claim, created = await service.declare(
-            command, principal.account_id, idempotency_key, acted_by(principal)
-        )
-    except UnknownPolicy:
-        raise Problem(
-            422,
-            "No such contract of the claimant covers the event date; give policy_id.",
-            title="Unknown policy",
-        ) from None
-    except Unavailable:
-        # policy-svc or identity-svc (its token) cannot answer: nothing was stored.
-        raise Problem(
-            503, "The contract cannot be checked now; retry later.", headers={"Retry-After": "5"}
-        ) from None
-    except IdempotencyConflict:
-        raise idempotency_key_reused() from None
-    except ValueError as error:
-        problem = not_judgeable(error)
-        if problem is None:
-            raise
-        raise problem from None
+    claim, created = await service.declare(
+        command, principal.account_id, idempotency_key, acted_by(principal)
+    )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return ClaimOut.of(claim)
@@ -151,7 +126,7 @@ async def list_claims(
 )
 async def get_claim(claim_id: str, principal: CurrentPrincipal, service: Claims) -> ClaimOut:
     """One claim: the engine's decision, staff's, deadlines, history, documents."""
-    return ClaimOut.of(await _load(service, principal, claim_id))
+    return ClaimOut.of(await visible_claim(service, principal, claim_id))
 
 
 @router.post(
@@ -177,19 +152,12 @@ async def upload_document(
 ) -> DocumentOut:
     """Evidence for an open claim (multipart ``file``): PDF, JPEG or PNG recognised by
     content. An answer to a documents request puts the claim under assessment."""
-    await _load(service, principal, claim_id)
+    await visible_claim(service, principal, claim_id)
     content = await file.read(service.max_file_bytes + 1)
     name = clean_file_name(file.filename)  # issue 15 item 5: nothing the store cannot hold
-    try:
-        document = await service.add_document(
-            claim_id, name, content, principal.account_id, acted_by(principal)
-        )
-    except EvidenceRefused as error:
-        raise Problem(error.status, error.detail) from None
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
-    except UnknownClaim:
-        raise Problem(404, _NO_CLAIM) from None
+    document = await service.add_document(
+        claim_id, name, content, principal.account_id, acted_by(principal)
+    )
     return DocumentOut(
         document_id=document.document_id,
         file_name=document.file_name,
@@ -213,7 +181,7 @@ async def download_document(
     claim_id: str, document_id: str, principal: CurrentPrincipal, service: Claims
 ) -> Response:
     """The file as uploaded."""
-    await _load(service, principal, claim_id)
+    await visible_claim(service, principal, claim_id)
     found = await service.file(claim_id, document_id)
     if found is None:
         raise Problem(404, "No such document.")
@@ -238,14 +206,9 @@ async def request_documents(
     claim_id: str, body: DocumentsRequestIn, principal: StaffPrincipal, service: Claims
 ) -> ClaimOut:
     """Staff ask the claimant for documents (CL-1): ``claim.documents_requested``."""
-    try:
-        claim = await service.request_documents(
-            claim_id, tuple(body.documents), body.respond_by, principal.subject
-        )
-    except UnknownClaim:
-        raise Problem(404, _NO_CLAIM) from None
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
+    claim = await service.request_documents(
+        claim_id, tuple(body.documents), body.respond_by, principal.subject
+    )
     return ClaimOut.of(claim)
 
 
@@ -271,12 +234,5 @@ async def decide(
 ) -> ClaimOut:
     """Staff follow the engine or override it (with a reason): ``claim.accepted`` or
     ``claim.rejected``, ``overridden`` when staff decided otherwise."""
-    try:
-        claim = await service.decide(claim_id, body.outcome, body.reason, principal.subject)
-    except UnknownClaim:
-        raise Problem(404, _NO_CLAIM) from None
-    except ReasonRequired as error:
-        raise Problem(422, str(error), title="A reason is required") from None
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
+    claim = await service.decide(claim_id, body.outcome, body.reason, principal.subject)
     return ClaimOut.of(claim)

@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal
-from mylm_shared.failures import Unavailable
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import Problem, problem_responses, route_problems
 from mylm_shared.service import use_case
 
-from claims.domain.claim import Claim, OfferRefused, WrongStatus
-from claims.domain.offers import InvalidIban
-from claims.entrypoints.api_claims import Claims, _load, acted_by
+from claims.domain.claim import Claim
+from claims.entrypoints.api_claims import Claims, acted_by, visible_claim
+from claims.entrypoints.problems import FRESH_LOGIN_TYPE, SETTLEMENT
 from claims.entrypoints.schema_claims import ClaimOut, DeadlineOut, PayoutOut
 from claims.entrypoints.schema_settlement import (
     AcceptanceOut,
@@ -27,66 +26,12 @@ from claims.entrypoints.schema_settlement import (
     WorkItemOut,
     WorklistOut,
 )
-from claims.service.handlers import UnknownClaim, UnknownPolicy
-from claims.service.settlement import (
-    FreshLoginRequired,
-    SettlementService,
-    UnknownOffer,
-    UnknownPayout,
-)
+from claims.service.settlement import SettlementService
 
 router = APIRouter(tags=["settlement"])
 
 Settlement = Annotated[SettlementService, use_case("settlement", SettlementService)]
-_NO_CLAIM = "No such claim."
 MAX_OFFSET = 100_000
-# Issue 15 item 7: the problem type telling a client to log in again before it retries.
-FRESH_LOGIN_TYPE = "urn:mylm:problem:fresh-login-required"
-
-
-def fresh_login_required(service: SettlementService) -> Problem:
-    """401 with RFC 9470's step-up challenge (``insufficient_user_authentication``,
-    ``max_age``): the client logs the member in again, then repeats the request."""
-    max_age = int(service.fresh_login.total_seconds())
-    return Problem(
-        401,
-        f"Setting or changing the payout account needs a login of less than {max_age} "
-        "seconds ago: log in again, then repeat this request.",
-        title="Log in again",
-        type_=FRESH_LOGIN_TYPE,
-        headers={
-            "WWW-Authenticate": 'Bearer realm="mylm", error="insufficient_user_authentication",'
-            f' error_description="A more recent login is required", max_age={max_age}'
-        },
-        max_age=max_age,
-    )
-
-
-def _problem(error: Exception) -> Problem:
-    """The domain's refusals as problems (404, 409, 422 naming the rule, 503)."""
-    match error:
-        case UnknownClaim():
-            return Problem(404, _NO_CLAIM)
-        case UnknownOffer():
-            return Problem(404, "No such offer.")
-        case UnknownPayout():
-            return Problem(404, "No such payout.")
-        case WrongStatus():
-            return Problem(409, str(error), title="Not possible in this status")
-        case OfferRefused(rule=rule):
-            return Problem(422, str(error), title="Not allowed by the conditions", rule=rule)
-        case InvalidIban():
-            return Problem(422, f"iban: {error}", title="Invalid IBAN")
-        case UnknownPolicy() | Unavailable():
-            return Problem(
-                503, "The contract cannot be read now; retry later.", headers={"Retry-After": "5"}
-            )
-        case ValueError():
-            return Problem(422, str(error))
-    raise error
-
-
-_SETTLED = (UnknownClaim, UnknownOffer, UnknownPayout, WrongStatus, ValueError, Unavailable)
 
 
 def _claimant(principal: CurrentPrincipal, claim: Claim) -> None:
@@ -114,17 +59,15 @@ def _claimant(principal: CurrentPrincipal, claim: Claim) -> None:
         },
     ),
 )
+@route_problems(SETTLEMENT)
 async def make_offer(
     claim_id: str, body: OfferIn, principal: StaffPrincipal, service: Settlement
 ) -> ClaimOut:
     """Staff offer an amount on an accepted claim: ``claim.offer_made``. A new offer of a
     kind replaces an open one of that kind (``superseded``)."""
-    try:
-        claim = await service.make_offer(
-            claim_id, body.kind, body.amount, body.respond_by, principal.subject
-        )
-    except (*_SETTLED, UnknownPolicy) as error:
-        raise _problem(error) from None
+    claim = await service.make_offer(
+        claim_id, body.kind, body.amount, body.respond_by, principal.subject
+    )
     return ClaimOut.of(claim)
 
 
@@ -149,6 +92,7 @@ async def make_offer(
         },
     ),
 )
+@route_problems(SETTLEMENT)
 async def accept_offer(
     claim_id: str,
     offer_id: str,
@@ -165,20 +109,15 @@ async def accept_offer(
     than 5 minutes ago (``FRESH_LOGIN_SECONDS``) and is announced to the claimant by
     e-mail (``claim.payout_account_changed``, masked); a titular acting for the claimant
     is recorded (``acted_by``) (issue 15 item 7)."""
-    _claimant(principal, await _load(claims, principal, claim_id))
-    try:
-        claim, payout, created = await service.accept_offer(
-            claim_id,
-            offer_id,
-            body.iban,
-            principal.account_id,
-            acted_by=acted_by(principal),
-            auth_time=principal.auth_time,
-        )
-    except FreshLoginRequired:
-        raise fresh_login_required(service) from None
-    except _SETTLED as error:
-        raise _problem(error) from None
+    _claimant(principal, await visible_claim(claims, principal, claim_id))
+    claim, payout, created = await service.accept_offer(
+        claim_id,
+        offer_id,
+        body.iban,
+        principal.account_id,
+        acted_by=acted_by(principal),
+        auth_time=principal.auth_time,
+    )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return AcceptanceOut(claim=ClaimOut.of(claim), payout=PayoutOut.of(payout))
@@ -204,6 +143,7 @@ async def accept_offer(
         },
     ),
 )
+@route_problems(SETTLEMENT)
 async def change_payout_account(
     claim_id: str,
     payout_id: str,
@@ -217,20 +157,15 @@ async def change_payout_account(
     yet paid to another IBAN, with a login of less than 5 minutes ago
     (``FRESH_LOGIN_SECONDS``); ``claim.payout_account_changed`` tells the claimant by
     e-mail (masked). The same IBAN again changes nothing (``Idempotent-Replayed``)."""
-    _claimant(principal, await _load(claims, principal, claim_id))
-    try:
-        claim, changed = await service.change_payout_account(
-            claim_id,
-            payout_id,
-            body.iban,
-            principal.account_id,
-            acted_by=acted_by(principal),
-            auth_time=principal.auth_time,
-        )
-    except FreshLoginRequired:
-        raise fresh_login_required(service) from None
-    except _SETTLED as error:
-        raise _problem(error) from None
+    _claimant(principal, await visible_claim(claims, principal, claim_id))
+    claim, changed = await service.change_payout_account(
+        claim_id,
+        payout_id,
+        body.iban,
+        principal.account_id,
+        acted_by=acted_by(principal),
+        auth_time=principal.auth_time,
+    )
     if not changed:
         response.headers["Idempotent-Replayed"] = "true"
     payout = claim.payout(payout_id)
@@ -255,15 +190,13 @@ async def change_payout_account(
         },
     ),
 )
+@route_problems(SETTLEMENT)
 async def record_paid(
     claim_id: str, payout_id: str, body: PaidIn, principal: StaffPrincipal, service: Settlement
 ) -> ClaimOut:
     """Staff record the bank's execution of a payout: ``claim.paid``; the final offer's
     payout also closes the claim (``claim.closed``, reason ``paid``). Idempotent."""
-    try:
-        claim = await service.record_paid(claim_id, payout_id, body.paid_on, principal.subject)
-    except _SETTLED as error:
-        raise _problem(error) from None
+    claim = await service.record_paid(claim_id, payout_id, body.paid_on, principal.subject)
     return ClaimOut.of(claim)
 
 
@@ -274,16 +207,14 @@ async def record_paid(
         401, 403, 404, 409, 422, 503, described={422: "Not an accident claim (PA-8)."}
     ),
 )
+@route_problems(SETTLEMENT)
 async def record_consolidation(
     claim_id: str, body: ConsolidationIn, principal: StaffPrincipal, service: Settlement
 ) -> ClaimOut:
     """PA-8: the consolidation report received; the final offer is due 3 months later."""
-    try:
-        claim = await service.record_consolidation(
-            claim_id, body.report_received_on, body.expected_pct, principal.subject
-        )
-    except _SETTLED as error:
-        raise _problem(error) from None
+    claim = await service.record_consolidation(
+        claim_id, body.report_received_on, body.expected_pct, principal.subject
+    )
     return ClaimOut.of(claim)
 
 
@@ -300,17 +231,15 @@ async def record_consolidation(
         described={409: "Already consolidated.", 422: "Not an accident claim (PA-8)."},
     ),
 )
+@route_problems(SETTLEMENT)
 async def record_medical_assessment(
     claim_id: str, body: MedicalAssessmentIn, principal: StaffPrincipal, service: Settlement
 ) -> ClaimOut:
     """PA-8: the consulting doctor expects this degree of permanent disability before
     consolidation; above 50 % a provisional offer is due 2 years after the accident."""
-    try:
-        claim = await service.record_medical_assessment(
-            claim_id, body.assessed_on, body.expected_pct, principal.subject
-        )
-    except _SETTLED as error:
-        raise _problem(error) from None
+    claim = await service.record_medical_assessment(
+        claim_id, body.assessed_on, body.expected_pct, principal.subject
+    )
     return ClaimOut.of(claim)
 
 
@@ -319,14 +248,12 @@ async def record_medical_assessment(
     response_model=ClaimOut,
     responses=problem_responses(401, 403, 404, 409, 503, described={409: "Not rejected."}),
 )
+@route_problems(SETTLEMENT)
 async def close(
     claim_id: str, body: CloseIn, principal: StaffPrincipal, service: Settlement
 ) -> ClaimOut:
     """Staff close a rejected claim: ``claim.closed`` (reason ``rejected``)."""
-    try:
-        claim = await service.close(claim_id, body.reason, principal.subject)
-    except _SETTLED as error:
-        raise _problem(error) from None
+    claim = await service.close(claim_id, body.reason, principal.subject)
     return ClaimOut.of(claim)
 
 
@@ -337,17 +264,13 @@ async def close(
         401, 403, 404, 409, 503, described={409: "Closed, rejected, or a payout under way."}
     ),
 )
+@route_problems(SETTLEMENT)
 async def withdraw(
     claim_id: str, principal: CurrentPrincipal, claims: Claims, service: Settlement
 ) -> ClaimOut:
     """The claimant withdraws: ``claim.closed`` (reason ``withdrawn``)."""
-    _claimant(principal, await _load(claims, principal, claim_id))
-    try:
-        claim = await service.close(
-            claim_id, "withdrawn", principal.account_id, acted_by(principal)
-        )
-    except _SETTLED as error:
-        raise _problem(error) from None
+    _claimant(principal, await visible_claim(claims, principal, claim_id))
+    claim = await service.close(claim_id, "withdrawn", principal.account_id, acted_by(principal))
     return ClaimOut.of(claim)
 
 

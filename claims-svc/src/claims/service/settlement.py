@@ -36,7 +36,12 @@ class UnknownPayout(Exception):
 
 class FreshLoginRequired(Exception):
     """Setting or changing a claim's payout account needs a recent login (issue 15
-    item 7): a token held for longer, or lent to a device, cannot redirect the money."""
+    item 7): a token held for longer, or lent to a device, cannot redirect the money.
+    ``max_age``: how recent, in seconds."""
+
+    def __init__(self, fresh_login: timedelta) -> None:
+        self.max_age = int(fresh_login.total_seconds())
+        super().__init__(f"a login of less than {self.max_age} seconds ago is required")
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ class SettlementService:
             offer = c.offer(offer_id)
             retry = offer is not None and offer.status == "accepted"
             if not retry and not login_fresh and c.payout_account != compact:
-                raise FreshLoginRequired()
+                raise FreshLoginRequired(self.fresh_login)
             c.accept_offer(offer_id, compact, accepted_on, by, at=at, acted_by=acted_by)
 
         try:
@@ -194,7 +199,7 @@ class SettlementService:
         if payout.iban == compact:
             return claim, False
         if not self.login_fresh(auth_time):
-            raise FreshLoginRequired()
+            raise FreshLoginRequired(self.fresh_login)
         try:
             claim = await self._change(
                 claim_id,

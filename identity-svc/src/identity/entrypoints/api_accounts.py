@@ -13,7 +13,6 @@ and answered exactly like a login. Neither reveals more than the account's own s
 to whoever proves to hold it.
 """
 
-from collections.abc import Awaitable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
@@ -22,7 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from mylm_shared.auth import Principal, StaffPrincipal, TokenVerifier
 from mylm_shared.inputs import InputModel, Multiline
-from mylm_shared.problems import Problem, problem_responses, unauthorized
+from mylm_shared.problems import problem_responses, route_problems, unauthorized
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from identity.domain.accounts import SUSPENSION_REASONS, AccountStatus
@@ -34,20 +33,18 @@ from identity.entrypoints.deps import (
     OwnSession,
     own_session,
 )
-from identity.service.account_life import (
-    AccountLife,
-    AccountState,
-    InvalidAccountChange,
-    NoAccount,
-    WrongCredentials,
+from identity.entrypoints.problems import (
+    BAD_CREDENTIALS,
+    MY_STATUS,
+    MY_STATUS_BY_PASSWORD,
+    NO_ACCOUNT,
+    OWN_ACCOUNT_GONE,
 )
+from identity.service.account_life import AccountLife, AccountState
 from identity.service.context import IdentityContext
-from identity.service.sessions import Locked
 
 router = APIRouter(tags=["accounts"])
 
-NO_ACCOUNT = "This member has no My LM account."
-BAD_CREDENTIALS = "Unknown username or wrong password."
 STATUS_VERIFIER = "account-status-verifier"
 
 
@@ -105,24 +102,6 @@ class AccountStatusResponse(BaseModel):
         return cls(**asdict(state))
 
 
-def _throttled(locked: Locked) -> Problem:
-    return Problem(
-        429,
-        "Too many failed attempts: wait the number of seconds in Retry-After.",
-        title="Too Many Requests",
-        headers={"Retry-After": str(locked.retry_after)},
-    )
-
-
-async def _staff_change(action: Awaitable[AccountState]) -> AccountStatusResponse:
-    try:
-        return AccountStatusResponse.of(await action)
-    except NoAccount:
-        raise Problem(404, NO_ACCOUNT) from None
-    except InvalidAccountChange as error:
-        raise Problem(409, f"Not possible for this account now: {error}.") from None
-
-
 STAFF_RESPONSES = problem_responses(
     401, 403, 404, 409, 503, described={404: NO_ACCOUNT, 409: "The account's state forbids it."}
 )
@@ -139,7 +118,7 @@ async def suspend(
     """Staff: suspend the member's account at once, for one of LF-2's reasons (422 lists
     them). It can no longer log in, refresh or exchange, and every service refuses its
     access tokens within seconds. 409 for an ended account."""
-    return await _staff_change(life.suspend(member_id, body.reason, origin))
+    return AccountStatusResponse.of(await life.suspend(member_id, body.reason, origin))
 
 
 @router.delete("/v1/accounts/{member_id}/suspension", responses=STAFF_RESPONSES)
@@ -148,7 +127,7 @@ async def reactivate(
 ) -> AccountStatusResponse:
     """Staff: reactivate a suspended account (409 otherwise). The user logs in again;
     the sessions and tokens of before the suspension stay refused."""
-    return await _staff_change(life.reactivate(member_id, origin))
+    return AccountStatusResponse.of(await life.reactivate(member_id, origin))
 
 
 @router.post("/v1/accounts/{member_id}/termination", responses=STAFF_RESPONSES)
@@ -161,7 +140,7 @@ async def terminate(
 ) -> AccountStatusResponse:
     """Staff: end the account (LF-1), recording the user's letter (or the mutuality's
     decision) as the reason the user can read (LF-3). 409 if it has ended already."""
-    return await _staff_change(life.end(member_id, body.reason, origin))
+    return AccountStatusResponse.of(await life.end(member_id, body.reason, origin))
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -198,6 +177,7 @@ async def _token_holder(
     tags=["members"],
     responses=problem_responses(401, 403, 404, 503, described={403: OWN_SESSION_ONLY}),
 )
+@route_problems(MY_STATUS)
 async def my_status(
     life: LifeUseCase, principal: Annotated[Principal, Depends(_token_holder)]
 ) -> AccountStatusResponse:
@@ -205,10 +185,7 @@ async def my_status(
     Answers with the user's own access token even when the account was suspended or
     ended and the token is refused elsewhere (until it expires)."""
     own_session(principal)
-    try:
-        return AccountStatusResponse.of(await life.state(principal.account_id))
-    except NoAccount:
-        raise Problem(404, "No such account.") from None
+    return AccountStatusResponse.of(await life.state(principal.account_id))
 
 
 @router.post(
@@ -222,6 +199,7 @@ async def my_status(
         },
     },
 )
+@route_problems(MY_STATUS_BY_PASSWORD)
 async def my_status_by_password(
     body: Credentials, life: LifeUseCase, origin: AnonymousOrigin
 ) -> AccountStatusResponse:
@@ -229,14 +207,9 @@ async def my_status_by_password(
     left): the same answer as ``GET``, proven with username and password. Failures count
     towards the login lock (429 with Retry-After); the same 401 for unknown user and
     wrong password."""
-    try:
-        return AccountStatusResponse.of(
-            await life.state_by_credentials(body.username, body.password, origin)
-        )
-    except WrongCredentials:
-        raise unauthorized(BAD_CREDENTIALS) from None
-    except Locked as locked:
-        raise _throttled(locked) from None
+    return AccountStatusResponse.of(
+        await life.state_by_credentials(body.username, body.password, origin)
+    )
 
 
 @router.post(
@@ -244,6 +217,7 @@ async def my_status_by_password(
     tags=["members"],
     responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
 )
+@route_problems(OWN_ACCOUNT_GONE)
 async def report_compromise(
     life: LifeUseCase, principal: OwnSession, origin: CallerOrigin
 ) -> AccountStatusResponse:
@@ -251,7 +225,4 @@ async def report_compromise(
     at once (refresh tokens revoked, access tokens refused by every service, this one
     included) and the account needs a new password, set through a code sent to the
     contact on file (``POST /v1/password-resets``) before it can log in again."""
-    try:
-        return AccountStatusResponse.of(await life.report_compromise(principal.account_id, origin))
-    except NoAccount:
-        raise unauthorized() from None
+    return AccountStatusResponse.of(await life.report_compromise(principal.account_id, origin))

@@ -8,7 +8,6 @@ from mylm_shared.problems import Problem, forbidden, problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel
 
-from identity.adapters.audit import CheckpointUnavailable
 from identity.entrypoints.deps import Context
 from identity.service.audit import AuditAnchors, AuditUseCases
 
@@ -59,12 +58,7 @@ async def verify_trail(
     gap), the tail ``truncated`` or the trail ``emptied`` (shorter than the checkpoint),
     an entry under an ``unknown_key``, a ``checkpoint_forged``. ``member_id`` is the
     member's id (a staff account's trail: its account id)."""
-    try:
-        verification = await audit.verify(member_id)
-    except CheckpointUnavailable:
-        raise Problem(
-            503, "The audit checkpoints cannot be read; retry.", headers={"Retry-After": "5"}
-        ) from None
+    verification = await audit.verify(member_id)
     if verification is None:
         raise Problem(404, "No such member or trail.")
     broken = verification.first_broken

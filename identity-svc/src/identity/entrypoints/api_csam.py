@@ -11,33 +11,20 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict, Field
 
 from identity.entrypoints.api_sessions import TokenResponse
 from identity.entrypoints.deps import AnonymousOrigin, Context
-from identity.entrypoints.login_methods import LABELS, method_disabled
-from identity.service.csam import (
-    AccountExists,
-    AccountNotActive,
-    CsamLogin,
-    InvalidReturnTo,
-    LoggedIn,
-    LoginFailed,
-    LoginRejected,
-    MethodDisabled,
-    NotAMember,
-    ProviderUnavailable,
-    SignupRefused,
-    TermsNotAccepted,
-)
+from identity.entrypoints.login_methods import LABELS
+from identity.entrypoints.problems import CSAM_UNAVAILABLE
+from identity.service.csam import CsamLogin, LoggedIn
 
 router = APIRouter(tags=["csam"])
 
 # Binds a login to the browser that started it (login CSRF); only its hash is stored.
 COOKIE = "mylm_csam_login"
 COOKIE_PATH = "/v1/csam"
-PROVIDER_RETRY_SECONDS = "5"
 
 
 def _csam(context: Context) -> CsamLogin:
@@ -81,7 +68,7 @@ class AcceptTerms(InputModel):
 _START = {"password": "/v1/sessions", "csam": "/v1/csam/login"}
 
 _DISABLED = "CSAM login is not offered by this mutuality (`reason: method-disabled`, RG-6)."
-_UNAVAILABLE = "CSAM (the OpenID provider) cannot be reached; retry later."
+_UNAVAILABLE = CSAM_UNAVAILABLE
 _CALLBACK = {
     400: (
         "The login cannot be trusted or did not succeed (`reason`): state-unknown (tampered "
@@ -104,10 +91,6 @@ _SIGNUP = {
     422: "The terms (their current version) are not accepted.",
     503: _UNAVAILABLE,
 }
-
-
-def _unavailable() -> Problem:
-    return Problem(503, _UNAVAILABLE, headers={"Retry-After": PROVIDER_RETRY_SECONDS})
 
 
 def _logged_in(result: LoggedIn) -> CsamLoggedIn:
@@ -164,16 +147,7 @@ async def csam_login(
     ] = None,
 ) -> RedirectResponse:
     """RG-5: start a CSAM login (valid 10 minutes, once)."""
-    try:
-        started = await csam.start(return_to)
-    except MethodDisabled as disabled:
-        raise method_disabled(disabled.method) from None
-    except InvalidReturnTo:
-        raise Problem(
-            422, "return_to must be a path or a URL on an allowed origin.", reason="return-to"
-        ) from None
-    except ProviderUnavailable:
-        raise _unavailable() from None
+    started = await csam.start(return_to)
     redirect = RedirectResponse(started.authorization_url, status_code=302)
     redirect.headers["Cache-Control"] = "no-store"
     redirect.set_cookie(
@@ -205,39 +179,14 @@ async def csam_callback(
     """Where CSAM sends the browser back. A member with an account gets a session (the
     token pair, `status: logged-in`); a member without one gets a pending sign-up
     (`status: signup-required`) to confirm by accepting the terms (RG-4, RG-5)."""
-    try:
-        result = await csam.finish(
-            state=state,
-            code=code,
-            error=error,
-            issuer=iss,
-            browser_secret=request.cookies.get(COOKIE),
-            origin=origin,
-        )
-    except MethodDisabled as disabled:
-        raise method_disabled(disabled.method) from None
-    except LoginFailed as failed:
-        raise Problem(400, str(failed), reason=failed.reason) from None
-    except LoginRejected:
-        raise Problem(
-            400, "The CSAM login could not be verified; start again.", reason="token-rejected"
-        ) from None
-    except NotAMember:
-        raise Problem(
-            403,
-            "You logged in with CSAM, but your national register number is not known to "
-            "your mutuality: contact your mutuality.",
-            reason="not-a-member",
-        ) from None
-    except AccountNotActive as inactive:
-        raise Problem(
-            403,
-            f"Your My LM account is {inactive.status}.",
-            reason=f"account-{inactive.status}",
-            account_reason=inactive.reason,
-        ) from None
-    except ProviderUnavailable:
-        raise _unavailable() from None
+    result = await csam.finish(
+        state=state,
+        code=code,
+        error=error,
+        issuer=iss,
+        browser_secret=request.cookies.get(COOKIE),
+        origin=origin,
+    )
     response.headers["Cache-Control"] = "no-store"
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     if isinstance(result, LoggedIn):
@@ -264,27 +213,11 @@ async def csam_signup(
 ) -> CsamLoggedIn:
     """RG-4, RG-5: the member accepts the terms; the account opens (CSAM only: no
     username, no password; `account.created` with method csam) with a session."""
-    try:
-        result = await csam.sign_up(
-            signup_id,
-            accept_terms=body.accept_terms,
-            terms_version=body.terms_version,
-            origin=origin,
-        )
-    except MethodDisabled as disabled:
-        raise method_disabled(disabled.method) from None
-    except SignupRefused as refused:
-        if refused.reason == "unknown":
-            raise Problem(404, "No such pending sign-up.", reason="unknown") from None
-        raise Problem(
-            410,
-            "This sign-up expired or was used: log in with CSAM again.",
-            title="Gone",
-            reason=refused.reason,
-        ) from None
-    except TermsNotAccepted as terms:
-        raise Problem(422, str(terms), reason="terms") from None
-    except AccountExists:
-        raise Problem(409, "You have an account already.", reason="account-exists") from None
+    result = await csam.sign_up(
+        signup_id,
+        accept_terms=body.accept_terms,
+        terms_version=body.terms_version,
+        origin=origin,
+    )
     response.headers["Cache-Control"] = "no-store"
     return _logged_in(result)

@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from identity.entrypoints.deps import CallerOrigin, DirectoryUseCase
-from identity.service.directory import MAX_BATCH_ROWS, BatchTooLarge
+from identity.service.directory import MAX_BATCH_ROWS
 from identity.service.member_rows import ROW_SCHEMA
 
 router = APIRouter(tags=["members"])
@@ -66,10 +66,7 @@ async def apply_member_batch(
     `member.updated` with what changed; a row equal to the directory changes and emits
     nothing, so re-sending a batch is harmless. Rows are the whole entry: null clears
     `email`, `mobile` or `titular_member_number`."""
-    try:
-        outcome = await directory.apply_batch(body.members, origin)
-    except BatchTooLarge:  # the model already refuses it; kept for other callers
-        raise Problem(422, f"At most {MAX_BATCH_ROWS} rows per batch.") from None
+    outcome = await directory.apply_batch(body.members, origin)
     return BatchResult(
         applied=[AppliedRow(index=i, member_id=m) for i, m in sorted(outcome.applied.items())],
         rejected=[

@@ -6,31 +6,16 @@ from typing import Annotated, Final, Literal
 from fastapi import APIRouter, Depends, Response
 from mylm_shared.auth import CurrentPrincipal
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, forbidden, problem_responses
+from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict
 
-from identity.domain.accounts import AccountNotActive
 from identity.domain.dossiers import Basis, DossierAccess
 from identity.entrypoints.deps import CallerOrigin, Context
-from identity.service.dossiers import (
-    Dossiers,
-    NoAccess,
-    NotADependant,
-    NotAMember,
-    NotForActingTokens,
-    OwnDossier,
-)
+from identity.service.dossiers import Dossiers
 
 router = APIRouter(tags=["dossiers"])
 
 ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 — a URN
-
-_ACTING = "A token exchanged for a dependant's dossier cannot do this; use your own token."
-_NOT_A_MEMBER = "Only a member has dossiers."
-_NO_ACCESS = "You have no access to this dossier."  # unknown member or no basis alike
-_OWN = "Your own dossier needs no exchange: use your own access token (AC-1)."
-_NOT_ACTIVE = "Your account is not active (LF-2)."
-_NOT_A_DEPENDANT = "You have no titular: there is no titular's access to set (AC-3, AC-5)."
 
 
 def _dossiers(context: Context) -> Dossiers:
@@ -81,23 +66,6 @@ class DossierAccessState(BaseModel):
     basis_now: Basis | None
 
 
-def _refused(error: Exception) -> Problem:
-    if isinstance(error, NotForActingTokens):
-        return forbidden(_ACTING)
-    if isinstance(error, NotAMember):
-        return forbidden(_NOT_A_MEMBER)
-    if isinstance(error, AccountNotActive):
-        return forbidden(_NOT_ACTIVE)
-    if isinstance(error, OwnDossier):
-        return forbidden(_OWN)
-    if isinstance(error, NotADependant):
-        return Problem(409, _NOT_A_DEPENDANT)
-    return forbidden(_NO_ACCESS)
-
-
-_REFUSALS = (NotForActingTokens, NotAMember, AccountNotActive, OwnDossier, NoAccess, NotADependant)
-
-
 @router.get(
     "/v1/me/dossiers",
     response_model=DossierList,
@@ -108,10 +76,7 @@ _REFUSALS = (NotForActingTokens, NotAMember, AccountNotActive, OwnDossier, NoAcc
 async def my_dossiers(principal: CurrentPrincipal, dossiers: DossiersUseCase) -> DossierList:
     """The dossiers the user may open now: their own (AC-1), each dependant under 18 who
     did not revoke it (AC-2, AC-3), each adult dependant who granted it (AC-5)."""
-    try:
-        listed = await dossiers.listed(principal)
-    except _REFUSALS as error:
-        raise _refused(error) from None
+    listed = await dossiers.listed(principal)
     return DossierList(items=[Dossier.of(access) for access in listed])
 
 
@@ -138,10 +103,7 @@ async def exchange_token(
     """Token exchange (RFC 8693): an access token whose subject is the dependant's
     dossier and whose ``act`` names the user. An AC-2 token carries ``access_until`` (the
     18th birthday) which every service checks at each request (AC-6)."""
-    try:
-        exchanged = await dossiers.exchange(principal, member_id, origin)
-    except _REFUSALS as error:
-        raise _refused(error) from None
+    exchanged = await dossiers.exchange(principal, member_id, origin)
     response.headers["Cache-Control"] = "no-store"
     return ExchangedTokenResponse(
         access_token=exchanged.access_token, expires_in=exchanged.expires_in
@@ -172,9 +134,6 @@ async def set_dossier_access(
     """A dependant's own account: under 18, revoke (false) or restore (true) the
     titular's access (AC-3); from 18, grant (true) or withdraw (false) it (AC-5). Emits
     ``access.changed``."""
-    try:
-        outcome = await dossiers.set_titular_access(principal, body.titular_may_access, origin)
-    except _REFUSALS as error:
-        raise _refused(error) from None
+    outcome = await dossiers.set_titular_access(principal, body.titular_may_access, origin)
     basis = outcome.basis_now.basis if outcome.basis_now else None
     return DossierAccessState(titular_may_access=outcome.choice.titular_may_access, basis_now=basis)

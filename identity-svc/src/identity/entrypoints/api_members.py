@@ -10,10 +10,9 @@ from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, problem_responses
 from pydantic import ConfigDict, EmailStr, Field
 
-from identity.domain.members import InvalidMember, Member, MemberEntry
+from identity.domain.members import Member, MemberEntry
 from identity.entrypoints.deps import CallerOrigin, DirectoryUseCase
 from identity.service.audit import record_acting
-from identity.service.directory import MemberExists
 
 router = APIRouter(tags=["members"])
 
@@ -62,14 +61,7 @@ async def register_member(
     body: NewMember, principal: StaffPrincipal, directory: DirectoryUseCase
 ) -> dict[str, Any]:
     """Staff: add a member of a mutuality to the directory (emits ``member.registered``)."""
-    try:
-        entry = MemberEntry(**body.model_dump())
-    except InvalidMember as error:
-        raise Problem(422, str(error)) from None
-    try:
-        member = await directory.register(entry)
-    except MemberExists:
-        raise Problem(409, "A member with this member number or national number exists.") from None
+    member = await directory.register(MemberEntry(**body.model_dump()))
     return member_view(member)
 
 

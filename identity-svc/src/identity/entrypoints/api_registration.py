@@ -10,15 +10,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import problem_responses, route_problems
 from pydantic import BaseModel, ConfigDict, Field
 
-from identity.adapters.throttle import Locked
-from identity.domain.codes import CODE_LIFETIME, MAX_ATTEMPTS, CodeProblem, WrongCode
+from identity.domain.codes import CODE_LIFETIME, MAX_ATTEMPTS
 from identity.entrypoints.deps import AnonymousOrigin, Context
-from identity.service.accounts import AccountExists, UsernameTaken
+from identity.entrypoints.problems import CODES, THROTTLED_CODES
 from identity.service.password_reset import PasswordReset
-from identity.service.registration import InvalidPassword, Registration, TermsNotAccepted
+from identity.service.registration import Registration
 
 router = APIRouter(tags=["registration"])
 
@@ -97,10 +96,7 @@ _CODE_DESCRIPTIONS = {
 }
 
 
-THROTTLED = (
-    "Too many requests or wrong codes from this address or for this person: wait the "
-    "number of seconds in Retry-After, then try again."
-)
+THROTTLED = THROTTLED_CODES
 
 
 def _throttled_responses(*statuses: int, **kwargs: Any) -> dict[int | str, dict[str, Any]]:
@@ -116,56 +112,18 @@ def _throttled_responses(*statuses: int, **kwargs: Any) -> dict[int | str, dict[
     return responses
 
 
-def _throttled(locked: Locked) -> Problem:
-    return Problem(
-        429, THROTTLED, title="Too Many Requests", headers={"Retry-After": str(locked.retry_after)}
-    )
-
-
-def _code_problem(problem: CodeProblem) -> Problem:
-    if isinstance(problem, WrongCode):
-        return Problem(
-            422,
-            f"The code is not right; {problem.attempts_left} attempts left.",
-            reason=problem.reason,
-            attempts_left=problem.attempts_left,
-        )
-    if problem.reason == "unknown":
-        return Problem(404, "No such request.", reason=problem.reason)
-    detail = {
-        "expired": "The code has expired; ask for a new one.",
-        "used": "The code has been used; ask for a new one.",
-        "superseded": "A newer code was asked for; use the newest one.",
-        "attempts-exhausted": "Too many wrong codes; ask for a new one.",
-    }[problem.reason]
-    return Problem(410, detail, title="Gone", reason=problem.reason, attempts_left=0)
-
-
-def _password_problem(error: InvalidPassword) -> Problem:
-    return Problem(
-        422,
-        "The password is not accepted.",
-        errors=[
-            {"location": ["body", "password"], "message": m, "type": "password_policy"}
-            for m in error.problems
-        ],
-    )
-
-
 @router.post(
     "/v1/registrations",
     status_code=202,
     responses=_throttled_responses(422, 503),
 )
+@route_problems(CODES)
 async def start_registration(
     body: CodeRequestBody, registration: RegistrationUseCase, origin: AnonymousOrigin
 ) -> RegistrationStarted:
     """RG-1, RG-2: a 6-digit code to the member's e-mail or mobile on file (valid 15
     minutes, 5 attempts). The same answer whether or not the member exists."""
-    try:
-        sent = await registration.request(body.identifier, body.channel, origin)
-    except Locked as locked:
-        raise _throttled(locked) from None
+    sent = await registration.request(body.identifier, body.channel, origin)
     return RegistrationStarted(registration_id=sent.code_id, sent_to=sent.sent_to)
 
 
@@ -174,6 +132,7 @@ async def start_registration(
     status_code=201,
     responses=_throttled_responses(404, 409, 410, 422, 503, described=_CODE_DESCRIPTIONS),
 )
+@route_problems(CODES)
 async def confirm_registration(
     registration_id: RequestId,
     body: ConfirmRegistration,
@@ -182,28 +141,15 @@ async def confirm_registration(
 ) -> AccountOpened:
     """RG-3, RG-4: the code, a username (unique case-insensitively), a password (NIST SP
     800-63B) and the accepted terms version open the member's account."""
-    try:
-        account = await registration.confirm(
-            registration_id,
-            body.code,
-            username=body.username,
-            password=body.password,
-            accept_terms=body.accept_terms,
-            terms_version=body.terms_version,
-            origin=origin,
-        )
-    except TermsNotAccepted as error:
-        raise Problem(422, str(error)) from None
-    except InvalidPassword as error:
-        raise _password_problem(error) from None
-    except UsernameTaken:
-        raise Problem(409, "This username is taken.", reason="username-taken") from None
-    except AccountExists:
-        raise Problem(409, "You have an account already.", reason="account-exists") from None
-    except CodeProblem as problem:
-        raise _code_problem(problem) from None
-    except Locked as locked:
-        raise _throttled(locked) from None
+    account = await registration.confirm(
+        registration_id,
+        body.code,
+        username=body.username,
+        password=body.password,
+        accept_terms=body.accept_terms,
+        terms_version=body.terms_version,
+        origin=origin,
+    )
     assert account.member_id is not None and account.username is not None
     return AccountOpened(
         account_id=account.account_id, member_id=account.member_id, username=account.username
@@ -211,15 +157,13 @@ async def confirm_registration(
 
 
 @router.post("/v1/password-resets", status_code=202, responses=_throttled_responses(422, 503))
+@route_problems(CODES)
 async def start_password_reset(
     body: ResetRequestBody, reset: PasswordResetUseCase, origin: AnonymousOrigin
 ) -> ResetStarted:
     """A code to the account's e-mail or mobile on file; the same answer whether or not
     the account exists."""
-    try:
-        sent = await reset.request(body.identifier, body.channel, origin)
-    except Locked as locked:
-        raise _throttled(locked) from None
+    sent = await reset.request(body.identifier, body.channel, origin)
     return ResetStarted(reset_id=sent.code_id, sent_to=sent.sent_to)
 
 
@@ -228,15 +172,9 @@ async def start_password_reset(
     status_code=204,
     responses=_throttled_responses(404, 410, 422, 503, described=_CODE_DESCRIPTIONS),
 )
+@route_problems(CODES)
 async def confirm_password_reset(
     reset_id: RequestId, body: ConfirmReset, reset: PasswordResetUseCase, origin: AnonymousOrigin
 ) -> None:
     """Sets the new password, ends every session and lifts LF-4's forced reset."""
-    try:
-        await reset.confirm(reset_id, body.code, body.new_password, origin)
-    except InvalidPassword as error:
-        raise _password_problem(error) from None
-    except CodeProblem as problem:
-        raise _code_problem(problem) from None
-    except Locked as locked:
-        raise _throttled(locked) from None
+    await reset.confirm(reset_id, body.code, body.new_password, origin)

@@ -1,15 +1,13 @@
 """Sessions: log in, refresh, log out, log out everywhere, change the password, and the
 JWKS that verifies access tokens (issue 7 item 3)."""
 
-import math
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, forbidden, problem_responses, unauthorized
+from mylm_shared.problems import problem_responses, route_problems
 from pydantic import BaseModel, ConfigDict, Field
 
-from identity.domain.accounts import AccountNotActive
 from identity.entrypoints.deps import (
     OWN_SESSION_ONLY,
     AnonymousOrigin,
@@ -19,13 +17,16 @@ from identity.entrypoints.deps import (
     SessionsUseCase,
 )
 from identity.entrypoints.login_methods import require_method
-from identity.service.sessions import (
-    InvalidCredentials,
-    Locked,
-    PasswordRejected,
-    PasswordResetRequired,
-    TokenPair,
+from identity.entrypoints.problems import (
+    BAD_CREDENTIALS,
+    OWN_ACCOUNT_GONE,
+    PASSWORD_CHANGE,
+    REFRESH,
+    RESET_REQUIRED,
+    THROTTLED_LOGIN,
+    WRONG_CURRENT,
 )
+from identity.service.sessions import TokenPair
 
 router = APIRouter(tags=["sessions"])
 
@@ -64,16 +65,7 @@ class TokenResponse(BaseModel):
         )
 
 
-BAD_CREDENTIALS = "Unknown username or wrong password."
-RESET_REQUIRED = (
-    "This account was reported compromised: set a new password with a code sent to the "
-    "e-mail address or mobile number on file before logging in (LF-4)."
-)
-WRONG_CURRENT = "The current password is wrong."
-THROTTLED = (
-    "Too many failed attempts with this username or from this address: wait the number "
-    "of seconds in Retry-After, then try again."
-)
+THROTTLED = THROTTLED_LOGIN
 
 
 def _throttled_response() -> dict[int | str, dict[str, Any]]:
@@ -86,16 +78,6 @@ def _throttled_response() -> dict[int | str, dict[str, Any]]:
         }
     }
     return responses
-
-
-def throttled(locked: Locked) -> Problem:
-    minutes = math.ceil(locked.retry_after / 60)
-    return Problem(
-        429,
-        f"Too many failed attempts. Try again in {minutes} minute{'s' * (minutes != 1)}.",
-        title="Too Many Requests",
-        headers={"Retry-After": str(locked.retry_after)},
-    )
 
 
 @router.post(
@@ -115,25 +97,16 @@ async def log_in(
     guesses cannot exceed it; beyond it 429 with Retry-After (until the oldest failure
     is 15 minutes old), the password not even checked.
     An account reported compromised (LF-4) answers 403 to the right password only."""
-    try:
-        return TokenResponse.of(await sessions.log_in(body.username, body.password, origin))
-    except InvalidCredentials:
-        raise unauthorized(BAD_CREDENTIALS) from None
-    except PasswordResetRequired:
-        raise forbidden(RESET_REQUIRED) from None
-    except Locked as locked:
-        raise throttled(locked) from None
+    return TokenResponse.of(await sessions.log_in(body.username, body.password, origin))
 
 
 @router.post("/v1/sessions/refresh", responses=problem_responses(401, 503))
+@route_problems(REFRESH)
 async def refresh(body: RefreshRequest, sessions: SessionsUseCase) -> TokenResponse:
     """Trade a refresh token (once) for a new token pair. A session ends 12 hours after
     its login however often it is refreshed, when its account is no longer active or
     must reset its password, and after "log out everywhere" or a password change."""
-    try:
-        return TokenResponse.of(await sessions.refresh(body.refresh_token))
-    except InvalidCredentials:
-        raise unauthorized("The refresh token is invalid, used or expired.") from None
+    return TokenResponse.of(await sessions.refresh(body.refresh_token))
 
 
 @router.post("/v1/sessions/revoke", status_code=204, responses=problem_responses(503))
@@ -147,15 +120,13 @@ async def revoke(body: RefreshRequest, sessions: SessionsUseCase, origin: Anonym
     status_code=204,
     responses=problem_responses(401, 403, 503, described={403: OWN_SESSION_ONLY}),
 )
+@route_problems(OWN_ACCOUNT_GONE)
 async def log_out_everywhere(
     sessions: SessionsUseCase, principal: OwnSession, origin: CallerOrigin
 ) -> None:
     """Log out everywhere: every session of the account ends (its refresh tokens stop
     working) and every access token issued so far is refused by every service."""
-    try:
-        await sessions.log_out_everywhere(principal.account_id, origin)
-    except InvalidCredentials:
-        raise unauthorized() from None
+    await sessions.log_out_everywhere(principal.account_id, origin)
 
 
 @router.put(
@@ -175,6 +146,7 @@ async def log_out_everywhere(
         **_throttled_response(),
     },
 )
+@route_problems(PASSWORD_CHANGE)
 async def change_password(
     body: PasswordChange,
     sessions: SessionsUseCase,
@@ -187,24 +159,9 @@ async def change_password(
     included, and every access token issued so far is refused: the answer is a new
     session to continue with."""
     account_id = principal.account_id
-    try:
-        pair = await sessions.change_password(
-            account_id, body.current_password, body.new_password, origin
-        )
-    except InvalidCredentials:
-        raise forbidden(WRONG_CURRENT) from None
-    except PasswordResetRequired:
-        raise forbidden(RESET_REQUIRED) from None
-    except AccountNotActive:
-        raise forbidden("This account is suspended or ended.") from None
-    except PasswordRejected as rejected:
-        errors = [
-            {"location": ["body", "new_password"], "message": problem, "type": "password_policy"}
-            for problem in rejected.problems
-        ]
-        raise Problem(422, " ".join(rejected.problems), errors=errors) from None
-    except Locked as locked:
-        raise throttled(locked) from None
+    pair = await sessions.change_password(
+        account_id, body.current_password, body.new_password, origin
+    )
     return TokenResponse.of(pair)
 
 

@@ -5,33 +5,22 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
-from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal, ensure_member_access
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import (
-    Problem,
-    forbidden,
-    idempotency_key_reused,
-    idempotent_create_responses,
-    problem_responses,
-)
-from mylm_shared.service import use_case
+from mylm_shared.problems import forbidden, idempotent_create_responses, problem_responses
 from pydantic import BaseModel, ConfigDict, Field
 
-from policy.domain.fact_dates import DateRefused, Recorder
 from policy.domain.insured import InsuredAnswer
-from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
+from policy.domain.policy import DeclaredPerson, Policy, state_of
 from policy.domain.premiums import premium_due_on
-from policy.domain.product import THRESHOLDS_PCT, InvalidProduct
-from policy.domain.termination import Channel, Ground, Notice, OutsideWindow, TerminationRefused
-from policy.service.handlers import PolicyService, ProposePolicy, UnknownMember, UnknownPolicy
+from policy.domain.product import THRESHOLDS_PCT
+from policy.domain.termination import Channel, Ground, Notice
+from policy.entrypoints.access import Policies, may_list, recorder, visible_policy
+from policy.service.handlers import ProposePolicy
 
 router = APIRouter(tags=["policies"])
 
-Policies = Annotated[PolicyService, use_case("policies", PolicyService)]
 Party = Literal["policyholder", "insurer"]
-_NO_POLICY = "No such policy."
-POLICY_READ = "policy:read"  # the scope of a service token reading policies (RFC 6749 §3.3)
 
 
 class ProposalIn(InputModel):
@@ -337,46 +326,6 @@ class StateOut(BaseModel):
     insured: list[InsuredOut]
 
 
-def _holder_or_staff(principal: Principal, policy: Policy | None, *, read: bool = False) -> Policy:
-    """AC-1: the policyholder (or a titular with the token exchanged for them) and staff;
-    404 for anyone else, so nothing leaks. A service token (client credentials) granted
-    ``policy:read`` only reads (``read``: claims-svc checks the cover of a claimant who
-    is not the policyholder); any other route answers it 404 like anyone else."""
-    if policy is None or not (
-        principal.is_staff
-        or principal.member_id == policy.member_id
-        or (read and principal.service_may(POLICY_READ))
-    ):
-        raise Problem(404, _NO_POLICY)
-    return policy
-
-
-async def _visible(
-    service: PolicyService, principal: Principal, policy_id: str, *, read: bool = False
-) -> Policy:
-    """The policy if ``principal`` may see it (``read``: a read-only route)."""
-    return _holder_or_staff(principal, await service.policy(policy_id), read=read)
-
-
-def _may_list(principal: Principal, member_id: str) -> None:
-    """AC-1 (``ensure_member_access``), or a service token granted ``policy:read``."""
-    if not principal.service_may(POLICY_READ):
-        ensure_member_access(principal, member_id)
-
-
-def _wrong_status(error: WrongStatus) -> Problem:
-    return Problem(409, str(error), title="Not possible in this status")
-
-
-def _date_refused(error: DateRefused) -> Problem:
-    """Issue 15 item 4: a date the caller may not give (nothing stored)."""
-    return Problem(422, error.detail, title="Date not accepted", rule=error.rule, field=error.field)
-
-
-def _recorder(service: PolicyService, principal: Principal, reason: str | None) -> Recorder:
-    return service.recorder(principal.account_id, staff=principal.is_staff, reason=reason)
-
-
 @router.post(
     "/v1/policies",
     status_code=201,
@@ -403,16 +352,7 @@ async def propose(
         threshold_pct=body.threshold_pct,
         e_protection=body.e_protection,
     )
-    try:
-        policy, created = await service.propose(command, principal.subject, idempotency_key)
-    except UnknownMember:
-        raise Problem(422, "The member is unknown to policy-svc.", title="Unknown member") from None
-    except InvalidProduct as error:
-        raise Problem(422, str(error), title="Not offered by the product", rule="PC-1") from None
-    except PolicyRefused as error:
-        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
-    except IdempotencyConflict:
-        raise idempotency_key_reused() from None
+    policy, created = await service.propose(command, principal.subject, idempotency_key)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return PolicyOut.of(policy, service.today())
@@ -438,15 +378,10 @@ async def propose(
 async def accept(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
     """The policyholder (or a titular acting for them) accepts: the contract is issued,
     ``policy.issued`` and ``premium.due`` follow; cover waits for the first premium (PC-4)."""
-    policy = await _visible(service, principal, policy_id)
+    policy = await visible_policy(service, principal, policy_id)
     if principal.member_id != policy.member_id:
         raise forbidden("Only the policyholder accepts a proposal.")
-    try:
-        accepted = await service.accept(policy_id)
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
-    except PolicyRefused as error:
-        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    accepted = await service.accept(policy_id)
     return PolicyOut.of(accepted, service.today())
 
 
@@ -458,7 +393,8 @@ async def accept(policy_id: str, principal: CurrentPrincipal, service: Policies)
 async def get_policy(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
     """One policy, for its policyholder (or an acting titular), staff and services with
     ``policy:read``; status today."""
-    return PolicyOut.of(await _visible(service, principal, policy_id, read=True), service.today())
+    policy = await visible_policy(service, principal, policy_id, read=True)
+    return PolicyOut.of(policy, service.today())
 
 
 @router.get(
@@ -471,7 +407,7 @@ async def list_policies(
 ) -> PolicyList:
     """A member's policies as policyholder, newest proposal first (AC-1: 403 otherwise;
     services with ``policy:read`` too)."""
-    _may_list(principal, member_id)
+    may_list(principal, member_id)
     today = service.today()
     return PolicyList(items=[PolicyOut.of(p, today) for p in await service.policies_of(member_id)])
 
@@ -492,7 +428,7 @@ async def declare_household(
 ) -> InsuredList:
     """The policyholder or staff declare the household (PC-3 facts); answers who is
     insured from ``since`` on (issue 15 item 4: never earlier than today for a member)."""
-    await _visible(service, principal, policy_id)
+    await visible_policy(service, principal, policy_id)
     persons = tuple(
         DeclaredPerson(
             p.person_id,
@@ -505,14 +441,9 @@ async def declare_household(
         )
         for p in body.persons
     )
-    try:
-        policy, since = await service.declare_household(
-            policy_id, body.since, persons, _recorder(service, principal, body.reason)
-        )
-    except UnknownPolicy:
-        raise Problem(404, _NO_POLICY) from None
-    except DateRefused as error:
-        raise _date_refused(error) from None
+    policy, since = await service.declare_household(
+        policy_id, body.since, persons, recorder(service, principal, body.reason)
+    )
     return InsuredList(date=since, persons=[InsuredOut.of(a) for a in policy.insured(since)])
 
 
@@ -529,7 +460,7 @@ async def insured(
 ) -> InsuredList:
     """Who is insured on ``date`` (default today) and why: rule and fact (PC-2, PC-3),
     the policyholder first."""
-    policy = await _visible(service, principal, policy_id, read=True)
+    policy = await visible_policy(service, principal, policy_id, read=True)
     day = on or service.today()
     return InsuredList(date=day, persons=[InsuredOut.of(a) for a in policy.insured(day)])
 
@@ -563,20 +494,11 @@ async def object_to_renewal(
 ) -> ObjectionOut:
     """PC-5: an objection to tacit renewal; ``policy.terminated`` (``renewal_objection``)
     follows with the expiry it takes effect at."""
-    await _visible(service, principal, policy_id)
+    await visible_policy(service, principal, policy_id)
     _party_allowed(principal, body.by)
-    try:
-        ends_on = await service.object_to_renewal(
-            policy_id,
-            body.by,
-            body.posted_on,
-            body.channel,
-            _recorder(service, principal, body.reason),
-        )
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
-    except DateRefused as error:
-        raise _date_refused(error) from None
+    ends_on = await service.object_to_renewal(
+        policy_id, body.by, body.posted_on, body.channel, recorder(service, principal, body.reason)
+    )
     return ObjectionOut(contract_ends_on=ends_on)
 
 
@@ -603,27 +525,12 @@ async def terminate(
 ) -> TerminationOut:
     """PC-6, PC-9..PC-11: a termination with its effective date; ``policy.terminated``
     follows with the reason (the ground) and the date."""
-    await _visible(service, principal, policy_id)
+    await visible_policy(service, principal, policy_id)
     _party_allowed(principal, body.by)
-    recorder = _recorder(service, principal, body.reason)
+    given_by = recorder(service, principal, body.reason)
     facts = body.model_dump(exclude={"reason"})
-    notice = Notice(**{**facts, "notified_on": body.notified_on or recorder.received_on})
-    try:
-        ending = await service.terminate(policy_id, notice, recorder)
-    except WrongStatus as error:
-        raise _wrong_status(error) from None
-    except DateRefused as error:
-        raise _date_refused(error) from None
-    except OutsideWindow as error:
-        window = {
-            "opens_on": error.window.opens_on.isoformat(),
-            "closes_on": error.window.closes_on.isoformat() if error.window.closes_on else None,
-        }
-        raise Problem(
-            422, error.detail, title="Outside the notice window", rule=error.rule, window=window
-        ) from None
-    except TerminationRefused as error:
-        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    notice = Notice(**{**facts, "notified_on": body.notified_on or given_by.received_on})
+    ending = await service.terminate(policy_id, notice, given_by)
     return TerminationOut(effective_on=ending.effective_on, rule=ending.rule)
 
 
@@ -642,7 +549,7 @@ async def state(
     persons insured. Covers and persons are listed only while cover runs: from the start
     date, once the first premium is paid (PC-4), not during a suspension (PC-8).
     Also for services with ``policy:read`` (claims-svc, on an event's date)."""
-    policy = await _visible(service, principal, policy_id, read=True)
+    policy = await visible_policy(service, principal, policy_id, read=True)
     day = on or service.today()
     found = state_of(policy, day)
     return StateOut(

@@ -7,29 +7,23 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, forbidden, problem_responses
+from mylm_shared.problems import Problem, forbidden, problem_responses, route_problems
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from policy.domain.amendments import (
-    Amendment,
-    AmendmentRefused,
-    NextStep,
-    TerminationRight,
-    WrongStep,
-)
-from policy.domain.fact_dates import DateRefused, Recorder
-from policy.domain.policy import WrongStatus
+from policy.domain.amendments import Amendment, NextStep, TerminationRight
+from policy.domain.fact_dates import Recorder
 from policy.domain.product import Premium
-from policy.entrypoints.api import Policies, PremiumOut, _visible
-from policy.service.amendments import AmendmentService, UnknownAmendment, UnknownPolicy
+from policy.entrypoints.access import Policies, may_see, visible_policy
+from policy.entrypoints.api import PremiumOut
+from policy.entrypoints.problems import NO_AMENDMENT, OF_AMENDMENT
+from policy.service.amendments import AmendmentService
 
 router = APIRouter(tags=["amendments"])
 
 Amendments = Annotated[AmendmentService, use_case("amendments", AmendmentService)]
 Formula = Literal["single", "family"]
 MAX_OFFSET = 1_000_000
-_NO_AMENDMENT = "No such amendment."
 
 
 class DeclarationIn(InputModel):
@@ -204,21 +198,10 @@ async def _visible_amendment(
 ) -> Amendment:
     """The policy's visibility (its policyholder, an acting titular, staff); 404 else."""
     found = await amendments.amendment(amendment_id)
-    if found is None:
-        raise Problem(404, _NO_AMENDMENT)
-    try:
-        await _visible(policies, principal, found.policy_id)
-    except Problem:
-        raise Problem(404, _NO_AMENDMENT) from None
+    policy = None if found is None else await policies.policy(found.policy_id)
+    if found is None or policy is None or not may_see(principal, policy):
+        raise Problem(404, NO_AMENDMENT)
     return found
-
-
-def _refused(error: AmendmentRefused) -> Problem:
-    return Problem(422, error.detail, title="Refused by a rule", rule=error.rule)
-
-
-def _conflict(error: Exception) -> Problem:
-    return Problem(409, str(error), title="Not possible in this status")
 
 
 @router.post(
@@ -246,28 +229,17 @@ async def declare(
 ) -> AmendmentOut:
     """PC-7: the policyholder (or staff) declares an aggravation or a reduction of the
     risk; the answer carries the deadlines that follow."""
-    await _visible(policies, principal, policy_id)
-    try:
-        amendment = await amendments.declare(
-            policy_id,
-            kind=body.kind,
-            formula=body.formula,
-            occurred_on=body.occurred_on,
-            known_on=body.known_on,
-            recorder=Recorder(
-                principal.account_id, principal.is_staff, amendments.today(), body.reason
-            ),
-        )
-    except UnknownPolicy:
-        raise Problem(404, "No such policy.") from None
-    except DateRefused as error:
-        raise Problem(
-            422, error.detail, title="Date not accepted", rule=error.rule, field=error.field
-        ) from None
-    except WrongStatus as error:
-        raise _conflict(error) from None
-    except AmendmentRefused as error:
-        raise _refused(error) from None
+    await visible_policy(policies, principal, policy_id)
+    amendment = await amendments.declare(
+        policy_id,
+        kind=body.kind,
+        formula=body.formula,
+        occurred_on=body.occurred_on,
+        known_on=body.known_on,
+        recorder=Recorder(
+            principal.account_id, principal.is_staff, amendments.today(), body.reason
+        ),
+    )
     return AmendmentOut.of(amendment, amendments.today())
 
 
@@ -280,7 +252,7 @@ async def policy_amendments(
     policy_id: str, principal: CurrentPrincipal, policies: Policies, amendments: Amendments
 ) -> AmendmentList:
     """A policy's amendments, newest declaration first, with today's next step."""
-    await _visible(policies, principal, policy_id)
+    await visible_policy(policies, principal, policy_id)
     today = amendments.today()
     return AmendmentList(
         items=[AmendmentOut.of(a, today) for a in await amendments.of_policy(policy_id)]
@@ -340,19 +312,13 @@ async def get_amendment(
         },
     ),
 )
+@route_problems(OF_AMENDMENT)
 async def propose(
     amendment_id: str, body: ProposalIn, principal: StaffPrincipal, amendments: Amendments
 ) -> AmendmentOut:
     """Staff propose the new terms: the premium of the declared formula (PC-7, PC-8); the
     policyholder then has 1 month from receipt to accept."""
-    try:
-        amendment = await amendments.propose(amendment_id, body.proposed_on, body.received_on)
-    except (UnknownAmendment, UnknownPolicy):
-        raise Problem(404, _NO_AMENDMENT) from None
-    except WrongStep as error:
-        raise _conflict(error) from None
-    except AmendmentRefused as error:
-        raise _refused(error) from None
+    amendment = await amendments.propose(amendment_id, body.proposed_on, body.received_on)
     return AmendmentOut.of(amendment, amendments.today())
 
 
@@ -370,17 +336,10 @@ async def _answer(
         raise forbidden("Only the policyholder answers a proposal.")
     if on is not None and not principal.is_staff:
         raise forbidden("Only staff record an answer given on another day.")
-    try:
-        if action == "accept":
-            amendment = await amendments.accept(amendment_id, on)
-        else:
-            amendment = await amendments.refuse(amendment_id, on)
-    except (UnknownAmendment, UnknownPolicy):
-        raise Problem(404, _NO_AMENDMENT) from None
-    except (WrongStep, WrongStatus) as error:
-        raise _conflict(error) from None
-    except AmendmentRefused as error:
-        raise _refused(error) from None
+    if action == "accept":
+        amendment = await amendments.accept(amendment_id, on)
+    else:
+        amendment = await amendments.refuse(amendment_id, on)
     return AmendmentOut.of(amendment, amendments.today())
 
 
@@ -400,6 +359,7 @@ _ANSWER_RESPONSES = problem_responses(
     response_model=AmendmentOut,
     responses=_ANSWER_RESPONSES,
 )
+@route_problems(OF_AMENDMENT)
 async def accept(
     amendment_id: str,
     principal: CurrentPrincipal,
@@ -417,6 +377,7 @@ async def accept(
     response_model=AmendmentOut,
     responses=_ANSWER_RESPONSES,
 )
+@route_problems(OF_AMENDMENT)
 async def refuse(
     amendment_id: str,
     principal: CurrentPrincipal,
@@ -438,10 +399,5 @@ async def close(
     amendment_id: str, body: CloseIn, principal: StaffPrincipal, amendments: Amendments
 ) -> AmendmentOut:
     """Staff take an amendment off the worklist (forfeited, window passed, terminated)."""
-    try:
-        amendment = await amendments.close(amendment_id, body.reason)
-    except UnknownAmendment:
-        raise Problem(404, _NO_AMENDMENT) from None
-    except WrongStep as error:
-        raise _conflict(error) from None
+    amendment = await amendments.close(amendment_id, body.reason)
     return AmendmentOut.of(amendment, amendments.today())

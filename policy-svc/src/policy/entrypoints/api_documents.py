@@ -8,7 +8,7 @@ from mylm_shared.problems import problem_responses
 
 from policy.adapters.conditions_pdf import render
 from policy.domain.conditions import Language
-from policy.entrypoints.api import Policies, _visible
+from policy.entrypoints.access import Policies, visible_policy
 
 router = APIRouter(tags=["documents"])
 
@@ -35,7 +35,7 @@ async def conditions(
     (or a titular acting for them) and staff; 404 for anyone else (AC-1). A proposal not
     accepted yet gets the same document titled "proposal", with no signature date: the
     member reads what they are asked to sign."""
-    policy = await _visible(service, principal, policy_id)
+    policy = await visible_policy(service, principal, policy_id)
     found = await service.conditions(policy, language)
     pdf = render(found, policy.signed_on or policy.proposed_on)
     name = f"conditions-{policy.policy_id}-{found.language}.pdf"

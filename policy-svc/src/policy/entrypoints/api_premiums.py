@@ -7,12 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.inputs import InputModel
-from mylm_shared.problems import Problem, problem_responses
+from mylm_shared.problems import problem_responses
 from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from policy.domain.policy import PolicyRefused, WrongStatus
-from policy.service.handlers import UnknownPolicy
 from policy.service.premiums import PremiumService
 
 router = APIRouter(tags=["premiums"])
@@ -71,20 +69,13 @@ async def post_payment_notice(
     """PC-8: a formal notice for an unpaid premium. ``policy.suspended`` follows on
     ``suspended_from`` and, when announced, ``policy.terminated`` (``non_payment``) on
     ``terminates_on``, unless the premium is paid before."""
-    try:
-        notice = await service.post_payment_notice(
-            policy_id,
-            term_number=body.term_number,
-            posted_on=body.posted_on,
-            channel=body.channel,
-            announces_termination=body.announces_termination,
-        )
-    except UnknownPolicy:
-        raise Problem(404, "No such policy.") from None
-    except WrongStatus as error:
-        raise Problem(409, str(error), title="Not possible in this status") from None
-    except PolicyRefused as error:
-        raise Problem(422, error.detail, title="Refused by a rule", rule=error.rule) from None
+    notice = await service.post_payment_notice(
+        policy_id,
+        term_number=body.term_number,
+        posted_on=body.posted_on,
+        channel=body.channel,
+        announces_termination=body.announces_termination,
+    )
     return PaymentNoticeOut(
         notice_id=notice.notice_id,
         term_number=notice.term_number,
