@@ -16,12 +16,12 @@ import dataclasses
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from identity.demo import DEMO_PASSWORD
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.authz import expectations as x
 from testkit.authz.expectations import MATRIX, PRINCIPALS, Rule
@@ -95,7 +95,7 @@ async def world(platform: Endpoints) -> AsyncIterator[World]:
 def body_for(rule: Rule, principal: Principal, world: World) -> dict[str, Any]:
     """A valid body (the checks that follow the caller's must see a real request)."""
     target = principal.target
-    today = date.today().isoformat()
+    today = belgian_today().isoformat()
     family = world.principals[x.OWN].target.policy_id
     match rule.body:
         case None:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from identity.demo import demo_id
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.kafka import read_all
 from testkit.mailpit import Mailpit
@@ -111,7 +112,7 @@ async def test_la8_claim_from_declaration_to_payout_with_letters_and_emails(
     try:
         policy_id = await accepted_policy(staff, titular, TITULAR, "e2e-claim-titular")
         await pay_first_premium(staff, titular, policy_id)
-        today = date.today()
+        today = belgian_today()
 
         declared = await titular.call(
             "POST",

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -44,6 +44,7 @@ from identity.settings import DEV_SERVICE_CLIENT_SECRET, IdentitySettings
 from inbox.bootstrap import create_app as create_inbox
 from inbox.settings import InboxSettings
 from mylm_shared.auth import TokenVerifier
+from mylm_shared.kernel.periods import belgian_today
 from mylm_shared.service_tokens import ClientCredentials
 from notify.bootstrap import create_app as create_notify
 from notify.settings import NotifySettings
@@ -195,7 +196,7 @@ async def open_account(
     context: IdentityContext, run_id: str, name: str, years: int, titular: str | None
 ) -> tuple[str, str]:
     """A member with a My LM account, made as identity-svc's demo seed makes them."""
-    birth = aged(years, date.today())
+    birth = aged(years, belgian_today())
     serial = int(uuid.uuid4().int % 900) + 50
     entry = MemberEntry(
         member_number=f"AZ-{run_id}-{name}",
@@ -267,7 +268,7 @@ HOUSEHOLD = ((CHILD, "Lotte", 12), (TEEN, "Wout", 16), (ADULT, "Emma", 20))
 
 def household(persons: tuple[tuple[str, str, int], ...] = HOUSEHOLD) -> dict[str, Any]:
     """A ``PUT /v1/policies/{id}/household`` body."""
-    today = date.today()
+    today = belgian_today()
     return {
         "persons": [
             {
@@ -288,7 +289,7 @@ class Seeder:
     def __init__(self, clients: dict[str, httpx.AsyncClient], staff: Headers) -> None:
         self.c = clients
         self.staff = staff
-        self.today = date.today()
+        self.today = belgian_today()
 
     async def invoice(self, member_id: str) -> str:
         body = {

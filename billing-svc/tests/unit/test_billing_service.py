@@ -25,7 +25,7 @@ from mylm_shared.events import (
     new_event,
 )
 from mylm_shared.failures import MissingDependency
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 from mylm_shared.projections import apply_in_memory
 from mylm_shared.sequences import CountingSequence
 
@@ -99,7 +99,7 @@ async def test_the_same_key_with_another_request_is_a_conflict() -> None:
 
 
 async def test_a_retry_across_releases_still_names_and_matches_the_stored_invoice() -> None:
-    """Issue 17 item 3 (``mylm_shared.idempotency``): the invoice id and the request's
+    """Issue 17 item 3 (``mylm_shared.kernel.idempotency``): the invoice id and the request's
     fingerprint are those earlier releases stored, so their retries still replay."""
     billing, _ = service()
     invoice, _ = await billing.issue_invoice(command(), "staff-1", "k-1")

@@ -22,7 +22,7 @@ from billing.domain.structured_reference import structured_reference
 from billing.service.payments import PaymentsService, ReceivePayment
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import INVOICE_PAID, InvoicePaidV1
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 
 REFERENCE = structured_reference(4242)
 IBAN = "BE71096123456769"
@@ -164,7 +164,7 @@ async def test_a_replayed_payment_counts_once_and_answers_the_same() -> None:
 
 
 async def test_a_replay_across_releases_still_names_and_matches_the_stored_payment() -> None:
-    """Issue 17 item 3 (``mylm_shared.idempotency``): the payment id (the bank's key alone)
+    """Issue 17 item 3 (``mylm_shared.kernel.idempotency``): the payment id (the bank's key alone)
     and the request's fingerprint are those earlier releases stored."""
     payments, _, journal = await service()
     record, _ = await payments.receive(paying("7.50"), "bank-1")

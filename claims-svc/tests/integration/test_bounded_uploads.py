@@ -15,6 +15,7 @@ from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.platform import Endpoints, isolated
@@ -75,7 +76,7 @@ async def dossier(platform: Endpoints, run_id: str) -> AsyncIterator[Dossier]:
                 "member_id": holder,
                 "policy_id": policy.policy_id,
                 "cover": "e_merchant_goods",
-                "event_date": date.today().isoformat(),
+                "event_date": belgian_today().isoformat(),
                 "facts": {"principal_stake": "800.00", "price": "800.00", "defect": "broken"},
             },
             headers=tokens.member(holder),

@@ -18,6 +18,7 @@ from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.kafka import read_all
@@ -49,7 +50,7 @@ class Claims:
             "member_id": self.holder,
             "policy_id": self.policy_id,
             "cover": "e_merchant_goods",
-            "event_date": date.today().isoformat(),
+            "event_date": belgian_today().isoformat(),
             "facts": GOODS,
             **overrides,
         }
@@ -103,7 +104,7 @@ async def test_cl1_declare_answers_the_decision_and_claim_declared_goes_out_once
     assert first.status_code == 201, first.text
     body = first.json()
     assert body["status"] == "declared"
-    assert body["claim_number"].startswith(f"CL-{date.today().year}-")
+    assert body["claim_number"].startswith(f"CL-{belgian_today().year}-")
     assert body["decision"]["outcome"] == "covered"
     assert {"PC-4", "LA-1", "LA-8"} <= set(body["decision"]["rules"])
     assert body["decision"]["reason"]["nl"] and body["decision"]["reason"]["fr"]

@@ -16,6 +16,7 @@ from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.platform import Endpoints, isolated
@@ -38,7 +39,7 @@ class Api:
             "member_id": self.holder,
             "policy_id": self.policy_id,
             "cover": "assistance",
-            "event_date": date.today().isoformat(),
+            "event_date": belgian_today().isoformat(),
             "facts": facts,
         }
         response = await self.client.post(
@@ -76,7 +77,7 @@ async def api(platform: Endpoints, run_id: str) -> AsyncIterator[Api]:
 
 def abroad(*requests: dict[str, Any]) -> dict[str, Any]:
     # Outside Europe, 19 days into a trip whose return date is not known (PA-3, AS-3).
-    departed = date.today() - timedelta(days=18)
+    departed = belgian_today() - timedelta(days=18)
     return {
         "country": "TH",
         "trip_departed_on": departed.isoformat(),

@@ -25,6 +25,7 @@ from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.kafka import read_all
@@ -63,7 +64,7 @@ class World:
         body: dict[str, Any] = {
             "member_id": member_id,
             "cover": "e_merchant_goods",
-            "event_date": (event_date or date.today()).isoformat(),
+            "event_date": (event_date or belgian_today()).isoformat(),
             "facts": GOODS,
         }
         if policy_id is not None:
@@ -150,7 +151,7 @@ async def test_pc3_a_contract_not_insuring_the_claimant_on_the_event_date_is_unk
     world: World, when: str
 ) -> None:
     """Issue 15 item 3: insured on the event date, not before it or after it."""
-    today = date.today()
+    today = belgian_today()
     window = (
         (today + timedelta(days=1), None) if when == "moved_in_after" else (date(2025, 1, 1), today)
     )
@@ -279,7 +280,7 @@ async def test_the_payout_account_is_set_and_changed_only_after_a_fresh_login(
 
     paid = await world.client.post(
         f"/v1/claims/{claim_id}/payouts/{payout_id}/paid",
-        json={"paid_on": date.today().isoformat()},
+        json={"paid_on": belgian_today().isoformat()},
         headers=staff,
     )
     assert paid.status_code == 200, paid.text

@@ -14,6 +14,7 @@ from claims.adapters.policy_http import HttpPolicies
 from claims.bootstrap import create_app as claims_app
 from claims.settings import ClaimsSettings
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
+from mylm_shared.kernel.periods import belgian_today
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app as policy_app
 from policy.settings import PolicySettings
@@ -119,7 +120,7 @@ async def test_pc4_a_claim_on_the_unpaid_contract_is_declared_with_a_rejection(
         body = {
             "member_id": contract.holder,
             "cover": "e_merchant_goods",
-            "event_date": date.today().isoformat(),  # declared in time (LA-14)
+            "event_date": belgian_today().isoformat(),  # declared in time (LA-14)
             "facts": {"principal_stake": "800.00", "price": "800.00", "defect": "broken"},
         }
         response = await client.post(
@@ -173,7 +174,7 @@ async def test_another_members_contract_through_policy_svc_is_answered_like_an_u
                 "member_id": member_id,
                 "policy_id": policy_id,
                 "cover": "e_merchant_goods",
-                "event_date": date.today().isoformat(),
+                "event_date": belgian_today().isoformat(),
                 "facts": {"principal_stake": "800.00", "price": "800.00", "defect": "broken"},
             }
             headers = contract.tokens.member(member_id)

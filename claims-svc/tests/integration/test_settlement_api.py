@@ -18,6 +18,7 @@ from claims.bootstrap import create_app
 from claims.domain.dates import add_years
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.kafka import read_all
@@ -45,7 +46,7 @@ class Api:
             "member_id": self.holder,
             "policy_id": self.policy_id,
             "cover": cover,
-            "event_date": date.today().isoformat(),
+            "event_date": belgian_today().isoformat(),
             "facts": facts,
         }
         response = await self.client.post(
@@ -117,7 +118,7 @@ async def test_la11_la6_offer_accept_twice_one_payout_then_paid_closes_the_claim
     payout = first.json()["payout"]
     assert again.json()["payout"] == payout
     assert payout["iban_last4"] == "6769" and payout["status"] == "instructed"
-    assert payout["pay_by"] == (date.today() + timedelta(days=30)).isoformat()  # LA-6
+    assert payout["pay_by"] == (belgian_today() + timedelta(days=30)).isoformat()  # LA-6
     assert first.json()["claim"]["deadlines"][0]["kind"] == "payment"
     other = await api.client.post(accept, json={"iban": "NL91 ABNA 0417 1643 00"}, headers=member)
     assert other.status_code == 409
@@ -127,7 +128,7 @@ async def test_la11_la6_offer_accept_twice_one_payout_then_paid_closes_the_claim
     )
     paid = await api.staff(
         f"/v1/claims/{claim_id}/payouts/{payout['payout_id']}/paid",
-        {"paid_on": date.today().isoformat()},
+        {"paid_on": belgian_today().isoformat()},
     )
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "closed" and paid.json()["closed_reason"] == "paid"
@@ -176,7 +177,7 @@ async def test_pa8_medical_assessment_over_50_pct_makes_a_provisional_offer_due(
     due 2 years after the accident; it shows among the deadlines and is stored."""
     accident = await api.declare("accident", {"country": "BE", "disability_pct": "60"})
     path = f"/v1/claims/{accident['claim_id']}/medical-assessment"
-    today = date.today()
+    today = belgian_today()
     body = {"assessed_on": today.isoformat(), "expected_pct": "60"}
     member = await api.client.post(path, json=body, headers=api.tokens.member(api.holder))
     assert member.status_code == 403

@@ -22,7 +22,7 @@ from claims.service.handlers import ClaimsService, Declare, UnknownPolicy
 from claims.service.policies import PolicyFacts
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import CLAIM_ACCEPTED, CLAIM_DECLARED, CLAIM_REJECTED
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 
 HOLDER, CHILD, STRANGER = "m-holder", "m-child", "m-stranger"
 POLICY = PolicyFacts(
@@ -168,7 +168,7 @@ async def test_same_idempotency_key_same_claim_another_body_conflicts() -> None:
 
 
 async def test_a_retry_across_releases_still_names_and_matches_the_stored_claim() -> None:
-    """Issue 17 item 3 (``mylm_shared.idempotency``): the claim id (the caller, per dossier
+    """Issue 17 item 3 (``mylm_shared.kernel.idempotency``): the claim id (the caller, per dossier
     when acting for a dependant) and the request's fingerprint are those earlier releases
     stored, so their retries still replay."""
     claims, _, _ = service()

@@ -9,13 +9,14 @@ import contextlib
 from datetime import UTC, date, datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel.domain import AggregateExists
+from mylm_shared.kernel.periods import belgian_date
 from mylm_shared.unique_keys import KeyTaken
 
 from identity.adapters.passwords import hash_password
 from identity.adapters.store import member_account_key, username_key
 from identity.domain.accounts import MEMBER, STAFF, Account
-from identity.domain.members import MemberEntry, local_date
+from identity.domain.members import MemberEntry
 from identity.service.accounts import account_id_for
 from identity.service.context import IdentityContext
 from identity.service.directory import Directory, MemberExists
@@ -147,7 +148,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, frozenset[str]]] = [
 
 async def seed_demo_data(context: IdentityContext) -> None:
     directory = Directory(context)
-    for demo_member_id, entry in demo_members(local_date(datetime.now(UTC))):
+    for demo_member_id, entry in demo_members(belgian_date(datetime.now(UTC))):
         if await directory.member(demo_member_id) is None:
             with contextlib.suppress(MemberExists):  # seeded on an earlier start
                 await directory.register(entry, demo_member_id)

@@ -5,7 +5,6 @@ member.registered through the outbox."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 
 import httpx
 import jwt
@@ -13,6 +12,7 @@ import pytest
 from identity.bootstrap import create_app
 from identity.demo import demo_members
 from identity.settings import IdentitySettings
+from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
 from testkit.kafka import read_all
@@ -135,7 +135,7 @@ async def test_seeded_and_registered_members_are_announced_once_each(
 
     members = await eventually(announced, until=lambda keys: created.json()["member_id"] in keys)
     records = await read_all(platform.kafka_bootstrap_servers, topic)
-    demo = len(demo_members(date.today()))
+    demo = len(demo_members(belgian_today()))
     assert len(records) == len(members) == demo + 1  # the demo members + the new one
 
 

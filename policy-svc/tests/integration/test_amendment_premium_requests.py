@@ -7,13 +7,14 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
+from mylm_shared.kernel.periods import belgian_today
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.domain.dates import add_years
@@ -78,7 +79,7 @@ async def test_pc7_pc8_accepted_aggravation_requests_the_running_terms_differenc
     platform_: Platform,
 ) -> None:
     p = platform_
-    today = datetime.now(UTC).date()
+    today = belgian_today()
     start = today - timedelta(days=30)  # term 1 runs today, whatever the date of the run
     body = {
         "policyholder_member_id": p.holder,

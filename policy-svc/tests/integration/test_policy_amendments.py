@@ -7,17 +7,17 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
+from mylm_shared.kernel.periods import belgian_today
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.domain.dates import add_months
 from policy.service.amendments import AmendmentService
-from policy.service.handlers import BRUSSELS
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -127,7 +127,7 @@ async def test_pc7_aggravation_declared_proposed_reminded_once_accepted_policy_a
         headers=p.tokens.staff(),
     )
     assert put.status_code == 200, put.text
-    today = datetime.now(BRUSSELS).date()
+    today = belgian_today()
     occurred = today - timedelta(days=10)
 
     declared = await p.client.post(
@@ -224,7 +224,7 @@ async def test_pc7_a_proposal_after_the_month_is_422_and_the_aggravation_lapses(
 ) -> None:
     p = platform_
     policy_id = await p.single_policy()
-    today = datetime.now(BRUSSELS).date()
+    today = belgian_today()
     known = add_months(today, -2)
     declared = await p.client.post(
         f"/v1/policies/{policy_id}/amendments",

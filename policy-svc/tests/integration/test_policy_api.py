@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
+from mylm_shared.kernel.periods import belgian_today
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
-from policy.service.handlers import PolicyService, server_today
+from policy.service.handlers import PolicyService
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -43,7 +44,7 @@ class Policies:
     def on(self, day: str | None) -> None:
         """The server's date (None: the real one): a member's notice is dated the day
         the service receives it (issue 15 item 4), so a dated rule is tested on its day."""
-        self.service.today = (lambda: date.fromisoformat(day)) if day else server_today
+        self.service.today = (lambda: date.fromisoformat(day)) if day else belgian_today
 
     async def propose(self, member_id: str, **overrides: Any) -> httpx.Response:
         body: dict[str, Any] = {

@@ -20,9 +20,9 @@ from mylm_shared.events import (
     MemberRegisteredV1,
     new_event,
 )
+from mylm_shared.kernel.periods import belgian_today
 from policy.bootstrap import create_app
 from policy.domain.dates import add_years
-from policy.service.premiums import brussels_today
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -151,7 +151,7 @@ async def test_pc4_invoice_paid_for_the_first_premium_activates_the_policy_once(
 async def test_pc5_pc8_the_scheduler_renews_a_year_old_policy_and_emits_its_suspension(
     premiums: Premiums,
 ) -> None:
-    today = brussels_today()
+    today = belgian_today()
     start = add_years(today, -1) - timedelta(days=30)  # term 2 began 30 days ago
     term_2 = add_years(start, 1)
     policy_id = await premiums.issued(start)

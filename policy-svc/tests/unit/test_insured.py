@@ -52,7 +52,7 @@ def test_pc2_single_policyholder_must_be_18_or_over_at_signing(
 
 def test_pc2_single_policyholder_born_29_february_is_18_on_1_march() -> None:
     """PC-2 / issue 16: the 18th birthday of a 29 February birth in a common year is
-    1 March (mylm_shared.periods.birthday, the same day identity-svc uses for AC-6)."""
+    1 March (mylm_shared.kernel.periods.birthday, the same day identity-svc uses for AC-6)."""
     leapling = Policyholder("p-1", "Lea", date(2008, 2, 29))
     assert not insured_on(date(2026, 6, 1), "single", date(2026, 2, 28), leapling)[0].insured
     assert insured_on(date(2026, 6, 1), "single", date(2026, 3, 1), leapling)[0].insured

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import POLICY_ISSUED, POLICY_TERMINATED, PREMIUM_DUE
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 from policy.adapters.members import InMemoryMembers
 from policy.adapters.repository import PolicyMapper
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
@@ -74,7 +74,7 @@ async def test_idempotent_proposal_replays_and_conflicts() -> None:
 
 
 async def test_a_retry_across_releases_still_names_and_matches_the_stored_proposal() -> None:
-    """Issue 17 item 3 (``mylm_shared.idempotency``): the policy id and the request's
+    """Issue 17 item 3 (``mylm_shared.kernel.idempotency``): the policy id and the request's
     fingerprint are those earlier releases stored, so their retries still replay."""
     policies, _ = service()
     policy, _ = await policies.propose(proposal(), "staff-1", "k-1")

@@ -29,8 +29,8 @@ from pydantic import BaseModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from mylm_shared.domain import Aggregate, AggregateExists, ConcurrentChange
 from mylm_shared.events import EventSpec, new_event
+from mylm_shared.kernel.domain import Aggregate, AggregateExists, ConcurrentChange
 from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.outbox import OUTBOX, insert_with_events, outbox_entry
 

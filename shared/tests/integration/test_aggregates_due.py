@@ -16,7 +16,7 @@ from mylm_shared.aggregates import (
     due_indexes,
     store_indexes,
 )
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
 from mylm_shared.mongo import Document, ensure_indexes, make_mongo_client
 from pymongo.asynchronous.database import AsyncDatabase
 

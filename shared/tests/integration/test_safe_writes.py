@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 from mylm_shared.aggregates import Message, MongoAggregates, change, store_indexes
-from mylm_shared.domain import Aggregate, AggregateExists
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1
+from mylm_shared.kernel.domain import Aggregate, AggregateExists
 from mylm_shared.mongo import Document, ensure_indexes, make_mongo_client
 from mylm_shared.outbox import HINTS, OUTBOX
 from mylm_shared.sequences import SEQUENCE_BLOCKS, BlockSequence

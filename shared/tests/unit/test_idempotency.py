@@ -10,8 +10,8 @@ from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import pytest
-from mylm_shared.domain import AggregateExists
-from mylm_shared.idempotency import (
+from mylm_shared.kernel.domain import AggregateExists
+from mylm_shared.kernel.idempotency import (
     IdempotencyConflict,
     create_once,
     derived_id,

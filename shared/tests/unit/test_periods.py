@@ -6,7 +6,7 @@ numbered day does not exist; 29 February birthdays."""
 from datetime import date
 
 import pytest
-from mylm_shared.periods import (
+from mylm_shared.kernel.periods import (
     add_months,
     age_on,
     birthday,

@@ -25,7 +25,7 @@ from mylm_shared.events import (
     ClaimRejectedV1,
     LocalizedTextV1,
 )
-from mylm_shared.masking import masked_iban
+from mylm_shared.kernel.masking import masked_iban
 from mylm_shared.texts.catalogue import TEMPLATES, TextKind
 
 TEMPLATE_DIR = Path(texts.__file__).parent / "templates"
@@ -251,7 +251,7 @@ def test_the_catalogue_is_pure() -> None:
     """Issue 17 items 4 and 8: domain modules import the catalogue and the masks without
     FastAPI, Kafka or Mongo."""
     code = (
-        "import sys, mylm_shared.texts, mylm_shared.masking;"
+        "import sys, mylm_shared.texts, mylm_shared.kernel.masking;"
         "print(sorted({m.split('.')[0] for m in sys.modules}"
         " & {'fastapi', 'starlette', 'faststream', 'aiokafka', 'pymongo', 'motor'}))"
     )

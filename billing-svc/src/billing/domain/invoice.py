@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
 
 InvoiceStatus = Literal["open", "paid", "cancelled"]
 # "care": issued by staff; "premium": an insurance premium (policy_id names the policy).

@@ -80,7 +80,7 @@ class RecordedPayment:
     outcome: PaymentOutcome
     invoice_id: str | None
     excess: Decimal
-    request_fingerprint: str  # of the request that recorded it (mylm_shared.idempotency)
+    request_fingerprint: str  # of the request that recorded it (mylm_shared.kernel.idempotency)
     recorded_at: datetime
 
     @property

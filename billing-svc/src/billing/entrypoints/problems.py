@@ -2,8 +2,8 @@
 the service's table (the app's exception handlers); ``PAYMENTS`` the payments route's
 override (a reused key names the payment)."""
 
-from mylm_shared.domain import ConcurrentChange
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.domain import ConcurrentChange
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 from mylm_shared.problems import Problem, ProblemMap, idempotency_key_reused
 
 from billing.domain.invoice import InvalidInvoice

@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore
-from mylm_shared.domain import AggregateExists
 from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1, PremiumDueV1
 from mylm_shared.failures import MissingDependency
+from mylm_shared.kernel import idempotency
+from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.projections import event_order
 from mylm_shared.sequences import NumberSource
 
@@ -68,7 +68,7 @@ class BillingService:
     ) -> tuple[Invoice, bool]:
         """Returns the invoice and whether this call created it: the same caller and
         Idempotency-Key replay it, with another request they raise ``IdempotencyConflict``
-        (``mylm_shared.idempotency``)."""
+        (``mylm_shared.kernel.idempotency``)."""
         invoice_id = idempotency.derived_id("invoice", idempotency_key, caller=issued_by)
         fingerprint = command.fingerprint()
 

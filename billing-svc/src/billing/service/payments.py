@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel import idempotency
+from mylm_shared.kernel.domain import AggregateExists
 
 from billing.domain.invoice import Invoice, ReceivedPayment
 from billing.domain.payment import Payment, PaymentOutcome, RecordedPayment

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
 
 from claims.domain import deadlines
 from claims.domain.assistance import granted_services, offer_limit, requests_from

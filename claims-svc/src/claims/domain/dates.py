@@ -1,6 +1,6 @@
 """Calendar arithmetic for claim windows (PA-3, PA-7, PA-8, AS-1, AS-2, LA-2, LA-3, LA-14).
 
-The arithmetic is ``mylm_shared.periods``, shared with identity-svc and policy-svc (issue
+The arithmetic is ``mylm_shared.kernel.periods``, shared with identity-svc and policy-svc (issue
 16 item 4): periods are calendar days, weekends and holidays included (the conditions say
 "8 dagen", "30 dagen", "1 maand", "3 maanden" with no working-day rule). Months follow art.
 1.7 of the Civil Code Book 1: a term "binnen N maanden na" an event starts the day after
@@ -11,7 +11,7 @@ Windows "binnen X dagen na" an event count from the day after the event: the eve
 day 0, so a declaration on day X is in time and on day X + 1 is late.
 """
 
-from mylm_shared.periods import (
+from mylm_shared.kernel.periods import (
     add_days,
     add_months,
     add_years,

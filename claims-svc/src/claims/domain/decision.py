@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from mylm_shared.formatting import euro
+from mylm_shared.kernel.formatting import euro
 
 Outcome = Literal["covered", "covered_in_part", "rejected"]
 Effect = Literal["reject", "limit", "flag"]

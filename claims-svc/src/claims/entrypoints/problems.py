@@ -10,7 +10,7 @@ an unknown one is an outage, and any other refused value is a plain 422).
 import re
 
 from mylm_shared.failures import Unavailable
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 from mylm_shared.problems import Problem, ProblemMap, idempotency_key_reused
 
 from claims.domain.claim import OfferRefused, ReasonRequired, WrongStatus

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
-from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
+from mylm_shared.kernel import idempotency
+from mylm_shared.kernel.periods import belgian_date
 
 from claims.adapters.documents import FileStore, StoredFile
 from claims.domain.claim import Claim, ReceivedDocument, StaffOutcome
@@ -26,8 +26,6 @@ from claims.service.policies import (
     on_the_contract,
     runs_on,
 )
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 class ClaimNumbers(Protocol):
@@ -76,7 +74,7 @@ class ClaimsService:
 
     def today(self) -> date:
         """The day a declaration is received, in Belgium (CL-1)."""
-        return self.now().astimezone(BRUSSELS).date()
+        return belgian_date(self.now())
 
     async def declare(
         self,
@@ -91,7 +89,7 @@ class ClaimsService:
         ``acted_by`` the titular's member id when a titular declares acting for the
         claimant (issue 15 item 7), whose contracts are then looked at too. The same
         caller and Idempotency-Key replay the claim, with another request they raise
-        ``IdempotencyConflict`` (``mylm_shared.idempotency``)."""
+        ``IdempotencyConflict`` (``mylm_shared.kernel.idempotency``)."""
         # A titular's key is theirs per dossier: the same key for two children is two claims.
         scope = declared_by if acted_by is None else f"{declared_by}>{command.member_id}"
         claim_id = idempotency.derived_id("claim", idempotency_key, caller=scope)

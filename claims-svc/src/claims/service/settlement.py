@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from mylm_shared.aggregates import AggregateStore, change
+from mylm_shared.kernel.periods import belgian_date
 
 from claims.domain.claim import AlreadyDone, Claim, CloseReason, Deadline
 from claims.domain.contract import insurance_year
@@ -22,7 +22,6 @@ from claims.domain.offers import OfferKind, Payout, payout_id_for, valid_iban
 from claims.service.handlers import UnknownClaim, UnknownPolicy
 from claims.service.policies import PolicyGateway
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 FAR = "9999-12-31"  # every stored deadline is before this
 
 
@@ -95,7 +94,7 @@ class SettlementService:
         return auth_time - timedelta(seconds=30) <= self.now() <= auth_time + self.fresh_login
 
     def today(self) -> date:
-        return self.now().astimezone(BRUSSELS).date()
+        return belgian_date(self.now())
 
     async def _get(self, claim_id: str) -> Claim:
         found = await self.claims.get(claim_id)

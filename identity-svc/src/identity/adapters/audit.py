@@ -37,8 +37,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
 from mylm_shared.aggregates import SAVED_AT, Mapper, Message
-from mylm_shared.domain import Aggregate
 from mylm_shared.events import AUDIT_CHECKPOINT, AuditCheckpointV1, CloudEvent, new_event
+from mylm_shared.kernel.domain import Aggregate
 from mylm_shared.lease import LEASES, Lease
 from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.collection import AsyncCollection

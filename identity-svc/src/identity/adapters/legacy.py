@@ -9,7 +9,7 @@ into version 1 of its aggregate, claiming its keys, before deleting it.
 import contextlib
 import logging
 
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.mongo import Document
 from mylm_shared.unique_keys import KeyTaken
 from pymongo.asynchronous.database import AsyncDatabase

@@ -1,15 +1,16 @@
 """Accounts that log in to My LM, and their life (RG-3..RG-5, LF-1..LF-4, AC-3, AC-5).
 
-An account is an aggregate: every change inserts a new version (``mylm_shared.domain``).
+An account is an aggregate: every change inserts a new version (``mylm_shared.kernel.domain``).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
+from mylm_shared.kernel.periods import belgian_date
 
-from identity.domain.members import is_minor_on, local_date
+from identity.domain.members import is_minor_on
 
 MEMBER = "member"
 STAFF = "staff"
@@ -183,7 +184,7 @@ class Account(Aggregate):
     ) -> None:
         """AC-3 (a minor revokes/restores) and AC-5 (an adult grants/withdraws)."""
         self.titular_access = TitularAccess(
-            titular_may_access, at, set_as_adult=not is_minor_on(birth_date, local_date(at))
+            titular_may_access, at, set_as_adult=not is_minor_on(birth_date, belgian_date(at))
         )
         if self.member_id is not None:
             self.raise_event(

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Literal
 
+from mylm_shared.kernel.periods import BRUSSELS
+
 from identity.domain.accounts import Account
-from identity.domain.members import BRUSSELS, Member, eighteenth_birthday, is_minor_on
+from identity.domain.members import Member, eighteenth_birthday, is_minor_on
 
 Basis = Literal["AC-1", "AC-2", "AC-5"]
 

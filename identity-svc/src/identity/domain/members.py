@@ -1,16 +1,15 @@
 """Members of the LLM mutualities as the mutuality's core system knows them (the directory).
 
-A member is an aggregate (``mylm_shared.domain``): each change inserts a new version and
+A member is an aggregate (``mylm_shared.kernel.domain``): each change inserts a new version and
 raises ``MemberRegistered`` / ``MemberUpdated``, which go on the bus with the same write.
 """
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from mylm_shared.domain import Aggregate
-from mylm_shared.periods import birthday
+from mylm_shared.kernel.domain import Aggregate
+from mylm_shared.kernel.periods import birthday
 from stdnum.be import nn
 
 Language = Literal["nl", "fr", "de"]
@@ -26,12 +25,6 @@ MUTUALITIES = (
 )
 
 MAJORITY_AGE = 18  # AC-2, AC-4
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def local_date(at: datetime) -> date:
-    """The calendar day in Belgium at ``at`` (a birthday starts at midnight in Brussels)."""
-    return at.astimezone(BRUSSELS).date()
 
 
 class InvalidMember(ValueError):
@@ -45,7 +38,7 @@ def valid_national_number(number: str) -> bool:
 
 def eighteenth_birthday(birth_date: date) -> date:
     """The day AC-2 access ends (AC-6); a 29 February birthday counts on 1 March in a
-    common year (``mylm_shared.periods.birthday``, the same day policy-svc uses)."""
+    common year (``mylm_shared.kernel.periods.birthday``, the same day policy-svc uses)."""
     return birthday(birth_date, MAJORITY_AGE)
 
 

@@ -4,7 +4,7 @@ usernames unique case-insensitively (RG-3), terms version and time recorded (RG-
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, uuid5
 
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.unique_keys import KeyTaken
 
 from identity.adapters.store import member_account_key, username_key

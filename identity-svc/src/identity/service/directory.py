@@ -9,7 +9,7 @@ from typing import TypeVar
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from mylm_shared.aggregates import change
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.unique_keys import KeyTaken
 
 from identity.adapters.store import member_number_key, national_number_key

@@ -13,11 +13,12 @@ from typing import Any
 
 from mylm_shared.aggregates import change
 from mylm_shared.auth import Principal, TokenVerifier
+from mylm_shared.kernel.periods import belgian_date
 from mylm_shared.problems import unauthorized
 
 from identity.domain.accounts import Account, AccountNotActive, TitularAccess
 from identity.domain.dossiers import DossierAccess, titular_access
-from identity.domain.members import Member, is_minor_on, local_date
+from identity.domain.members import Member, is_minor_on
 from identity.domain.tokens import exchanged_claims
 from identity.service.context import IdentityContext, Origin, trail_of
 from identity.service.directory import Directory
@@ -68,7 +69,7 @@ class Dossiers:
 
     def _today(self) -> date:
         """The calendar day in Brussels now (AC-6: a birthday starts at local midnight)."""
-        return local_date(self.context.clock())
+        return belgian_date(self.context.clock())
 
     @property
     def _directory(self) -> Directory:
@@ -165,7 +166,7 @@ class Dossiers:
             raise NotADependant()
         dependant: Member = member
         now = self.context.clock()
-        as_adult = not is_minor_on(dependant.birth_date, local_date(now))
+        as_adult = not is_minor_on(dependant.birth_date, belgian_date(now))
 
         def apply(stored: Account) -> None:
             current = stored.titular_access

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
 
 from policy.domain.adjustments import PremiumAdjustment
 from policy.domain.dates import add_months

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Literal
 
 from babel.dates import format_date
-from mylm_shared.formatting import LOCALES, euro
+from mylm_shared.kernel.formatting import LOCALES, euro
 
 from policy.domain.insured import InsuredAnswer
 from policy.domain.policy import Policy

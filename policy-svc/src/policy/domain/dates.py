@@ -10,11 +10,11 @@ that day does not exist (31 January + 1 month = 28/29 February; 29 February + 1 
 starting on 29 February gets 29 February back as due date in leap years.
 
 Terms "binnen N maanden na" an event are counted as art. 1.7 Civil Code Book 1 does
-(``term_end``, ``period_last_day``; issue 16 item 4, ``mylm_shared.periods``); ages use
+(``term_end``, ``period_last_day``; issue 16 item 4, ``mylm_shared.kernel.periods``); ages use
 ``birthday`` (29 February: 1 March in a common year, the same day identity-svc uses).
 """
 
-from mylm_shared.periods import (
+from mylm_shared.kernel.periods import (
     ONE_DAY,
     add_months,
     add_years,

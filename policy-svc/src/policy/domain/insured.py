@@ -21,7 +21,7 @@ Ages, as read here:
 * "jonger dan 26 jaar" (PC-3): before the 26th birthday.
 
 A birthday on 29 February falls on 1 March in common years
-(``mylm_shared.periods.birthday``, art. 1.7 Civil Code Book 1: the years end on 28
+(``mylm_shared.kernel.periods.birthday``, art. 1.7 Civil Code Book 1: the years end on 28
 February; identity-svc uses the same day). Household facts are timelines: each holds a
 value from a date on, so the answer for any past or future date is computed, never stored.
 """
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
-from mylm_shared.periods import birthday as reached
+from mylm_shared.kernel.periods import birthday as reached
 
 Formula = Literal["single", "family"]
 Relation = Literal["partner", "child"]

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from mylm_shared.domain import Aggregate
+from mylm_shared.kernel.domain import Aggregate
 
 from policy.domain.adjustments import Schedule, premium_adjustments
 from policy.domain.amendments import TermsChange, latest_terms, terms_on

@@ -2,7 +2,7 @@
 the service's table (the app's exception handlers); ``OF_AMENDMENT`` the override of the
 routes naming an amendment, whose policy is not the caller's to name."""
 
-from mylm_shared.idempotency import IdempotencyConflict
+from mylm_shared.kernel.idempotency import IdempotencyConflict
 from mylm_shared.problems import Problem, ProblemMap, idempotency_key_reused
 
 from policy.domain.amendments import AmendmentRefused, WrongStep

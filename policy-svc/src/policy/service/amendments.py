@@ -3,17 +3,17 @@ amendments, the staff worklist, and reminders a scheduler sends once per deadlin
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from uuid import uuid4
 
 from mylm_shared.aggregates import AggregateStore, change
+from mylm_shared.kernel.periods import belgian_today
 
 from policy.domain.amendments import Amendment, Kind, NextStep, TermsChange
 from policy.domain.fact_dates import Recorder, fact_date
 from policy.domain.insured import Formula
 from policy.domain.policy import Policy, WrongStatus
 from policy.domain.product import premium
-from policy.service.handlers import BRUSSELS
 
 
 class UnknownAmendment(Exception):
@@ -30,11 +30,6 @@ class WorkItem:
     next_step: NextStep
 
 
-def _today() -> date:
-    """The server's date in Europe/Brussels (issue 15 item 4)."""
-    return datetime.now(BRUSSELS).date()
-
-
 def _far(item: WorkItem) -> tuple[date, str]:
     # Oldest deadline first; open-ended steps last; the id keeps pages stable.
     return item.next_step.deadline or date.max, item.amendment.amendment_id
@@ -44,7 +39,7 @@ def _far(item: WorkItem) -> tuple[date, str]:
 class AmendmentService:
     amendments: AggregateStore[Amendment]
     policies: AggregateStore[Policy]
-    today: Callable[[], date] = _today
+    today: Callable[[], date] = belgian_today
 
     async def declare(
         self,

@@ -4,13 +4,13 @@ learning the members it may insure. They depend on ports only."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-from mylm_shared import idempotency
 from mylm_shared.aggregates import AggregateStore, change
 from mylm_shared.events import CloudEvent, MemberRegisteredV1, MemberUpdatedV1
+from mylm_shared.kernel import idempotency
+from mylm_shared.kernel.periods import belgian_today
 from mylm_shared.projections import event_order
 
 from policy.domain.conditions import Language, SpecialConditions, special_conditions
@@ -20,7 +20,6 @@ from policy.domain.policy import DeclaredPerson, Ending, Policy
 from policy.domain.termination import Channel, Notice, Party
 
 DEFAULT_LANGUAGE: Language = "nl"
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,16 @@ class ProposePolicy:
         )
 
 
-def server_today() -> date:
-    """The server's date in Europe/Brussels (issue 15 item 4: a member's dates are this)."""
-    return datetime.now(BRUSSELS).date()
-
-
 @dataclass
 class PolicyService:
     policies: AggregateStore[Policy]
     members: KnownMembers
-    today: Callable[[], date] = server_today
+    today: Callable[[], date] = belgian_today  # issue 15 item 4
 
     async def propose(
         self, command: ProposePolicy, proposed_by: str, idempotency_key: str | None
     ) -> tuple[Policy, bool]:
-        """Returns the proposal and whether this call created it (``mylm_shared.idempotency``)."""
+        """Returns the proposal and whether this call created it (kernel ``idempotency``)."""
         policy_id = idempotency.derived_id("policy", idempotency_key, caller=proposed_by)
         fingerprint = command.fingerprint()
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from mylm_shared.aggregates import AggregateStore, DuePass, change
 from mylm_shared.events import CloudEvent, InvoicePaidV1
+from mylm_shared.kernel.periods import belgian_today
 
 from policy.adapters.premium_documents import NEXT_EVENT_ON
 from policy.domain.policy import Policy, WrongStatus
@@ -22,14 +22,8 @@ from policy.domain.premiums import NoticeChannel, PaymentNotice, admin_costs
 from policy.service.handlers import UnknownPolicy
 
 log = logging.getLogger(__name__)
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # Versions saved by replicas whose clock lags this one's by up to this are still found.
 CLOCK_MARGIN = timedelta(minutes=5)
-
-
-def brussels_today() -> date:
-    """The calendar day in Belgium: a legal date passes at midnight in Brussels."""
-    return datetime.now(BRUSSELS).date()
 
 
 class _Unchanged(Exception):
@@ -40,7 +34,7 @@ class _Unchanged(Exception):
 class PremiumService:
     policies: AggregateStore[Policy]
     registered_letter_tariff: Decimal
-    today: Callable[[], date] = brussels_today
+    today: Callable[[], date] = belgian_today
     # The last pass that handled every due policy: the next one reads only what was
     # saved or came due since (the first pass of a process reads every candidate).
     _swept: DuePass | None = field(default=None, init=False, repr=False)

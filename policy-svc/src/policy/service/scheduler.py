@@ -24,10 +24,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from mylm_shared.kernel.periods import belgian_today
 from mylm_shared.lease import LEASES, Lease
 from mylm_shared.service import Runtime
-
-from policy.service.premiums import brussels_today
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ class Scheduler:
         *,
         interval_seconds: float,
         lease: Lease | None = None,
-        today: Callable[[], date] = brussels_today,
+        today: Callable[[], date] = belgian_today,
     ) -> None:
         self._tasks = tasks
         self._interval = interval_seconds

@@ -1,7 +1,7 @@
 """What members read, in one place (issue 17 item 4): inbox titles and letters, e-mail
 subjects and bodies, per kind of text and language, as Jinja2 templates
 (``catalogue``); the language a member reads (``languages``); a claim's milestones as
-texts (``claims``). Masks: ``mylm_shared.masking``.
+texts (``claims``). Masks: ``mylm_shared.kernel.masking``.
 
     letter = texts.letter("claim_payment", "fr", **facts)   # inbox-svc: title, body
     mail = texts.mail("claim_payment", "fr", first_name="Marie", **facts)   # notify-svc

@@ -13,7 +13,7 @@ inbox), the letter says so with ``by_email``.
 
 Templates get the facts raw and format them for the language they are written in:
 ``euro`` (amounts as on invoices), ``day`` (dd/mm/yyyy), ``long_date`` ("1 januari
-2026"), ``masked`` (an IBAN's last four, ``mylm_shared.masking``), ``localized`` (a
+2026"), ``masked`` (an IBAN's last four, ``mylm_shared.kernel.masking``), ``localized`` (a
 text written in nl and fr only, ``mylm_shared.texts.languages``).
 
 Pure: reads its own templates, no other I/O, no framework.
@@ -30,8 +30,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from mylm_shared.events.catalog import Language, LocalizedTextV1
-from mylm_shared.formatting import LOCALES, day, euro
-from mylm_shared.masking import masked_iban
+from mylm_shared.kernel.formatting import LOCALES, day, euro
+from mylm_shared.kernel.masking import masked_iban
 from mylm_shared.texts.languages import DEFAULT_LANGUAGE, language_of, localized
 
 Part = Literal["title", "letter", "subject", "email"]

@@ -15,7 +15,6 @@ Which fact a text is about (its document id, its e-mail id) stays with each serv
 
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mylm_shared.events.catalog import (
     ClaimAcceptedV1,
@@ -28,9 +27,8 @@ from mylm_shared.events.catalog import (
     ClaimPayoutAccountChangedV1,
     ClaimRejectedV1,
 )
+from mylm_shared.kernel.periods import belgian_date
 from mylm_shared.texts.catalogue import ClaimTextKind
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # The events that write a letter in the claimant's inbox (and an e-mail) …
 ClaimLetterEvent = (
@@ -128,7 +126,7 @@ def claim_text(claim: ClaimEvent) -> ClaimText:
                     "iban_last4": claim.iban_last4,
                     "previous_iban_last4": claim.previous_iban_last4,
                     # the day in Belgium the change was made
-                    "changed_on": claim.changed_at.astimezone(BRUSSELS).date(),
+                    "changed_on": belgian_date(claim.changed_at),
                     "acted": claim.acted_by is not None,
                 },
             )

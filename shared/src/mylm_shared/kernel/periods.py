@@ -18,6 +18,7 @@ the last month when that month has no day with the number the period started on.
   as the first day, so the ``age`` years end on the eve of the anniversary and the person
   has that age from the anniversary on; born on 29 February, the years end on 28 February
   in a common year (the month has no 29th: its last day) and the birthday is 1 March.
+* ``belgian_date`` / ``belgian_today``: the day in Europe/Brussels, the only "today".
 * ``add_months`` / ``add_years``: a date moved by whole months, the day of the month kept
   and clamped to the month's end (31 January + 1 month = 28/29 February). Used for
   anniversaries and due dates ("hoofdvervaldag": the start date's anniversary; a contract
@@ -27,9 +28,23 @@ the last month when that month has no day with the number the period started on.
 """
 
 import calendar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 ONE_DAY = timedelta(days=1)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def belgian_date(at: datetime) -> date:
+    """The calendar day in Belgium at ``at``: a legal date passes at midnight in Brussels
+    (a birthday, a declaration's day of receipt, the start of a period)."""
+    return at.astimezone(BRUSSELS).date()
+
+
+def belgian_today() -> date:
+    """Today in Belgium. Servers run in UTC: between 22:00/23:00 and midnight UTC this is
+    already tomorrow's date, so every "today" a member's rules see comes from here."""
+    return belgian_date(datetime.now(UTC))
 
 
 def add_days(day: date, days: int) -> date:

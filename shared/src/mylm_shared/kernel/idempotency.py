@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Protocol, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from mylm_shared.domain import AggregateExists
+from mylm_shared.kernel.domain import AggregateExists
 
 
 class IdempotencyConflict(Exception):
