@@ -25,7 +25,7 @@ GROWN ?= 0
 CONSUMER_EVENTS ?= 500
 bench:  # stdout carries only the JSON object: setup's output goes to stderr
 	@$(MAKE) --no-print-directory -s setup >&2
-	@PYTHONPATH=. $(UV) run --frozen python tests-e2e/bench.py --invoices $(N) \
+	@PYTHONPATH=. $(UV) run --frozen python -m bench --invoices $(N) \
 		$(if $(RATE),--rate $(RATE) --seconds $(SECONDS)) --grown $(GROWN) \
 		--consumer-events $(CONSUMER_EVENTS)
 
@@ -39,6 +39,7 @@ lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports --cache-dir .cache/import-linter  # kernel vs platform, domain innermost
 
 unit: setup
 	$(UV) run --frozen pytest -m "not integration and not e2e"

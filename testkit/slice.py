@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from infra import manifest
 from infra.local.processes import ServiceProcess, stop_all
 from testkit.kafka import end_offsets
 from testkit.mailpit import Mailpit
@@ -17,7 +18,9 @@ from testkit.services import service_process
 
 PASSWORD = "Demo-Passw0rd!"
 LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
-MODULES = ("identity", "billing", "inbox", "notify", "policy", "claims")
+# Every service of services.toml, in its start order (the token issuer first).
+MANIFEST = manifest.load()
+MODULES = MANIFEST.names
 
 
 @dataclass
@@ -34,26 +37,27 @@ class Slice:
         return f"{self.run_id}.{name}"
 
     def start(self, **per_service_env: dict[str, str]) -> None:
+        """The token issuer (with its demo data) first, then every other service of the
+        manifest, each on a free port and told where the issuer and the services it
+        calls run (a service comes after those it calls in services.toml)."""
         log_dir = LOG_ROOT / self.run_id
-        identity = service_process("identity", self._env("identity"), log_dir)
-        jwks = f"{identity.url}/.well-known/jwks.json"
-        self.services["identity"] = identity.start(SEED_DEMO_DATA="true")
-        identity.wait_ready()
-        for module in MODULES[1:]:
+        first = MANIFEST.issuer
+        issuer = service_process(MANIFEST[first].module, self._env(first), log_dir)
+        jwks = f"{issuer.url}/.well-known/jwks.json"
+        self.services[first] = issuer.start(SEED_DEMO_DATA="true")
+        issuer.wait_ready()
+        others = [name for name in MODULES if name != first]
+        for module in others:
             env = {**self._env(module), "JWKS_URL": jwks}
-            self.services[module] = service_process(module, env, log_dir).start(
-                **per_service_env.get(module, {})
-            )
-        for module in MODULES[1:]:
+            process = service_process(MANIFEST[module].module, env, log_dir)
+            self.services[module] = process.start(**per_service_env.get(module, {}))
+        for module in others:
             self.services[module].wait_ready()
 
     def _env(self, module: str) -> dict[str, str]:
         settings = isolated(self.endpoints, self.run_id, module, partitions=3)
-        env = {**as_env(settings), "LOG_LEVEL": "WARNING"}
-        if module == "claims":  # it asks policy-svc with identity's service token
-            env["POLICY_URL"] = self.services["policy"].url
-            env["SERVICE_TOKEN_URL"] = f"{self.services['identity'].url}/v1/oauth/token"
-        return env
+        calls = MANIFEST.urls_of(MANIFEST[module], self.url)  # e.g. claims → policy, identity
+        return {**as_env(settings), "LOG_LEVEL": "WARNING", **calls}
 
     def stop(self) -> None:
         stop_all(list(self.services.values()))
@@ -93,6 +97,13 @@ class User:
         )
         assert response.status_code == 201, response.text
         member_id: str = response.json()["member_id"]
+        if "billing" in self._slice.services:
+            # Directory members have no My LM account, so paper (EI-2); the tests' members
+            # read their invoices electronically (inbox and e-mail): staff switch it on.
+            switched = await self.call(
+                "PUT", "billing", f"/v1/members/{member_id}/einvoicing", json={"enabled": True}
+            )
+            assert switched.status_code == 200, switched.text
         return member_id
 
     async def issue_invoice(

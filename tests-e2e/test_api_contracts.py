@@ -1,6 +1,6 @@
 """Contract tests of the HTTP APIs: Schemathesis generates requests from each service's own
-OpenAPI document and sends them to the four services running as processes on the real
-platform, as staff, as a member and without a token. Every answer must be documented:
+OpenAPI document and sends them to every service of services.toml, running as processes on
+the real platform, as staff, as a member and without a token. Every answer must be documented:
 no 5xx, no undocumented status code, content type, headers and body as the document says."""
 
 import uuid
@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from testkit.people import new_member
 from testkit.platform import Endpoints, remove_run
 from testkit.polling import eventually
-from testkit.slice import Slice, User
+from testkit.slice import MODULES, Slice, User
 
 pytestmark = pytest.mark.e2e
 
@@ -166,7 +166,7 @@ def check_every_caller(
                 findings.setdefault(key, call.as_curl_command(headers=headers))
 
 
-@pytest.mark.parametrize("module", ["identity", "billing", "inbox", "notify", "policy", "claims"])
+@pytest.mark.parametrize("module", MODULES)  # every service of services.toml
 def test_every_operation_answers_as_its_openapi_documents(module: str, contract: Contract) -> None:
     schema = schemathesis.openapi.from_url(f"{contract.slice.url(module)}/openapi.json")
     findings: dict[str, str] = {}

@@ -130,6 +130,8 @@ def body_for(rule: Rule, principal: Principal, world: World) -> dict[str, Any]:
             return {"json": {"iban": IBAN}}
         case "payout_account":
             return {"json": {"iban": OTHER_IBAN}}
+        case "einvoicing":
+            return {"json": {"enabled": True}}
     raise AssertionError(f"unknown body {rule.body}")
 
 

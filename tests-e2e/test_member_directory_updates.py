@@ -39,6 +39,12 @@ async def test_a_directory_update_changes_the_address_and_language_used_afterwar
     pushed = await staff.call("PUT", "identity", "/v1/members:batch", json={"members": [first]})
     assert pushed.status_code == 200, pushed.text
     member_id = pushed.json()["applied"][0]["member_id"]
+    # A directory member has no My LM account, so paper (EI-2, issue 18 item 3); the
+    # e-mail below needs e-invoicing on: staff switch it on.
+    switched = await staff.call(
+        "PUT", "billing", f"/v1/members/{member_id}/einvoicing", json={"enabled": True}
+    )
+    assert switched.status_code == 200, switched.text
 
     moved = directory_row(services, "after", "fr", insz)
     updated = await staff.call("PUT", "identity", "/v1/members:batch", json={"members": [moved]})

@@ -5,7 +5,8 @@
 #   bin/mailpit        Mailpit, built from its Go module with its web UI (npm)
 #   oidc/node_modules  oidc-provider (the local CSAM stand-in), from npm, pinned by
 #                      oidc/package-lock.json (run by oidc/provider.mjs)
-# and PostgreSQL (FerretDB's backend) from Debian's package when it is missing.
+# and PostgreSQL (FerretDB's backend) from Debian's package when it is missing, and
+# poppler-utils (pdftoppm, for the invoice PDF tests) likewise.
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
 # A server whose variable (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI, SMTP_URL) points to a
 # non-local host (CSAM_ISSUER for the OIDC provider) is not installed: the services use the external one (targets.py decides,
@@ -87,6 +88,49 @@ wanted() {
   esac
 }
 
+# ---------------------------------------------------------------- Debian packages
+# apt_install PACKAGE [SUDO...]: Debian's package, waiting for a fresh machine's own apt
+# (lock timeout) and retrying twice; the log stays in $CACHE/apt-PACKAGE.log
+apt_install() {
+  local pkg="$1"
+  shift
+  log "$pkg: installing Debian's package (apt-get) ..."
+  local apt=("$@" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
+  local try ok="" logfile="$CACHE/apt-$pkg.log"
+  for try in 1 2 3; do
+    if "${apt[@]}" update >"$logfile" 2>&1 \
+      && "${apt[@]}" install -y --no-install-recommends "$pkg" >>"$logfile" 2>&1; then
+      ok=1
+      break
+    fi
+    log "$pkg: apt-get failed (attempt $try of 3)"
+    sleep $((try * 10))
+  done
+  [ -n "$ok" ] || { tail -n 40 "$logfile" >&2; die "apt-get install $pkg failed (log: $logfile)"; }
+}
+
+# ---------------------------------------------------------------- test tools
+# poppler-utils: pdftoppm renders invoice PDFs to PNG so the tests decode their payment QR
+# code from the page as a person sees it (issue 18). Not a server: always wanted.
+install_poppler() {
+  if command -v pdftoppm >/dev/null 2>&1; then
+    log "poppler-utils: installed"
+    return
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      log "poppler-utils: missing and no root; the invoice PDF tests need it (sudo apt-get install poppler-utils)"
+      return
+    fi
+    sudo=(sudo -n)
+  fi
+  need apt-get "Debian/Ubuntu package manager, to install poppler-utils"
+  apt_install poppler-utils "${sudo[@]}"
+  command -v pdftoppm >/dev/null 2>&1 || die "pdftoppm still not found after apt-get install poppler-utils"
+  log "poppler-utils: installed"
+}
+
 # ---------------------------------------------------------------- PostgreSQL
 pg_installed() {
   local f
@@ -105,20 +149,7 @@ install_postgres() {
       sudo=(sudo -n)
     fi
     need apt-get "Debian/Ubuntu package manager, to install PostgreSQL"
-    log "postgresql: installing Debian's package (apt-get) ..."
-    # a fresh machine may still be running its own apt: wait for the lock, retry twice
-    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
-    local try ok=""
-    for try in 1 2 3; do
-      if "${apt[@]}" update >"$CACHE/apt-postgresql.log" 2>&1 \
-        && "${apt[@]}" install -y --no-install-recommends postgresql >>"$CACHE/apt-postgresql.log" 2>&1; then
-        ok=1
-        break
-      fi
-      log "postgresql: apt-get failed (attempt $try of 3)"
-      sleep $((try * 10))
-    done
-    [ -n "$ok" ] || { tail -n 40 "$CACHE/apt-postgresql.log" >&2; die "apt-get install postgresql failed (log: $CACHE/apt-postgresql.log)"; }
+    apt_install postgresql "${sudo[@]}"
     pg_installed || die "PostgreSQL still not found after apt-get install postgresql"
     log "postgresql: installed"
   fi
@@ -241,4 +272,5 @@ if wanted postgres; then install_postgres; fi
 if wanted ferretdb; then install_ferretdb; fi
 if wanted mailpit; then install_mailpit; fi
 if wanted oidc; then install_oidc; fi
+install_poppler
 log "done in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

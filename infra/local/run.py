@@ -17,21 +17,28 @@ from types import FrameType
 
 import httpx
 
+from infra import manifest
 from infra.local import demo_policies, servers
 from infra.local.processes import ServiceProcess, stop_all
+from infra.manifest import Manifest, Service
 
 READY_TIMEOUT_SECONDS = 90.0
 RESTART_BACKOFF_SECONDS = 2.0
 
-# the contract ports; services log JSON to this terminal
-SERVICES = [
-    ServiceProcess("identity", 8001, {}),
-    ServiceProcess("billing", 8002, {}),
-    ServiceProcess("inbox", 8003, {}),
-    ServiceProcess("policy", 8004, {}),
-    ServiceProcess("claims", 8005, {}),
-    ServiceProcess("notify", 8006, {}),
-]
+
+def services(listed: Manifest) -> list[ServiceProcess]:
+    """Every service of services.toml on its contract port, told where the services it
+    calls run (claims-svc: policy-svc, identity's token endpoint) unless the environment
+    says otherwise; they log JSON to this terminal."""
+
+    def calls(service: Service) -> dict[str, str]:
+        urls = listed.urls_of(service, lambda name: listed[name].url)
+        return {setting: url for setting, url in urls.items() if setting not in os.environ}
+
+    return [ServiceProcess(s.module, s.port, calls(s)) for s in listed.services]
+
+
+SERVICES = services(manifest.load())
 
 
 def _say(message: str) -> None:

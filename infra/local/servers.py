@@ -341,7 +341,7 @@ def ferretdb_argv(
     port: int = MONGO_PORT,
     debug_port: int = FERRETDB_DEBUG_PORT,
 ) -> list[str]:
-    """FerretDB on the given backend flags (also used by store_probe.py)."""
+    """FerretDB on the given backend flags (also used by bench/store_probe.py)."""
     exe = BIN / "ferretdb"
     if not exe.exists():
         raise PlatformError(f"FerretDB is not installed ({exe}); run: python {__file__} install")

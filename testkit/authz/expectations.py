@@ -37,7 +37,7 @@ body is validated after the caller (FastAPI resolves the security dependency fir
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 OWN = "own_member"
 OTHER = "other_member"
@@ -260,6 +260,22 @@ MATRIX: dict[str, Rule] = {
     "billing GET /v1/invoices/{invoice_id}": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
     "billing POST /v1/payments": staff_only(),
     "billing GET /v1/payments/worklist": staff_only(200),
+    # issue 18 items 1, 2: credit notes by staff; downloads by the member (a titular acting
+    # for them) and staff, 404 / 403 for anyone else as for nothing (EI-1)
+    "billing POST /v1/invoices/{invoice_id}/cancellation": staff_only(
+        why="issue 18 item 1: staff only; sent without a reason, nothing is cancelled"
+    ),
+    "billing GET /v1/invoices/{invoice_id}.pdf": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
+    "billing GET /v1/invoices/{invoice_id}.csv": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
+    "billing GET /v1/members/{member_id}/invoices.csv": dossier(why="EI-1, AC-1..AC-5"),
+    "billing GET /v1/members/{member_id}/invoices/last/lines": dossier(why="EI-1, AC-1..AC-5"),
+    # issue 18 item 3: the member, a titular acting for them, or staff (EI-2, EI-3)
+    "billing GET /v1/members/{member_id}/einvoicing": dossier(why="EI-2, EI-3, AC-1..AC-5"),
+    "billing PUT /v1/members/{member_id}/einvoicing": replace(
+        dossier(why="EI-3, AC-1..AC-5; switched on again: idempotent"), body="einvoicing"
+    ),
+    # issue 18 item 4: staff run the dunning job now (idempotent, EI-5)
+    "billing POST /v1/jobs/dunning": staff_only(202, why="EI-5: staff only; idempotent"),
     # ---------------------------------------------------------------- inbox-svc
     **_public("inbox"),
     "inbox GET /v1/members/{member_id}/documents": dossier(why="IN-1, AC-1..AC-5"),

@@ -24,8 +24,6 @@ from typing import Any
 
 import httpx
 import jwt
-from billing.bootstrap import create_app as create_billing
-from billing.settings import BillingSettings
 from claims.adapters.policy_http import HttpPolicies
 from claims.bootstrap import create_app as create_claims
 from claims.settings import ClaimsSettings
@@ -40,22 +38,22 @@ from identity.domain.members import MemberEntry
 from identity.service.accounts import account_id_for
 from identity.service.context import IdentityContext
 from identity.service.directory import Directory
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import DEV_SERVICE_CLIENT_SECRET, IdentitySettings
-from inbox.bootstrap import create_app as create_inbox
-from inbox.settings import InboxSettings
 from mylm_shared.auth import TokenVerifier
 from mylm_shared.kernel.periods import belgian_today
+from mylm_shared.service import use_cases_of
 from mylm_shared.service_tokens import ClientCredentials
-from notify.bootstrap import create_app as create_notify
-from notify.settings import NotifySettings
 from policy.bootstrap import create_app as create_policy
 from policy.settings import PolicySettings
 
+from infra import manifest
 from testkit.authz import expectations as x
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
+from testkit.services import create_app
 
-SERVICES = ("identity", "billing", "inbox", "policy", "claims", "notify")
+SERVICES = manifest.load().names  # identity-svc, the token issuer, first
 CHILD = demo_id("member/child")
 TEEN = demo_id("member/teen")
 ADULT = demo_id("member/adult")
@@ -75,7 +73,8 @@ def bearer(token: str) -> Headers:
 
 
 def build_apps(platform: Endpoints, run_id: str) -> dict[str, FastAPI]:
-    """The six services' apps with isolated settings (topics, databases, groups)."""
+    """Every service's app with isolated settings (topics, databases, groups): those
+    needing more than their settings here, the others from services.toml."""
 
     def settings(service: str) -> dict[str, Any]:
         return isolated(platform, run_id, service)
@@ -96,13 +95,15 @@ def build_apps(platform: Endpoints, run_id: str) -> dict[str, FastAPI]:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=policy), timeout=10)
         return HttpPolicies("http://policy", tokens, client=client)
 
-    return {
+    special = {
         "identity": identity,
-        "billing": create_billing(BillingSettings(**settings("billing"))),
-        "inbox": create_inbox(InboxSettings(**settings("inbox"))),
         "policy": policy,
         "claims": create_claims(ClaimsSettings(**settings("claims")), policies=policies),
-        "notify": create_notify(NotifySettings(**settings("notify"))),
+    }
+    listed = manifest.load()
+    return {
+        name: special[name] if name in special else create_app(listed[name], **settings(name))
+        for name in SERVICES
     }
 
 
@@ -428,7 +429,7 @@ async def seed(
     apps: dict[str, FastAPI], clients: dict[str, httpx.AsyncClient], run_id: str
 ) -> World:
     identity = clients["identity"]
-    context: IdentityContext = apps["identity"].state.runtime.extras["identity"]
+    context: IdentityContext = use_cases_of(apps["identity"], IdentityUseCases).context
     world = World(clients)
     staff = await log_in(identity, "demo.staff")
     jan = await log_in(identity, "demo.titular")

@@ -11,7 +11,6 @@ from billing.domain.invoice import InvalidInvoice, Invoice
 from billing.domain.premium import premium_invoice_id
 from billing.domain.structured_reference import is_valid
 from billing.service.handlers import BillingService, IssueInvoice, UnknownMember
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import (
     INVOICE_ISSUED,
     INVOICE_PAID,
@@ -26,37 +25,15 @@ from mylm_shared.events import (
 )
 from mylm_shared.failures import MissingDependency
 from mylm_shared.kernel.idempotency import IdempotencyConflict
-from mylm_shared.projections import apply_in_memory
-from mylm_shared.sequences import CountingSequence
 
 from testkit.apps import member_registered, member_updated
-
-
-class FakeMembers:
-    def __init__(self, *known: str) -> None:
-        self.members: dict[str, dict[str, Any]] = {
-            member: {"language": "nl", "mutuality": "LM Plus"} for member in known
-        }
-
-    async def remember(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
-        fields = {"language": language, "mutuality": mutuality}
-        apply_in_memory(self.members, member_id, fields, as_of, first=True)
-
-    async def update(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
-        fields = {"language": language, "mutuality": mutuality}
-        apply_in_memory(self.members, member_id, fields, as_of, first=False)
-
-    async def known(self, member_id: str) -> bool:
-        return member_id in self.members
-
-    async def language_of(self, member_id: str) -> str | None:
-        member = self.members.get(member_id)
-        return str(member["language"]) if member else None
+from testkit.fakes.billing import BillingFakes, FakeMembers
+from testkit.fakes.shared import InMemoryAggregates
 
 
 def service() -> tuple[BillingService, InMemoryAggregates[Invoice]]:
-    store = InMemoryAggregates(InvoiceMapper())
-    return BillingService(store, FakeMembers("m-1"), CountingSequence()), store
+    fakes = BillingFakes("m-1")
+    return fakes.use_cases().billing, fakes.invoices
 
 
 def command(member_id: str = "m-1", due: date = date(2026, 12, 23)) -> IssueInvoice:
@@ -119,9 +96,8 @@ async def test_unknown_members_and_invalid_invoices_store_nothing() -> None:
 
 
 async def test_a_member_is_known_once_member_registered_is_handled() -> None:
-    billing, _ = service()
-    members = FakeMembers()
-    billing.members = members
+    fakes = BillingFakes()
+    billing, members = fakes.use_cases().billing, fakes.members
     event = member_registered("m-9")
     await billing.on_member_registered(event, MEMBER_REGISTERED.parse(event))
     assert await members.known("m-9")
@@ -149,9 +125,8 @@ async def test_a_members_invoices_newest_first_filtered_and_paged() -> None:
 async def test_member_updated_keeps_the_projection_current_and_never_goes_back() -> None:
     """``member.updated`` may come before ``member.registered`` (another topic) and an
     old event may be re-driven: the newest state stays."""
-    billing, _ = service()
-    members = FakeMembers()
-    billing.members = members
+    fakes = BillingFakes()
+    billing, members = fakes.use_cases().billing, fakes.members
     registered = member_registered("m-7", language="nl")
     older = member_updated("m-7", language="de")
     newer = member_updated("m-7", language="fr")

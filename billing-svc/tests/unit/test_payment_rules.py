@@ -9,42 +9,23 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from billing.adapters.repository import InvoiceMapper
 from billing.domain.invoice import Invoice, InvoiceLine, InvoicePaid
 from billing.domain.payment import (
     InvalidPayment,
     Payment,
-    RecordedPayment,
     normalise_iban,
     normalise_reference,
 )
 from billing.domain.structured_reference import structured_reference
 from billing.service.payments import PaymentsService, ReceivePayment
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import INVOICE_PAID, InvoicePaidV1
 from mylm_shared.kernel.idempotency import IdempotencyConflict
 
+from testkit.fakes.billing import BillingFakes, FakeJournal
+from testkit.fakes.shared import InMemoryAggregates
+
 REFERENCE = structured_reference(4242)
 IBAN = "BE71096123456769"
-
-
-class FakeJournal:
-    def __init__(self) -> None:
-        self.records: dict[str, RecordedPayment] = {}
-
-    async def get(self, payment_id: str) -> RecordedPayment | None:
-        return self.records.get(payment_id)
-
-    async def add(self, record: RecordedPayment) -> bool:
-        if record.payment.payment_id in self.records:
-            return False
-        self.records[record.payment.payment_id] = record
-        return True
-
-    async def worklist(self, *, limit: int, offset: int) -> list[RecordedPayment]:
-        found = [r for r in self.records.values() if r.needs_review]
-        found.sort(key=lambda r: r.recorded_at, reverse=True)
-        return found[offset : offset + limit]
 
 
 def invoice(total: str = "20.00") -> Invoice:
@@ -53,10 +34,9 @@ def invoice(total: str = "20.00") -> Invoice:
 
 
 async def service() -> tuple[PaymentsService, InMemoryAggregates[Invoice], FakeJournal]:
-    store = InMemoryAggregates(InvoiceMapper())
-    await store.save(invoice())
-    journal = FakeJournal()
-    return PaymentsService(store, journal), store, journal
+    fakes = BillingFakes()
+    await fakes.invoices.save(invoice())
+    return fakes.use_cases().payments, fakes.invoices, fakes.payments
 
 
 def paying(amount: str, reference: str = REFERENCE) -> ReceivePayment:

@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.service.policies import PolicyFacts
 from claims.settings import ClaimsSettings
 from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
+from testkit.fakes.claims import InMemoryPolicies
 from testkit.platform import Endpoints, isolated
 from testkit.tokens import TokenMint
 

@@ -20,6 +20,7 @@ from policy.bootstrap import create_app as policy_app
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
+from testkit.fakes.claims import FakeServiceTokens
 from testkit.kafka import publish_event
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually
@@ -30,16 +31,9 @@ pytestmark = pytest.mark.integration
 START = date(2026, 1, 1)
 
 
-class MintedServiceToken:
-    def __init__(self, tokens: TokenMint) -> None:
-        self._tokens = tokens
-        self.forgotten = 0
-
-    async def bearer(self) -> str:
-        return self._tokens.service()["Authorization"].removeprefix("Bearer ")
-
-    def forget(self) -> None:
-        self.forgotten += 1
+def minted(tokens: TokenMint) -> FakeServiceTokens:
+    """claims-svc's service token, signed by the test's key as identity-svc would."""
+    return FakeServiceTokens(lambda: tokens.service()["Authorization"].removeprefix("Bearer "))
 
 
 @dataclass
@@ -87,7 +81,7 @@ async def contract(platform: Endpoints, run_id: str) -> AsyncIterator[Contract]:
             f"/v1/policies/{policy_id}/accept", headers=tokens.member(holder)
         )
         assert accepted.status_code == 200, accepted.text
-        gateway = HttpPolicies("http://service", MintedServiceToken(tokens), client)
+        gateway = HttpPolicies("http://service", minted(tokens), client)
         yield Contract(gateway, tokens, holder, policy_id)
 
 
@@ -137,7 +131,7 @@ async def test_a_policy_svc_outage_answers_503_and_stores_nothing(
     platform: Endpoints, run_id: str
 ) -> None:
     tokens = TokenMint()
-    down = HttpPolicies("http://127.0.0.1:9", MintedServiceToken(tokens))
+    down = HttpPolicies("http://127.0.0.1:9", minted(tokens))
     settings = ClaimsSettings(**isolated(platform, run_id, "claims"))  # type: ignore[arg-type]
     app = claims_app(settings, policies=lambda _: down)
     member = str(uuid.uuid4())

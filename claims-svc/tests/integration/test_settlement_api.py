@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from claims.adapters.policy_fake import InMemoryPolicies
 from claims.bootstrap import create_app
 from claims.domain.dates import add_years
 from claims.service.policies import PolicyFacts
@@ -21,6 +20,7 @@ from claims.settings import ClaimsSettings
 from mylm_shared.kernel.periods import belgian_today
 
 from testkit.apps import serving
+from testkit.fakes.claims import InMemoryPolicies
 from testkit.kafka import read_all
 from testkit.platform import Endpoints, isolated
 from testkit.polling import eventually

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from claims.adapters.numbers import CountingClaimNumbers
 from claims.domain.claim import (
     Claim,
     ClaimDecided,
@@ -18,6 +17,8 @@ from claims.domain.claim import (
     claim_number,
 )
 from claims.domain.decision import Decision, Reason
+
+from testkit.fakes.claims import CountingClaimNumbers
 
 AT = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 COVERED = Decision(

@@ -9,10 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from claims.adapters.documents import InMemoryFiles
-from claims.adapters.numbers import CountingClaimNumbers
-from claims.adapters.policy_fake import InMemoryPolicies
-from claims.adapters.repository import ClaimMapper
 from claims.domain.claim import Claim
 from claims.domain.facts import AccidentFacts, EMerchantGoodsFacts, Facts
 from claims.entrypoints.mapping import facts_json
@@ -20,9 +16,11 @@ from claims.entrypoints.schema_facts import AccidentFacts as AccidentFactsIn
 from claims.service.evidence import EvidenceRefused
 from claims.service.handlers import ClaimsService, Declare, UnknownPolicy
 from claims.service.policies import PolicyFacts
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import CLAIM_ACCEPTED, CLAIM_DECLARED, CLAIM_REJECTED
 from mylm_shared.kernel.idempotency import IdempotencyConflict
+
+from testkit.fakes.claims import ClaimsFakes, InMemoryPolicies
+from testkit.fakes.shared import InMemoryAggregates
 
 HOLDER, CHILD, STRANGER = "m-holder", "m-child", "m-stranger"
 POLICY = PolicyFacts(
@@ -47,12 +45,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def service(
     today: date = date(2026, 3, 3), policy: PolicyFacts = POLICY
 ) -> tuple[ClaimsService, InMemoryAggregates[Claim], InMemoryPolicies]:
-    store: InMemoryAggregates[Claim] = InMemoryAggregates(ClaimMapper())
-    policies = InMemoryPolicies()
-    policies.add(policy, CHILD)
-    at = datetime(today.year, today.month, today.day, 10, tzinfo=UTC)
-    svc = ClaimsService(store, CountingClaimNumbers(), policies, InMemoryFiles(), now=lambda: at)
-    return svc, store, policies
+    fakes = ClaimsFakes(datetime(today.year, today.month, today.day, 10, tzinfo=UTC))
+    fakes.policies.add(policy, CHILD)
+    return fakes.use_cases().claims, fakes.claims, fakes.policies
 
 
 def declare(

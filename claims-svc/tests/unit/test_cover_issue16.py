@@ -9,10 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from claims.adapters.documents import InMemoryFiles
-from claims.adapters.numbers import CountingClaimNumbers
-from claims.adapters.policy_fake import InMemoryPolicies
-from claims.adapters.repository import ClaimMapper
 from claims.domain.assistance import granted_services, offer_limit
 from claims.domain.claim import Claim, OfferRefused
 from claims.domain.contract import Contract, GrantedService, PriorClaim
@@ -29,7 +25,8 @@ from claims.entrypoints.mapping import facts_json
 from claims.entrypoints.schema_facts import AssistanceFacts as AssistanceFactsIn
 from claims.service.handlers import ClaimsService, Declare
 from claims.service.policies import PolicyFacts
-from mylm_shared.aggregates import InMemoryAggregates
+
+from testkit.fakes.claims import ClaimsFakes
 
 CONTRACT = Contract(
     formula="family",
@@ -462,10 +459,9 @@ POLICY = PolicyFacts(
 
 
 def claims_service() -> ClaimsService:
-    store: InMemoryAggregates[Claim] = InMemoryAggregates(ClaimMapper())
-    policies = InMemoryPolicies()
-    policies.add(POLICY, "m2")
-    return ClaimsService(store, CountingClaimNumbers(), policies, InMemoryFiles(), now=lambda: AT)
+    fakes = ClaimsFakes(AT)
+    fakes.policies.add(POLICY, "m2")
+    return fakes.use_cases().claims
 
 
 def home_help(hours: str, member: str = "m1") -> Declare:

@@ -10,15 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from claims.adapters.documents import InMemoryFiles
-from claims.adapters.numbers import CountingClaimNumbers
-from claims.adapters.policy_fake import InMemoryPolicies
-from claims.adapters.repository import ClaimMapper
 from claims.domain.claim import Claim
 from claims.domain.facts import EMerchantGoodsFacts
 from claims.service.handlers import ClaimsService, Declare, UnknownPolicy
 from claims.service.policies import PolicyFacts, on_the_contract
-from mylm_shared.aggregates import InMemoryAggregates
+
+from testkit.fakes.claims import ClaimsFakes, InMemoryPolicies
+from testkit.fakes.shared import InMemoryAggregates
 
 JAN, CHILD, MARIE, MARIE_CHILD = "m-jan", "m-jan-child", "m-marie", "m-marie-child"
 JANS = PolicyFacts(
@@ -41,13 +39,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def service() -> tuple[ClaimsService, InMemoryAggregates[Claim], InMemoryPolicies]:
-    store: InMemoryAggregates[Claim] = InMemoryAggregates(ClaimMapper())
-    policies = InMemoryPolicies()
-    policies.add(JANS, CHILD)
-    policies.add(MARIES, MARIE_CHILD)
-    at = datetime(2026, 3, 3, 10, tzinfo=UTC)
-    svc = ClaimsService(store, CountingClaimNumbers(), policies, InMemoryFiles(), now=lambda: at)
-    return svc, store, policies
+    fakes = ClaimsFakes(datetime(2026, 3, 3, 10, tzinfo=UTC))
+    fakes.policies.add(JANS, CHILD)
+    fakes.policies.add(MARIES, MARIE_CHILD)
+    return fakes.use_cases().claims, fakes.claims, fakes.policies
 
 
 def declare(member_id: str, policy_id: str | None, event_date: date = date(2026, 3, 2)) -> Declare:

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from claims.adapters.policy_fake import InMemoryPolicies
-from claims.adapters.repository import ClaimMapper
 from claims.domain.claim import AlreadyDone, Claim, PayoutAccountChanged, WrongStatus
 from claims.domain.decision import Decision, Reason
 from claims.domain.offers import payout_id_for
 from claims.service.policies import PolicyFacts
 from claims.service.settlement import FreshLoginRequired, SettlementService
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import CLAIM_OFFER_ACCEPTED, CLAIM_PAYOUT_ACCOUNT_CHANGED
+
+from testkit.fakes.claims import ClaimsFakes
+from testkit.fakes.shared import InMemoryAggregates
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 BE_IBAN, NL_IBAN = "BE71 0961 2345 6769", "NL91 ABNA 0417 1643 00"
@@ -70,17 +70,15 @@ def accepted_claim(cover: str = "e_merchant_goods") -> Claim:
 
 
 async def settlement() -> tuple[SettlementService, InMemoryAggregates[Claim]]:
-    store: InMemoryAggregates[Claim] = InMemoryAggregates(ClaimMapper())
-    policies = InMemoryPolicies()
-    policies.add(POLICY)
-    await store.save(accepted_claim())
-    svc = SettlementService(store, policies, now=lambda: NOW, fresh_login=timedelta(minutes=5))
-    return svc, store
+    fakes = ClaimsFakes(NOW)  # issue 15 item 7: a fresh login is 5 minutes (the default)
+    fakes.policies.add(POLICY)
+    await fakes.claims.save(accepted_claim())
+    return fakes.use_cases().settlement, fakes.claims
 
 
 def test_fresh_means_a_login_at_most_five_minutes_ago() -> None:
     """Issue 15 item 7: ``auth_time`` younger than 5 minutes; none is never fresh."""
-    svc = SettlementService(InMemoryAggregates(ClaimMapper()), InMemoryPolicies(), lambda: NOW)
+    svc = ClaimsFakes(NOW).use_cases().settlement
     assert svc.login_fresh(NOW - timedelta(minutes=4, seconds=59))
     assert not svc.login_fresh(NOW - timedelta(minutes=5, seconds=1))
     assert not svc.login_fresh(None)

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from claims.adapters.policy_http import HttpPolicies
 from mylm_shared.failures import Unavailable
-from mylm_shared.service_tokens import TokenRequestFailed
+
+from testkit.fakes.claims import FakeServiceTokens
 
 POLICY = {
     "policy_id": "p1",
@@ -23,23 +24,9 @@ POLICY = {
 }
 
 
-class Tokens:
-    def __init__(self, fail: bool = False) -> None:
-        self.fail = fail
-        self.issued = 0
-
-    async def bearer(self) -> str:
-        if self.fail:
-            raise TokenRequestFailed("token endpoint unreachable")
-        return f"token-{self.issued}"
-
-    def forget(self) -> None:
-        self.issued += 1
-
-
-def gateway(handler: httpx.MockTransport, tokens: Tokens | None = None) -> HttpPolicies:
+def gateway(handler: httpx.MockTransport, tokens: FakeServiceTokens | None = None) -> HttpPolicies:
     client = httpx.AsyncClient(transport=handler)
-    return HttpPolicies("http://policy", tokens or Tokens(), client)
+    return HttpPolicies("http://policy", tokens or FakeServiceTokens(), client)
 
 
 async def test_pc4_policy_out_maps_to_the_contract_facts() -> None:
@@ -80,4 +67,4 @@ async def test_outages_are_unavailable_and_404_is_no_policy() -> None:
     with pytest.raises(Unavailable):
         await gateway(httpx.MockTransport(down)).policies_of("m1")
     with pytest.raises(Unavailable):
-        await gateway(httpx.MockTransport(missing), Tokens(fail=True)).policy("p1")
+        await gateway(httpx.MockTransport(missing), FakeServiceTokens(fail=True)).policy("p1")

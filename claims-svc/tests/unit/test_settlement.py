@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from claims.adapters.policy_fake import InMemoryPolicies
 from claims.adapters.repository import ClaimMapper
 from claims.domain.claim import (
     Claim,
@@ -22,13 +21,15 @@ from claims.domain.decision import Decision, Reason
 from claims.domain.offers import InvalidIban, payment_due, payout_id_for, valid_iban
 from claims.service.policies import PolicyFacts
 from claims.service.settlement import SettlementService
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import (
     CLAIM_CLOSED,
     CLAIM_OFFER_ACCEPTED,
     CLAIM_OFFER_MADE,
     CLAIM_PAID,
 )
+
+from testkit.fakes.claims import ClaimsFakes
+from testkit.fakes.shared import InMemoryAggregates
 
 AT = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 BE_IBAN = "BE71 0961 2345 6769"
@@ -326,11 +327,9 @@ def test_cl1_closing_rejected_and_withdrawing() -> None:
 def settlement(
     today: date = date(2026, 3, 4),
 ) -> tuple[SettlementService, InMemoryAggregates[Claim]]:
-    store: InMemoryAggregates[Claim] = InMemoryAggregates(ClaimMapper())
-    policies = InMemoryPolicies()
-    policies.add(POLICY)
-    at = datetime(today.year, today.month, today.day, 10, tzinfo=UTC)
-    return SettlementService(store, policies, now=lambda: at), store
+    fakes = ClaimsFakes(datetime(today.year, today.month, today.day, 10, tzinfo=UTC))
+    fakes.policies.add(POLICY)
+    return fakes.use_cases().settlement, fakes.claims
 
 
 async def test_idempotent_acceptance_records_one_payout_and_one_event() -> None:

@@ -1,10 +1,20 @@
-"""Wires identity-svc: stores, signing key, audit trail, demo seed, HTTP routes."""
+"""Wires identity-svc (docs/architecture.md "Wiring: bootstrap and use cases").
 
+``bootstrap(settings, *, <every port>, clock)`` wires the use cases over the ports it is
+given (the unit tests pass the fakes of ``testkit/fakes/identity.py``); ``create_app``'s
+``live`` builds the real adapters on the runtime's MongoDB and Kafka clients (stores,
+signing key, audit trail and its checkpoints, codes, throttle, CSAM), hands them to
+``bootstrap``, upgrades legacy documents, seeds the demo data, and at shutdown stops
+the checkpoint publisher.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
-from mylm_shared.auth import Clock, utc_now
+from mylm_shared.auth import Clock, TokenVerifier, utc_now
 from mylm_shared.events import (
     ACCESS_CHANGED,
     ACCOUNT_CREATED,
@@ -27,6 +37,7 @@ from identity.adapters.codes_store import CODE_INDEXES, one_time_codes
 from identity.adapters.csam_store import csam_adapters
 from identity.adapters.keys import load_signing_key
 from identity.adapters.legacy import upgrade_legacy_documents
+from identity.adapters.passwords import Argon2Passwords
 from identity.adapters.refresh_tokens import REFRESH_TOKEN_INDEXES, RefreshTokens
 from identity.adapters.store import ACCOUNTS, INDEXES, MEMBERS, OUTBOX_COLLECTIONS, IdentityStores
 from identity.adapters.throttle import THROTTLE_INDEXES, login_throttle
@@ -43,9 +54,20 @@ from identity.entrypoints import (
     api_sessions,
 )
 from identity.entrypoints.problems import PROBLEMS
-from identity.service.audit import AuditAnchors, refresh_token_reuse_recorder
+from identity.entrypoints.verifier import DossierCheckingVerifier
+from identity.service import ports
+from identity.service.account_life import AccountLife
+from identity.service.accounts import AccountOpening
+from identity.service.audit import AuditAnchors, AuditUseCases, refresh_token_reuse_recorder
+from identity.service.client_credentials import ServiceTokens
 from identity.service.context import IdentityContext
-from identity.service.dossiers import DossierCheckingVerifier, Dossiers
+from identity.service.csam import CsamLogin
+from identity.service.directory import Directory
+from identity.service.dossiers import Dossiers
+from identity.service.password_reset import PasswordReset
+from identity.service.registration import Registration
+from identity.service.sessions import Sessions
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 
 ROUTERS = [
@@ -61,85 +83,143 @@ ROUTERS = [
 ]
 
 
+def bootstrap(
+    settings: IdentitySettings,
+    *,
+    stores: ports.IdentityStores,
+    passwords: ports.Passwords,
+    refresh_tokens: ports.RefreshTokenStore,
+    signing_key: ports.TokenSigner,
+    audit: ports.AuditTrail,
+    anchors: AuditAnchors,
+    throttle: ports.LoginThrottle,
+    codes: ports.CodeStore,
+    code_delivery: ports.CodeDelivery,
+    csam_provider: ports.CsamProvider | None,
+    csam_logins: ports.CsamLogins,
+    clock: Clock = utc_now,
+) -> IdentityUseCases:
+    """identity's use cases over these ports; ``clock`` is injectable so tests can move
+    time (AC-6's 18th birthday, code expiry, throttle windows)."""
+    context = IdentityContext(
+        settings=settings,
+        clock=clock,
+        stores=stores,
+        passwords=passwords,
+        refresh_tokens=refresh_tokens,
+        signing_key=signing_key,
+        audit=audit,
+        throttle=throttle,
+        codes=codes,
+        code_delivery=code_delivery,
+        csam_provider=csam_provider,
+        csam_logins=csam_logins,
+    )
+    # LF-5 (issue 15 item 6): a spent refresh token presented again goes into the trail.
+    refresh_tokens.on_reuse = refresh_token_reuse_recorder(context)
+    return IdentityUseCases(
+        settings=settings,
+        context=context,
+        sessions=Sessions(context),
+        directory=Directory(context),
+        opening=AccountOpening(context),
+        registration=Registration(context),
+        password_reset=PasswordReset(context),
+        csam=CsamLogin(context),
+        dossiers=Dossiers(context),
+        account_life=AccountLife(context),
+        audit=AuditUseCases(context, anchors),
+        service_tokens=ServiceTokens(context),
+        status_verifier=TokenVerifier(
+            settings.jwt_issuer, settings.jwt_audience, jwks=signing_key.jwks(), clock=clock
+        ),
+    )
+
+
 def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """``clock`` is injectable so tests can move time (AC-6's 18th birthday)."""
-    settings = settings or IdentitySettings()
+    config = settings or IdentitySettings()
 
-    async def on_startup(runtime: Runtime) -> None:
+    @asynccontextmanager
+    async def live(runtime: Runtime) -> AsyncIterator[IdentityUseCases]:
+        db = runtime.db
         # LF-5 (issue 15 item 6): the audit HMAC keys, never from the database.
         audit_keys = load_audit_keys(
-            settings.audit_key_file,
-            settings.audit_retired_key_files,
-            dev_key_file=None if settings.profile == "prod" else settings.audit_dev_key_file,
+            config.audit_key_file,
+            config.audit_retired_key_files,
+            dev_key_file=None if config.profile == "prod" else config.audit_dev_key_file,
         )
-        audit_trail = MongoAuditTrail(runtime.db, audit_keys)
-        checkpoint_topic = settings.topic(AUDIT_CHECKPOINT.topic)
-        if settings.create_topics:
+        audit_trail = MongoAuditTrail(db, audit_keys)
+        checkpoint_topic = config.topic(AUDIT_CHECKPOINT.topic)
+        if config.create_topics:
             await ensure_checkpoint_topic(
-                settings.kafka_bootstrap_servers,
+                config.kafka_bootstrap_servers,
                 checkpoint_topic,
-                settings.topic_partitions,
-                settings.replication_factor,
+                config.topic_partitions,
+                config.replication_factor,
             )
-        runtime.extras["audit"] = AuditAnchors(
-            audit_keys,
-            partial(latest_checkpoint, settings.kafka_bootstrap_servers, checkpoint_topic),
-        )
         checkpoints = CheckpointPublisher(
-            runtime.db,
+            db,
             audit_trail,
             audit_keys,
             runtime.producer,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            bootstrap_servers=config.kafka_bootstrap_servers,
             topic=checkpoint_topic,
-            source=f"/{settings.service_name}",
-            interval=settings.audit_checkpoint_seconds,
-            changed_collections=[runtime.db[name] for name in (MEMBERS, ACCOUNTS)],
-            sweep_seconds=settings.outbox_sweep_seconds,
+            source=f"/{config.service_name}",
+            interval=config.audit_checkpoint_seconds,
+            changed_collections=[db[name] for name in (MEMBERS, ACCOUNTS)],
+            sweep_seconds=config.outbox_sweep_seconds,
         )
-        runtime.extras["audit_checkpoints"] = checkpoints
         signing_key = await load_signing_key(
-            runtime.db,
-            settings.signing_key_file,
-            generate_if_missing=settings.profile != "prod",
-            previous_key_file=settings.previous_signing_key_file,
+            db,
+            config.signing_key_file,
+            generate_if_missing=config.profile != "prod",
+            previous_key_file=config.previous_signing_key_file,
         )
-        context = IdentityContext(
-            stores=IdentityStores(runtime.db, source=f"/{settings.service_name}"),
+        codes = await one_time_codes(db, config, clock)
+        csam = csam_adapters(db, config)
+        stores = IdentityStores(db, source=f"/{config.service_name}")
+        use_cases = bootstrap(
+            config,
+            stores=stores,
+            passwords=Argon2Passwords(),
             refresh_tokens=RefreshTokens(
-                runtime.db,
-                timedelta(days=settings.refresh_token_days),
-                absolute_lifetime=timedelta(hours=settings.session_absolute_hours),
+                db,
+                timedelta(days=config.refresh_token_days),
+                absolute_lifetime=timedelta(hours=config.session_absolute_hours),
                 clock=clock,
             ),
             signing_key=signing_key,
-            settings=settings,
             audit=audit_trail,
+            anchors=AuditAnchors(
+                audit_keys,
+                partial(latest_checkpoint, config.kafka_bootstrap_servers, checkpoint_topic),
+            ),
+            throttle=login_throttle(db, config, clock),
+            codes=codes.store,
+            code_delivery=codes.delivery,
+            csam_provider=csam.provider,
+            csam_logins=csam.store,
             clock=clock,
         )
-        context.codes = await one_time_codes(runtime.db, settings, clock)
-        context.throttle = login_throttle(runtime.db, settings, clock)
-        context.refresh_tokens.on_reuse = refresh_token_reuse_recorder(context)
-        context.csam = csam_adapters(runtime.db, settings)
-        runtime.extras["identity"] = context
         # identity-svc checks its own tokens with the key it holds, not over HTTP.
         # An exchanged token is also re-checked against identity's own store (AC-3..6).
         runtime.token_verifier = DossierCheckingVerifier(
-            settings.jwt_issuer,
-            settings.jwt_audience,
+            config.jwt_issuer,
+            config.jwt_audience,
             jwks=signing_key.jwks(),
             clock=clock,
-            recheck=Dossiers(context).acting_refusal,
+            recheck=use_cases.dossiers.acting_refusal,
             revocations=runtime.revocations,  # LF-2..4: suspended accounts' tokens refused
         )
-        await upgrade_legacy_documents(runtime.db, context.stores)
-        if settings.seeds_demo_data:
-            await seed_demo_data(context)
+        await upgrade_legacy_documents(db, stores)
+        if config.seeds_demo_data:
+            await seed_demo_data(use_cases.context)
         checkpoints.start()
-
-    async def on_shutdown(runtime: Runtime) -> None:
-        checkpoints = runtime.extras.get("audit_checkpoints")
-        if isinstance(checkpoints, CheckpointPublisher):
+        app.state.audit_checkpoints = checkpoints
+        try:
+            yield use_cases
+        finally:
             await checkpoints.stop()
 
     definition = ServiceDefinition(
@@ -162,7 +242,15 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
             ACCESS_CHANGED,
         ],
         outbox_collections=OUTBOX_COLLECTIONS,
-        on_startup=on_startup,
-        on_shutdown=on_shutdown,
+        bootstrap=live,
     )
-    return create_service_app(settings, definition)
+    app = create_service_app(config, definition)
+    return app
+
+
+def checkpoint_publisher(app: FastAPI) -> CheckpointPublisher:
+    """The running app's audit checkpoint publisher (LF-5; tests drive it by hand)."""
+    publisher = getattr(app.state, "audit_checkpoints", None)
+    if not isinstance(publisher, CheckpointPublisher):
+        raise RuntimeError("identity-svc is not started")
+    return publisher

@@ -13,9 +13,11 @@ from identity.bootstrap import create_app
 from identity.demo import TITULAR, demo_id
 from identity.domain.accounts import SUSPENSION_REASONS
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.events import ACCOUNT_STATUS_CHANGED, CloudEvent
 from mylm_shared.revocations import ACCOUNT_REFUSED
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
@@ -46,7 +48,7 @@ async def client(identity: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def context_of(app: FastAPI) -> IdentityContext:
-    context: IdentityContext = app.state.runtime.extras["identity"]
+    context: IdentityContext = use_cases_of(app, IdentityUseCases).context
     return context
 
 

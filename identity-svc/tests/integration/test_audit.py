@@ -20,11 +20,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from fastapi import FastAPI
 from identity.adapters.audit import AUDIT, CheckpointPublisher
-from identity.bootstrap import create_app
+from identity.bootstrap import checkpoint_publisher, create_app
 from identity.demo import TITULAR, demo_id
 from identity.service.account_life import AccountLife
 from identity.service.context import Origin
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
+from mylm_shared.service import use_cases_of
 from pymongo import AsyncMongoClient
 
 from testkit.apps import serving
@@ -44,7 +46,7 @@ class Identity:
     trail: Any  # the raw audit_trail collection, as someone with database access sees it
 
     async def publish_checkpoints(self) -> int:
-        publisher = self.app.state.runtime.extras["audit_checkpoints"]
+        publisher = checkpoint_publisher(self.app)
         assert isinstance(publisher, CheckpointPublisher)
         return await publisher.publish_due()
 
@@ -102,7 +104,7 @@ async def logins_then_checkpoint(identity: Identity, n: int) -> None:
 async def test_lf5_concurrent_operations_chain_without_forking(identity: Identity) -> None:
     """Issue 15 item 6: 30 operations on one trail at once claim 30 sequence numbers
     (insert-only ``_id = trail@seq``, retried on a duplicate key): no fork, no loss."""
-    context = identity.app.state.runtime.extras["identity"]
+    context = use_cases_of(identity.app, IdentityUseCases).context
     origin = Origin("192.0.2.1")
     await asyncio.gather(
         *(context.record(TITULAR, "test.concurrent", origin, n=n) for n in range(30))
@@ -313,9 +315,9 @@ async def test_lf5_an_operation_is_written_with_its_change_and_survives_a_crash(
     """Issue 15 item 6: the suspension (LF-2) and its audit operation are one insert (the
     account's new version carries it); a crash before it is chained loses nothing: the
     sweep finds it in the changed document and chains it."""
-    context = identity.app.state.runtime.extras["identity"]
+    context = use_cases_of(identity.app, IdentityUseCases).context
     other = demo_id("member/other")
-    publisher = identity.app.state.runtime.extras["audit_checkpoints"]
+    publisher = checkpoint_publisher(identity.app)
     # The start-up sweep (when the lease is taken) has run, so only the test's own sweep
     # below can chain what the simulated crash leaves (the next one is minutes away).
     await asyncio.wait_for(publisher.swept.wait(), timeout=30)

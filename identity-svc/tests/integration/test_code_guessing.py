@@ -18,7 +18,9 @@ from identity.adapters.codes_store import CodeStore
 from identity.bootstrap import create_app
 from identity.domain.codes import CodeRequest
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import until_revocations_current
 from testkit.mailpit import Mailpit
@@ -61,7 +63,7 @@ class Env:
 
     @property
     def context(self) -> IdentityContext:
-        context: IdentityContext = self.app.state.runtime.extras["identity"]
+        context: IdentityContext = use_cases_of(self.app, IdentityUseCases).context
         return context
 
     async def person(self) -> Person:
@@ -88,7 +90,7 @@ class Env:
 
     async def drained(self) -> None:
         assert self.context.codes is not None
-        await self.context.codes.delivery.drain()
+        await self.context.code_delivery.drain()
 
 
 @asynccontextmanager
@@ -348,7 +350,7 @@ async def test_issue15_item1_a_request_beyond_the_cap_holds_no_live_code_and_end
             assert answer.status_code == 202
             ids.append(answer.json()["registration_id"])
         assert env.context.codes is not None
-        store = env.context.codes.store
+        store = env.context.codes
         stored = [await store.get(i, "registration") for i in ids]
         assert [s.live for s in stored if s] == [True] * 5 + [False]
         await env.drained()

@@ -24,9 +24,11 @@ from identity.bootstrap import create_app
 from identity.demo import DEMO_PASSWORD, TITULAR, demo_id
 from identity.service.accounts import account_id_for
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
 from mylm_shared.events import CloudEvent
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
@@ -66,7 +68,7 @@ async def _identity(platform: Endpoints, run_id: str, **settings: Any) -> AsyncI
     app = create_app(config)
     async with app.router.lifespan_context(app):
         await until_revocations_current(app)  # tokens are answered 503 until then
-        context = app.state.runtime.extras["identity"]
+        context = use_cases_of(app, IdentityUseCases).context
         yield Identity(app, context, platform, run_id)
 
 

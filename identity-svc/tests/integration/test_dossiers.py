@@ -16,8 +16,10 @@ from identity.demo import TITULAR, demo_id
 from identity.domain.dossiers import start_of
 from identity.domain.members import eighteenth_birthday
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import serving
 from testkit.kafka import read_all
@@ -96,7 +98,7 @@ async def identity(platform: Endpoints, run_id: str) -> AsyncIterator[Identity]:
     settings = IdentitySettings(**isolated(platform, run_id, "identity"), seed_demo_data=True)  # type: ignore[arg-type]
     app = create_app(settings, clock=clock)
     async with serving(app) as client:
-        context: IdentityContext = app.state.runtime.extras["identity"]
+        context: IdentityContext = use_cases_of(app, IdentityUseCases).context
         yield Identity(client, context, clock, platform.kafka_bootstrap_servers, f"{run_id}.")
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import identity.service.sessions as sessions_module
+import identity.adapters.passwords as passwords_module
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -18,9 +18,11 @@ from identity.adapters.passwords import verify_password
 from identity.adapters.throttle import AttemptLedger, Budget, Locked
 from identity.bootstrap import create_app
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.mongo import make_mongo_client
 from mylm_shared.runner import uvicorn_config
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import until_revocations_current
 from testkit.platform import Endpoints, isolated
@@ -42,7 +44,8 @@ def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             calls.append(password_hash or "")
         return verify_password(password_hash, password)
 
-    monkeypatch.setattr(sessions_module, "verify_password", counting)
+    # Argon2Passwords (the Passwords port of the use cases) calls the module's function.
+    monkeypatch.setattr(passwords_module, "verify_password", counting)
     return calls
 
 
@@ -100,7 +103,7 @@ async def test_issue15_item2_sixty_parallel_wrong_guesses_verify_at_most_five(
             right = await owner.post("/v1/sessions", json=log_in("demo.titular", PASSWORD))
         assert right.status_code == 429
         assert len(verifications) <= 5
-        context: IdentityContext = app.state.runtime.extras["identity"]
+        context: IdentityContext = use_cases_of(app, IdentityUseCases).context
         assert context.throttle is not None
         assert await context.throttle.failures("demo.titular") == len(verifications)
 

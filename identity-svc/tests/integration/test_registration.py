@@ -18,9 +18,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 from identity.bootstrap import create_app
 from identity.domain.codes import CODE_LIFETIME
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
 from mylm_shared.events import CloudEvent
+from mylm_shared.service import use_cases_of
 from pymongo import AsyncMongoClient
 
 from testkit.apps import serving
@@ -143,7 +145,7 @@ class Env:
     async def drained(self) -> None:
         """Every delivery started so far has ended (sent or failed)."""
         assert self.context.codes is not None
-        await self.context.codes.delivery.drain()
+        await self.context.code_delivery.drain()
 
 
 @pytest.fixture
@@ -157,13 +159,13 @@ async def env(platform: Endpoints, run_id: str) -> AsyncIterator[Env]:
     app = create_app(settings, clock=clock)
     mailpit = Mailpit(platform.mailpit_api)
     async with serving(app) as client:
-        context = app.state.runtime.extras["identity"]
+        context = use_cases_of(app, IdentityUseCases).context
         login = await client.post(
             "/v1/sessions", json={"username": "demo.staff", "password": DEMO_PASSWORD}
         )
         staff = {"Authorization": f"Bearer {login.json()['access_token']}"}
         yield Env(client, context, clock, mailpit, platform, run_id, staff)
-        await context.codes.delivery.drain()
+        await context.code_delivery.drain()
     await mailpit.aclose()
 
 
@@ -468,14 +470,14 @@ async def test_rg2_an_smtp_outage_does_not_fail_the_request_and_logs_no_code(
     )
     app = create_app(settings)
     async with serving(app) as client:
-        context: IdentityContext = app.state.runtime.extras["identity"]
+        context: IdentityContext = use_cases_of(app, IdentityUseCases).context
         started = await client.post(
             "/v1/password-resets", json={"identifier": "demo.titular", "channel": "email"}
         )
         assert started.status_code == 202, started.text
         assert started.json()["sent_to"] == "t*****r@demo.lm.test"
         assert context.codes is not None
-        await context.codes.delivery.drain()
+        await context.code_delivery.drain()
     failures = [r for r in caplog.records if r.getMessage() == "code not delivered"]
     assert len(failures) == 1
     assert failures[0].__dict__["code_id"] == started.json()["reset_id"]

@@ -21,9 +21,11 @@ from identity.bootstrap import create_app
 from identity.domain.accounts import Account
 from identity.domain.password_policy import COMMON, TOO_SHORT
 from identity.service.context import IdentityContext
+from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
 from mylm_shared.aggregates import change
 from mylm_shared.mongo import make_mongo_client
+from mylm_shared.service import use_cases_of
 
 from testkit.apps import until_revocations_current
 from testkit.kafka import read_all
@@ -55,7 +57,7 @@ class Identity:
 
     @property
     def context(self) -> IdentityContext:
-        context: IdentityContext = self.app.state.runtime.extras["identity"]
+        context: IdentityContext = use_cases_of(self.app, IdentityUseCases).context
         return context
 
 

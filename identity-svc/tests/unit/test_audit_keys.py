@@ -10,14 +10,15 @@ from identity.adapters.audit import (
     PENDING_FIELD,
     AuditingMapper,
     AuditKeyMissing,
-    InMemoryAuditTrail,
     audited,
     load_audit_keys,
 )
 from identity.adapters.store import AccountMapper
 from identity.domain.accounts import Account
 from identity.domain.audit import AuditKey, Operation, verify
-from mylm_shared.aggregates import InMemoryAggregates
+
+from testkit.fakes.identity import FakeAuditTrail
+from testkit.fakes.shared import InMemoryAggregates
 
 
 def test_prod_refuses_to_run_without_a_mounted_key() -> None:
@@ -75,7 +76,7 @@ def accounts() -> InMemoryAggregates[Account]:
 async def test_the_operation_is_in_the_changes_own_document_then_in_the_trail(
     accounts: InMemoryAggregates[Account],
 ) -> None:
-    trail = InMemoryAuditTrail()
+    trail = FakeAuditTrail()
     async with audited(trail, Operation("account.created", None, "192.0.2.1")) as details:
         details["terms"] = "2024-01"
         await accounts.save(new_account())
@@ -94,7 +95,7 @@ async def test_the_operation_is_in_the_changes_own_document_then_in_the_trail(
 async def test_a_failure_after_the_change_leaves_the_operation_in_its_document(
     accounts: InMemoryAggregates[Account],
 ) -> None:
-    trail = InMemoryAuditTrail()
+    trail = FakeAuditTrail()
     with pytest.raises(RuntimeError):
         async with audited(trail, Operation("account.created", None, None)):
             await accounts.save(new_account())
@@ -105,14 +106,14 @@ async def test_a_failure_after_the_change_leaves_the_operation_in_its_document(
 
 
 async def test_no_change_records_nothing(accounts: InMemoryAggregates[Account]) -> None:
-    trail = InMemoryAuditTrail()
+    trail = FakeAuditTrail()
     async with audited(trail, Operation("account.reactivated", None, None)):
         pass
     assert trail.trails == {}
 
 
 async def test_recording_one_operation_twice_appends_it_once() -> None:
-    trail = InMemoryAuditTrail()
+    trail = FakeAuditTrail()
     operation = Operation("account.suspended", "staff-1", None)
     await trail.record("m-1", operation, "op-1")
     await trail.record("m-1", operation, "op-1")

@@ -2,19 +2,14 @@
 (RG-1 INSZ, MT-1, language, e-mail, mobile, household), upserts that emit only what
 changed, audit entries for each applied change (LF-5)."""
 
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from identity.adapters.audit import InMemoryAuditTrail
-from identity.adapters.store import AccountMapper, IdentityStores, MemberMapper
-from identity.service.context import IdentityContext, Origin
-from identity.service.directory import MAX_BATCH_ROWS, BatchOutcome, BatchTooLarge, Directory
-from mylm_shared.aggregates import InMemoryAggregates
-from mylm_shared.auth import utc_now
+from identity.service.context import Origin
+from identity.service.directory import MAX_BATCH_ROWS, BatchOutcome, BatchTooLarge
 from mylm_shared.events import MEMBER_REGISTERED, MEMBER_UPDATED, MemberUpdatedV1
-from mylm_shared.unique_keys import InMemoryKeys
 
+from testkit.fakes.identity import IdentityFakes
 from testkit.people import national_number
 
 
@@ -37,20 +32,10 @@ def row(number: str, **fields: Any) -> dict[str, Any]:
 
 class Fixture:
     def __init__(self) -> None:
-        self.members = InMemoryAggregates(MemberMapper())
-        self.audit = InMemoryAuditTrail()
-        stores = SimpleNamespace(
-            members=self.members, accounts=InMemoryAggregates(AccountMapper()), keys=InMemoryKeys()
-        )
-        context = IdentityContext(
-            stores=cast(IdentityStores, stores),
-            refresh_tokens=cast(Any, None),
-            signing_key=cast(Any, None),
-            settings=cast(Any, None),
-            audit=self.audit,
-            clock=utc_now,
-        )
-        self.directory = Directory(context)
+        fakes = IdentityFakes()  # issue 17 item 6: wired by bootstrap, like the service
+        self.members = fakes.stores.member_store
+        self.audit = fakes.audit
+        self.directory = fakes.use_cases().directory
         self.origin = Origin("10.0.0.1", None)
 
     async def push(self, *rows: object) -> BatchOutcome:

@@ -1,7 +1,14 @@
-"""Wires inbox-svc: repository, consumers of invoice.issued, policy.issued,
-policy.amended, the eight claim.* topics and member.registered / member.updated, routes."""
+"""Wires inbox-svc (docs/architecture.md "Wiring: bootstrap and use cases").
 
-from collections.abc import Sequence
+``bootstrap(settings, *, inbox)`` wires the use cases over the store it is given (unit
+tests pass ``testkit/fakes/inbox.py``); ``create_app``'s ``live`` builds the Mongo
+repository (with its language cache) and hands it to ``bootstrap``; the consumers of
+invoice.issued, policy.issued, policy.amended, the eight claim.* topics and
+member.registered / member.updated come from its result.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,6 +23,7 @@ from mylm_shared.events import (
     CLAIM_PAID,
     CLAIM_REJECTED,
     INVOICE_ISSUED,
+    INVOICE_REMINDER_DUE,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
     POLICY_AMENDED,
@@ -27,71 +35,85 @@ from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from inbox.adapters.repository import INDEXES, InboxRepository
 from inbox.entrypoints.api import router
-from inbox.service.handlers import InboxService
+from inbox.service.handlers import Inbox, InboxService
+from inbox.service.use_cases import InboxUseCases
 from inbox.settings import InboxSettings
 
 
-def create_app(settings: InboxSettings | None = None) -> FastAPI:
-    settings = settings or InboxSettings()
+def bootstrap(settings: InboxSettings, *, inbox: Inbox) -> InboxUseCases:
+    """inbox's use cases over this store."""
+    return InboxUseCases(inbox=InboxService(inbox))
 
-    def consumers(runtime: Runtime) -> Sequence[Consumer]:
+
+def consumers(use_cases: InboxUseCases) -> Sequence[Consumer]:
+    service = use_cases.inbox
+    claim_letters: list[tuple[EventSpec[Any], Handler]] = [
+        (CLAIM_DECLARED, service.on_claim_declared),
+        (CLAIM_DOCUMENTS_REQUESTED, service.on_claim_documents_requested),
+        (CLAIM_ACCEPTED, service.on_claim_accepted),
+        (CLAIM_REJECTED, service.on_claim_rejected),
+        (CLAIM_OFFER_MADE, service.on_claim_offer_made),
+        (CLAIM_OFFER_ACCEPTED, service.on_claim_offer_accepted),
+        (CLAIM_PAID, service.on_claim_paid),
+        (CLAIM_CLOSED, service.on_claim_closed),
+    ]
+    return [
+        Consumer(
+            "inbox-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
+        ),
+        # EI-5 (issue 18 item 4): one document per reminder (invoice, level)
+        Consumer(
+            "inbox-invoice-reminders",
+            INVOICE_REMINDER_DUE,
+            service.on_invoice_reminder_due,
+            idempotent_effect=True,
+        ),
+        Consumer("inbox-policies", POLICY_ISSUED, service.on_policy_issued, idempotent_effect=True),
+        Consumer(
+            "inbox-amendments",
+            POLICY_AMENDED,
+            service.on_policy_amended,
+            idempotent_effect=True,
+        ),
+        # CL-1: one letter per claim milestone, idempotent on its business identity.
+        *(
+            Consumer(f"inbox-{spec.topic.replace('.', '-')}", spec, handler, idempotent_effect=True)
+            for spec, handler in claim_letters
+        ),
+        Consumer(
+            "inbox-members",
+            MEMBER_REGISTERED,
+            service.on_member_registered,
+            idempotent_effect=True,
+        ),
+        Consumer(
+            "inbox-member-updates",
+            MEMBER_UPDATED,
+            service.on_member_updated,
+            idempotent_effect=True,
+        ),
+    ]
+
+
+def create_app(settings: InboxSettings | None = None) -> FastAPI:
+    config = settings or InboxSettings()
+
+    @asynccontextmanager
+    async def live(runtime: Runtime) -> AsyncIterator[InboxUseCases]:
         languages = ReadThroughCache[str, str](
-            max_entries=settings.member_cache_max_entries,
-            ttl_seconds=settings.member_cache_ttl_seconds,
+            max_entries=config.member_cache_max_entries,
+            ttl_seconds=config.member_cache_ttl_seconds,
         )
-        service = InboxService(InboxRepository(runtime.db, languages=languages))
-        runtime.extras["inbox"] = service
-        claim_letters: list[tuple[EventSpec[Any], Handler]] = [
-            (CLAIM_DECLARED, service.on_claim_declared),
-            (CLAIM_DOCUMENTS_REQUESTED, service.on_claim_documents_requested),
-            (CLAIM_ACCEPTED, service.on_claim_accepted),
-            (CLAIM_REJECTED, service.on_claim_rejected),
-            (CLAIM_OFFER_MADE, service.on_claim_offer_made),
-            (CLAIM_OFFER_ACCEPTED, service.on_claim_offer_accepted),
-            (CLAIM_PAID, service.on_claim_paid),
-            (CLAIM_CLOSED, service.on_claim_closed),
-        ]
-        return [
-            Consumer(
-                "inbox-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
-            ),
-            Consumer(
-                "inbox-policies", POLICY_ISSUED, service.on_policy_issued, idempotent_effect=True
-            ),
-            Consumer(
-                "inbox-amendments",
-                POLICY_AMENDED,
-                service.on_policy_amended,
-                idempotent_effect=True,
-            ),
-            # CL-1: one letter per claim milestone, idempotent on its business identity.
-            *(
-                Consumer(
-                    f"inbox-{spec.topic.replace('.', '-')}", spec, handler, idempotent_effect=True
-                )
-                for spec, handler in claim_letters
-            ),
-            Consumer(
-                "inbox-members",
-                MEMBER_REGISTERED,
-                service.on_member_registered,
-                idempotent_effect=True,
-            ),
-            Consumer(
-                "inbox-member-updates",
-                MEMBER_UPDATED,
-                service.on_member_updated,
-                idempotent_effect=True,
-            ),
-        ]
+        yield bootstrap(config, inbox=InboxRepository(runtime.db, languages=languages))
 
     return create_service_app(
-        settings,
+        config,
         ServiceDefinition(
             title="inbox-svc",
             description="The secure inbox of My LM members (IN-1..IN-3).",
             routers=[router],
             indexes=INDEXES,
-            consumers=consumers,
+            bootstrap=live,
+            consumers_of=consumers,
         ),
     )

@@ -3,14 +3,11 @@ written in the member's language with the claim number, amounts as on invoices a
 dates dd/mm/yyyy; never twice for the same fact (PA-8, LA-6 deadlines in the letters)."""
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from inbox.domain import claims
-from inbox.domain.documents import InboxDocument
-from inbox.service.handlers import InboxService
 from mylm_shared.events import (
     CLAIM_ACCEPTED,
     CLAIM_CLOSED,
@@ -37,32 +34,7 @@ from mylm_shared.texts import localized
 from pydantic import BaseModel
 
 from testkit.apps import member_registered
-
-
-@dataclass
-class FakeInbox:
-    """Documents by id (a second insert of an id keeps the first) and languages."""
-
-    documents: dict[str, InboxDocument] = field(default_factory=dict)
-    languages: dict[str, str] = field(default_factory=dict)
-
-    async def file(self, document: InboxDocument) -> None:
-        self.documents.setdefault(document.document_id, document)
-
-    async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]:
-        mine = [d for d in self.documents.values() if d.member_id == member_id]
-        mine.sort(key=lambda d: d.created_at, reverse=True)
-        return mine[offset : offset + limit]
-
-    async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
-        self.languages.setdefault(member_id, language)
-
-    async def update_language(self, member_id: str, language: str, as_of: str) -> None:
-        self.languages[member_id] = language
-
-    async def language_of(self, member_id: str) -> str | None:
-        return self.languages.get(member_id)
-
+from testkit.fakes.inbox import InboxFakes
 
 NUMBER = "CL-2026-000123"
 REASON = LocalizedTextV1(nl="Het ongeval is gedekt.", fr="L'accident est couvert.")
@@ -248,7 +220,7 @@ def _event(spec: EventSpec[BaseModel], payload: BaseModel) -> CloudEvent:
 async def test_the_inbox_files_one_letter_per_fact_even_under_a_new_event_id_in_1() -> None:
     """A redelivered event and the same fact re-published under a new event id file
     nothing more; letters come newest first, in the member's language."""
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     member = member_registered(language="fr")
     await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
     member_id = member.subject or ""
@@ -281,7 +253,7 @@ async def test_the_inbox_files_one_letter_per_fact_even_under_a_new_event_id_in_
 
 
 async def test_a_rejection_and_a_closure_are_filed_for_the_claimant() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     rejected = ClaimRejectedV1(
         claim_id=str(uuid.uuid4()), claim_number=NUMBER, member_id="m-2", rules=["PC-4"],
         reason=REASON,

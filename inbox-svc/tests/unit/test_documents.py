@@ -56,9 +56,11 @@ def test_policy_conditions_are_titled_in_the_members_language_pc_1(
     assert conditions_title(language, date(2026, 1, 1)) == title
 
 
-def test_only_policy_conditions_link_to_a_pdf_on_policy_svc() -> None:
+def test_policy_conditions_and_invoices_link_to_their_pdf_issue_18_item_2() -> None:
+    """IN-1; issue 18 item 2 (EI-1): an invoice's document links to billing-svc's PDF."""
+
     def document(kind: str) -> InboxDocument:
         return InboxDocument("d", "m", kind, "t", "p-1", datetime.now(UTC))  # type: ignore[arg-type]
 
     assert document("policy_conditions").download == "/v1/policies/p-1/conditions"
-    assert document("invoice").download is None
+    assert document("invoice").download == "/v1/invoices/p-1.pdf"

@@ -1,13 +1,9 @@
 """inbox's use cases on a fake of its store (no servers): one document per issued invoice
 (IN-1, EI-1), titled in the member's language, newest first."""
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from inbox.domain.documents import InboxDocument
-from inbox.service.handlers import InboxService
 from mylm_shared.events import (
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
@@ -21,36 +17,13 @@ from mylm_shared.events import (
     new_event,
 )
 from mylm_shared.events.catalog import Language
-from mylm_shared.projections import apply_in_memory
 
 from testkit.apps import invoice_issued, member_registered, member_updated
-
-
-@dataclass
-class FakeInbox:
-    documents: dict[str, InboxDocument] = field(default_factory=dict)
-    members: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    async def file(self, document: InboxDocument) -> None:
-        self.documents.setdefault(document.document_id, document)
-
-    async def list_for(self, member_id: str, *, limit: int, offset: int) -> list[InboxDocument]:
-        mine = [d for d in self.documents.values() if d.member_id == member_id]
-        mine.sort(key=lambda d: d.created_at, reverse=True)
-        return mine[offset : offset + limit]
-
-    async def remember_language(self, member_id: str, language: str, as_of: str) -> None:
-        apply_in_memory(self.members, member_id, {"language": language}, as_of, first=True)
-
-    async def update_language(self, member_id: str, language: str, as_of: str) -> None:
-        apply_in_memory(self.members, member_id, {"language": language}, as_of, first=False)
-
-    async def language_of(self, member_id: str) -> str | None:
-        return self.members.get(member_id, {}).get("language")
+from testkit.fakes.inbox import InboxFakes
 
 
 async def test_an_invoice_is_filed_once_in_the_members_language_in_1() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     member = member_registered(language="fr")
     await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
     event = invoice_issued(member.subject or "", total="5.00")
@@ -62,7 +35,7 @@ async def test_an_invoice_is_filed_once_in_the_members_language_in_1() -> None:
 
 
 async def test_a_member_not_known_yet_gets_a_dutch_title_and_sees_only_their_own() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     first, second = invoice_issued("m-1"), invoice_issued("m-2")
     for event in (first, second):
         await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
@@ -74,7 +47,7 @@ async def test_a_member_not_known_yet_gets_a_dutch_title_and_sees_only_their_own
 async def test_after_member_updated_documents_are_titled_in_the_new_language() -> None:
     """An older ``member.updated`` re-driven later, or a late ``member.registered``,
     does not bring the old language back."""
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     member = member_registered(language="nl")
     member_id = member.subject or ""
     older = member_updated(member_id, language="de")
@@ -109,7 +82,7 @@ def policy_issued(member_id: str, policy_id: str = "p-1") -> CloudEvent:
 
 
 async def test_an_issued_policy_files_its_conditions_once_in_the_members_language_pc_1() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     member = member_registered(language="fr")
     member_id = member.subject or ""
     await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
@@ -123,12 +96,14 @@ async def test_an_issued_policy_files_its_conditions_once_in_the_members_languag
 
 
 async def test_a_premium_invoice_is_filed_with_a_premium_title_pc_8() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     event = invoice_issued("m-1")
     event = event.model_copy(update={"data": {**event.data, "kind": "premium", "policy_id": "p-1"}})
     await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
     [document] = await inbox.documents_of("m-1", limit=10, offset=0)
     assert (document.kind, document.title[:6]) == ("invoice", "Premie")
+    # issue 18 item 2 (EI-1): the document links to billing-svc's PDF of the invoice
+    assert document.download == f"/v1/invoices/{event.data['invoice_id']}.pdf"
 
 
 def policy_amended(member_id: str, amendment_id: str = "am-1") -> CloudEvent:
@@ -152,7 +127,7 @@ def policy_amended(member_id: str, amendment_id: str = "am-1") -> CloudEvent:
 async def test_an_accepted_amendment_files_new_conditions_once_per_amendment_pc_7_in_1() -> None:
     """PC-7/PC-8 "bij de uitgifte van nieuwe bijzondere voorwaarden": each accepted
     amendment files new special conditions beside the first ones, never twice."""
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     issued = policy_issued("m-1")
     await inbox.on_policy_issued(issued, POLICY_ISSUED.parse(issued))
     event = policy_amended("m-1")
@@ -171,7 +146,7 @@ async def test_an_accepted_amendment_files_new_conditions_once_per_amendment_pc_
 
 
 async def test_new_conditions_are_titled_in_the_members_language_pc_7() -> None:
-    inbox = InboxService(FakeInbox())
+    inbox = InboxFakes().use_cases().inbox
     cases: tuple[tuple[Language, str], ...] = (
         ("fr", "Nouvelles conditions particulières"),
         ("de", "Neue"),

@@ -10,7 +10,7 @@ from mylm_shared.events import INVOICE_ISSUED, MEMBER_REGISTERED, MEMBER_UPDATED
 from mylm_shared.read_cache import ReadThroughCache
 
 from testkit.apps import invoice_issued, member_registered, member_updated
-from testkit.fake_mongo import FakeDatabase
+from testkit.fakes.mongo import FakeDatabase
 
 TTL = 30.0
 

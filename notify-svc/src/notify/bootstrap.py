@@ -1,6 +1,14 @@
-"""Wires notify-svc: SMTP sender, repository, consumers."""
+"""Wires notify-svc (docs/architecture.md "Wiring: bootstrap and use cases").
 
-from collections.abc import Sequence
+``bootstrap(settings, *, recipients, sender)`` wires the use cases over the ports it is
+given (unit tests pass ``testkit/fakes/notify.py``); ``create_app``'s ``live`` builds
+the Mongo repository (with its recipient cache) and the SMTP sender, hands them to
+``bootstrap`` and closes the SMTP connection at shutdown; the consumers come from its
+result.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from mylm_shared.consumer import Consumer
@@ -16,6 +24,7 @@ from mylm_shared.events import (
     CLAIM_PAYOUT_ACCOUNT_CHANGED,
     CLAIM_REJECTED,
     INVOICE_ISSUED,
+    INVOICE_REMINDER_DUE,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
 )
@@ -25,7 +34,8 @@ from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from notify.adapters.repository import NotifyRepository
 from notify.adapters.smtp import SmtpSender
-from notify.service.handlers import NotifyService
+from notify.service.handlers import EmailSender, NotifyService, Recipients
+from notify.service.use_cases import NotifyUseCases
 from notify.settings import NotifySettings
 
 CLAIM_TOPICS = (
@@ -41,69 +51,85 @@ CLAIM_TOPICS = (
 )
 
 
-async def close_smtp(runtime: Runtime) -> None:
-    sender = runtime.extras.get("smtp")
-    if isinstance(sender, SmtpSender):
-        await sender.close()
+def bootstrap(
+    settings: NotifySettings, *, recipients: Recipients, sender: EmailSender
+) -> NotifyUseCases:
+    """notify's use cases over these ports."""
+    return NotifyUseCases(notify=NotifyService(recipients, sender))
+
+
+def consumers(use_cases: NotifyUseCases) -> Sequence[Consumer]:
+    service = use_cases.notify
+    return [
+        Consumer(
+            "notify-members",
+            MEMBER_REGISTERED,
+            service.on_member_registered,
+            idempotent_effect=True,
+        ),
+        Consumer(
+            "notify-member-updates",
+            MEMBER_UPDATED,
+            service.on_member_updated,
+            idempotent_effect=True,
+        ),
+        Consumer(
+            "notify-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
+        ),
+        # PC-7: idempotent on (amendment, step, deadline), see NotifyService.
+        # EI-5 (issue 18 item 4): one e-mail per invoice and reminder level
+        Consumer(
+            "notify-invoice-reminders",
+            INVOICE_REMINDER_DUE,
+            service.on_invoice_reminder_due,
+            idempotent_effect=True,
+        ),
+        Consumer(
+            "notify-amendment-reminders",
+            AMENDMENT_REMINDED,
+            service.on_amendment_reminded,
+            idempotent_effect=True,
+        ),
+        # CL-1: idempotent on the claim fact's business identity, see NotifyService.
+        *(
+            Consumer(
+                f"notify-{spec.topic.replace('.', '-')}",
+                spec,
+                service.on_claim_event,
+                idempotent_effect=True,
+            )
+            for spec in CLAIM_TOPICS
+        ),
+    ]
 
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
-    settings = settings or NotifySettings()
+    config = settings or NotifySettings()
 
-    def consumers(runtime: Runtime) -> Sequence[Consumer]:
+    @asynccontextmanager
+    async def live(runtime: Runtime) -> AsyncIterator[NotifyUseCases]:
         sender = SmtpSender(
-            settings.smtp_url.get_secret_value(), settings.mail_from, settings.smtp_timeout_seconds
+            config.smtp_url.get_secret_value(), config.mail_from, config.smtp_timeout_seconds
         )
-        recipients = ReadThroughCache[str, Document](
-            max_entries=settings.member_cache_max_entries,
-            ttl_seconds=settings.member_cache_ttl_seconds,
+        cache = ReadThroughCache[str, Document](
+            max_entries=config.member_cache_max_entries,
+            ttl_seconds=config.member_cache_ttl_seconds,
         )
-        service = NotifyService(NotifyRepository(runtime.db, recipients=recipients), sender)
-        runtime.extras["notify"] = service
-        runtime.extras["smtp"] = sender
-        return [
-            Consumer(
-                "notify-members",
-                MEMBER_REGISTERED,
-                service.on_member_registered,
-                idempotent_effect=True,
-            ),
-            Consumer(
-                "notify-member-updates",
-                MEMBER_UPDATED,
-                service.on_member_updated,
-                idempotent_effect=True,
-            ),
-            Consumer(
-                "notify-invoices", INVOICE_ISSUED, service.on_invoice_issued, idempotent_effect=True
-            ),
-            # PC-7: idempotent on (amendment, step, deadline), see NotifyService.
-            Consumer(
-                "notify-amendment-reminders",
-                AMENDMENT_REMINDED,
-                service.on_amendment_reminded,
-                idempotent_effect=True,
-            ),
-            # CL-1: idempotent on the claim fact's business identity, see NotifyService.
-            *(
-                Consumer(
-                    f"notify-{spec.topic.replace('.', '-')}",
-                    spec,
-                    service.on_claim_event,
-                    idempotent_effect=True,
-                )
-                for spec in CLAIM_TOPICS
-            ),
-        ]
+        try:
+            yield bootstrap(
+                config, recipients=NotifyRepository(runtime.db, recipients=cache), sender=sender
+            )
+        finally:
+            await sender.close()
 
     return create_service_app(
-        settings,
+        config,
         ServiceDefinition(
             title="notify-svc",
             description="E-mails to My LM members from events (EI-4, PC-7, CL-1).",
             routers=[],
-            consumers=consumers,
-            on_shutdown=close_smtp,
+            bootstrap=live,
+            consumers_of=consumers,
             verify_tokens=False,
         ),
     )

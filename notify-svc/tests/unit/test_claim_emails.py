@@ -4,7 +4,6 @@ one per business fact (a re-publish under a new event id sends nothing more); se
 when invoice e-mails are off; skipped without an address; an unknown claimant waits."""
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -24,51 +23,15 @@ from mylm_shared.events import (
 )
 from mylm_shared.events.catalog import Language
 from mylm_shared.failures import MissingDependency
-from mylm_shared.mongo import Document
 from notify.domain.claims import ClaimEvent, claim_notice
 from notify.domain.messages import Email, claim_email
 from notify.service.handlers import NotifyService
 
 from testkit.apps import member_registered
+from testkit.fakes.notify import NotifyFakes
 
 NUMBER = "CL-2026-000123"
 REASON = LocalizedTextV1(nl="Het ongeval is gedekt.", fr="L'accident est couvert.")
-
-
-@dataclass
-class FakeRecipients:
-    recipients: dict[str, Document] = field(default_factory=dict)
-    sent: list[str] = field(default_factory=list)
-
-    async def remember_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
-    ) -> None:
-        self.recipients.setdefault(
-            member_id,
-            {"email": email, "language": language, "first_name": first_name},
-        )
-
-    async def update_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
-    ) -> None:
-        raise NotImplementedError
-
-    async def recipient(self, member_id: str) -> Document | None:
-        return self.recipients.get(member_id)
-
-    async def claim_email(self, email_id: str, member_id: str, kind: str) -> str:
-        return "sent" if email_id in self.sent else "sending"
-
-    async def mark_sent(self, email_id: str) -> None:
-        self.sent.append(email_id)
-
-
-@dataclass
-class FakeSender:
-    outbox: list[Email] = field(default_factory=list)
-
-    async def send(self, email: Email) -> None:
-        self.outbox.append(email)
 
 
 def declared(member_id: str = "m-1") -> ClaimDeclaredV1:
@@ -224,8 +187,8 @@ def event_for(claim: ClaimEvent) -> CloudEvent:
 
 
 async def test_one_e_mail_per_fact_even_under_a_new_event_id_and_with_invoice_emails_off() -> None:
-    recipients, sender = FakeRecipients(), FakeSender()
-    service = NotifyService(recipients, sender)
+    fakes = NotifyFakes()
+    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
     member = await registered(service)
     recipients.recipients[member]["invoice_emails"] = False  # EI-4's switch: not for claims
     for claim in (declared(member), accepted(member), offer_made(member), paid(member)):
@@ -243,8 +206,8 @@ async def test_one_e_mail_per_fact_even_under_a_new_event_id_and_with_invoice_em
 
 
 async def test_no_e_mail_without_an_address_and_an_unknown_claimant_waits() -> None:
-    recipients, sender = FakeRecipients(), FakeSender()
-    service = NotifyService(recipients, sender)
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service, email="")
     await service.on_claim_event(event_for(paid(member)), paid(member))
     assert sender.outbox == []

@@ -3,67 +3,26 @@ the address on file (EI-4), none when switched off, none twice, and an invoice w
 member is not known yet is a missing dependency (retried, not dropped)."""
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from mylm_shared.events import (
     AMENDMENT_REMINDED,
     INVOICE_ISSUED,
+    INVOICE_REMINDER_DUE,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
     AmendmentRemindedV1,
     CloudEvent,
+    InvoiceReminderDueV1,
     new_event,
 )
 from mylm_shared.failures import MissingDependency
-from mylm_shared.mongo import Document
-from mylm_shared.projections import apply_in_memory
-from notify.domain.messages import Email
 from notify.service.handlers import NotifyService
 
 from testkit.apps import invoice_issued, member_registered, member_updated
-
-
-@dataclass
-class FakeRecipients:
-    recipients: dict[str, Document] = field(default_factory=dict)
-    claims: set[str] = field(default_factory=set)
-    sent: set[str] = field(default_factory=set)
-
-    async def remember_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
-    ) -> None:
-        fields = {"email": email, "language": language, "first_name": first_name}
-        on_insert = {"invoice_emails": True}
-        apply_in_memory(self.recipients, member_id, fields, as_of, first=True, on_insert=on_insert)
-
-    async def update_recipient(
-        self, member_id: str, email: str | None, language: str, first_name: str, as_of: str
-    ) -> None:
-        fields = {"email": email, "language": language, "first_name": first_name}
-        on_insert = {"invoice_emails": True}
-        apply_in_memory(self.recipients, member_id, fields, as_of, first=False, on_insert=on_insert)
-
-    async def recipient(self, member_id: str) -> Document | None:
-        return self.recipients.get(member_id)
-
-    async def claim_email(self, email_id: str, member_id: str, kind: str) -> str:
-        if email_id in self.sent:
-            return "sent"
-        self.claims.add(email_id)
-        return "sending"
-
-    async def mark_sent(self, email_id: str) -> None:
-        self.sent.add(email_id)
-
-
-@dataclass
-class FakeSender:
-    outbox: list[Email] = field(default_factory=list)
-
-    async def send(self, email: Email) -> None:
-        self.outbox.append(email)
+from testkit.fakes.notify import NotifyFakes
 
 
 async def registered(service: NotifyService, language: str = "fr") -> str:
@@ -79,8 +38,8 @@ async def issue(service: NotifyService, member_id: str) -> str:
 
 
 async def test_an_issued_invoice_emails_the_address_on_file_once_ei_4() -> None:
-    sender = FakeSender()
-    service = NotifyService(FakeRecipients(), sender)
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service)
     event = invoice_issued(member, total="12.50")
     for _ in range(2):  # redelivered
@@ -91,8 +50,8 @@ async def test_an_issued_invoice_emails_the_address_on_file_once_ei_4() -> None:
 
 
 async def test_no_invoice_email_when_the_member_switched_them_off_ei_4() -> None:
-    recipients, sender = FakeRecipients(), FakeSender()
-    service = NotifyService(recipients, sender)
+    fakes = NotifyFakes()
+    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
     member = await registered(service)
     recipients.recipients[member]["invoice_emails"] = False
     await issue(service, member)
@@ -100,8 +59,8 @@ async def test_no_invoice_email_when_the_member_switched_them_off_ei_4() -> None
 
 
 async def test_an_invoice_of_an_unknown_member_waits_for_member_registered() -> None:
-    sender = FakeSender()
-    service = NotifyService(FakeRecipients(), sender)
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
     with pytest.raises(MissingDependency):
         await issue(service, "not-known-yet")
     assert sender.outbox == []
@@ -110,8 +69,8 @@ async def test_an_invoice_of_an_unknown_member_waits_for_member_registered() -> 
 async def test_after_member_updated_emails_go_to_the_new_address_in_the_new_language() -> None:
     """The member's switch-off (EI-4) survives the update; an older update re-driven
     later changes nothing."""
-    recipients, sender = FakeRecipients(), FakeSender()
-    service = NotifyService(recipients, sender)
+    fakes = NotifyFakes()
+    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
     member = await registered(service, language="fr")
     older = member_updated(member, email="old@example.org", language="de")
     newer = member_updated(member, email="new@example.org", language="nl")
@@ -140,8 +99,8 @@ def reminded(member_id: str, deadline: date = date(2026, 2, 28)) -> CloudEvent:
 async def test_an_amendment_reminder_is_emailed_once_per_step_and_deadline_pc_7() -> None:
     """A redelivery or the same reminder requested again under a new event id sends
     nothing more; a later deadline is a new reminder. The invoice switch does not apply."""
-    recipients, sender = FakeRecipients(), FakeSender()
-    service = NotifyService(recipients, sender)
+    fakes = NotifyFakes()
+    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
     member = await registered(service, language="fr")
     recipients.recipients[member]["invoice_emails"] = False
     event = reminded(member)
@@ -155,7 +114,54 @@ async def test_an_amendment_reminder_is_emailed_once_per_step_and_deadline_pc_7(
 
 
 async def test_a_reminder_for_an_unknown_member_waits_for_member_registered_pc_7() -> None:
-    service = NotifyService(FakeRecipients(), FakeSender())
+    service = NotifyFakes().use_cases().notify
     event = reminded("not-known-yet")
     with pytest.raises(MissingDependency):
         await service.on_amendment_reminded(event, AMENDMENT_REMINDED.parse(event))
+
+
+async def test_a_paper_invoice_gets_no_email_ei_3_issue_18_item_3() -> None:
+    """EI-3 (issue 18 item 3): e-invoicing off, the invoice goes by post and no e-mail
+    announces it; an event without ``channel`` (before issue 18) is electronic."""
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
+    member = await registered(service)
+    paper = invoice_issued(member, total="12.50")
+    paper.data["channel"] = "paper"
+    await service.on_invoice_issued(paper, INVOICE_ISSUED.parse(paper))
+    assert sender.outbox == []
+    older = invoice_issued(member, total="12.50")
+    older.data.pop("channel", None)
+    await service.on_invoice_issued(older, INVOICE_ISSUED.parse(older))
+    assert [e.to for e in sender.outbox] == ["marie@example.org"]
+
+
+def invoice_reminder(member_id: str, level: int, channel: str = "electronic") -> CloudEvent:
+    payload = InvoiceReminderDueV1(
+        invoice_id="inv-1",
+        member_id=member_id,
+        level=level,
+        due_on=date(2026, 2, 15),
+        structured_reference="+++000/0000/00101+++",
+        due_date=date(2026, 1, 30),
+        outstanding=Decimal("25.00"),
+        channel=channel,  # type: ignore[arg-type]
+    )
+    return new_event(INVOICE_REMINDER_DUE, payload, source="/tests", subject=member_id)
+
+
+async def test_one_email_per_reminder_level_none_on_paper_ei_5_issue_18_item_4() -> None:
+    """EI-5 (issue 18 item 4): reminders 1 and 2 e-mailed once each (a repeated request
+    under a new event id sends nothing more), in the member's language; a reminder on
+    the paper channel is the print shop's, no e-mail."""
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
+    member = await registered(service, language="nl")
+    for level, channel in ((1, "electronic"), (1, "electronic"), (2, "paper"), (2, "electronic")):
+        event = invoice_reminder(member, level, channel)
+        await service.on_invoice_reminder_due(event, INVOICE_REMINDER_DUE.parse(event))
+    assert [e.subject for e in sender.outbox] == [
+        "Herinnering: factuur +++000/0000/00101+++ — €\u00a025,00, vervallen op 30/01/2026",
+        "Tweede herinnering: factuur +++000/0000/00101+++ — €\u00a025,00, vervallen op 30/01/2026",
+    ]
+    assert "+++000/0000/00101+++" in sender.outbox[0].body

@@ -13,7 +13,7 @@ from notify.domain.messages import Email
 from notify.service.handlers import NotifyService
 
 from testkit.apps import invoice_issued, member_registered, member_updated
-from testkit.fake_mongo import FakeDatabase
+from testkit.fakes.mongo import FakeDatabase
 
 TTL = 30.0
 

@@ -14,10 +14,12 @@ import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
 from mylm_shared.kernel.periods import belgian_today
+from mylm_shared.service import use_cases_of
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.domain.dates import add_months
 from policy.service.amendments import AmendmentService
+from policy.service.use_cases import PolicyUseCases
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -101,7 +103,7 @@ async def platform_(platform: Endpoints, run_id: str) -> AsyncIterator[Platform]
             return known == 2
 
         await eventually(both_known, what="policy-svc learns the members")
-        service = app.state.runtime.extras["amendments"]
+        service = use_cases_of(app, PolicyUseCases).amendments
         yield Platform(
             client,
             tokens,

@@ -14,9 +14,11 @@ import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
 from mylm_shared.kernel.periods import belgian_today
+from mylm_shared.service import use_cases_of
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.service.handlers import PolicyService
+from policy.service.use_cases import PolicyUseCases
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -111,7 +113,7 @@ async def policies(platform: Endpoints, run_id: str) -> AsyncIterator[Policies]:
             minor,
             f"{run_id}.",
             platform.kafka_bootstrap_servers,
-            app.state.runtime.extras["policies"],
+            use_cases_of(app, PolicyUseCases).policies,
         )
 
 

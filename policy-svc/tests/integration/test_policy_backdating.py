@@ -17,9 +17,11 @@ import httpx
 import pytest
 from mylm_shared.events import MEMBER_REGISTERED, MemberRegisteredV1, new_event
 from mylm_shared.problems import PROBLEM_JSON
+from mylm_shared.service import use_cases_of
 from policy.adapters.repository import MEMBERS
 from policy.bootstrap import create_app
 from policy.service.handlers import PolicyService
+from policy.service.use_cases import PolicyUseCases
 from policy.settings import PolicySettings
 
 from testkit.apps import serving
@@ -115,7 +117,7 @@ async def world(platform: Endpoints, run_id: str) -> AsyncIterator[World]:
             return await members.count_documents({"_id": holder}) == 1
 
         await eventually(known, what="policy-svc learns the member")
-        yield World(client, tokens, holder, app.state.runtime.extras["policies"])
+        yield World(client, tokens, holder, use_cases_of(app, PolicyUseCases).policies)
 
 
 async def test_household_since_is_today_for_a_member_earlier_only_by_staff_with_a_reason(

@@ -6,16 +6,15 @@ reminders sent once per deadline. Exact dates on both sides of each boundary."""
 from datetime import date
 
 import pytest
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import AMENDMENT_REMINDED, POLICY_AMENDED
-from policy.adapters.amendments import AmendmentMapper
 from policy.adapters.repository import PolicyMapper
 from policy.domain.amendments import Amendment, AmendmentRefused, WrongStep
 from policy.domain.fact_dates import Recorder
 from policy.domain.policy import DeclaredPerson, Policy, WrongStatus
 from policy.domain.product import premium
 from policy.domain.termination import ContractDates, Notice, OutsideWindow, terminate
-from policy.service.amendments import AmendmentService
+
+from testkit.fakes.policy import PolicyFakes
 
 SIGNED = date(2026, 12, 1)
 START = date(2027, 1, 1)
@@ -23,20 +22,11 @@ CONTRACT = ContractDates(SIGNED, START)
 PARTNER = DeclaredPerson("p1", "Bo Claes", date(1982, 4, 2), "partner", True)
 
 
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __call__(self) -> date:
-        return self.day
-
-
 class World:
     def __init__(self, formula: str = "single") -> None:
-        self.policies: InMemoryAggregates[Policy] = InMemoryAggregates(PolicyMapper())
-        self.amendments: InMemoryAggregates[Amendment] = InMemoryAggregates(AmendmentMapper())
-        self.clock = Clock(date(2027, 1, 31))
-        self.service = AmendmentService(self.amendments, self.policies, today=self.clock)
+        fakes = PolicyFakes(today=date(2027, 1, 31))
+        self.policies, self.amendments, self.clock = fakes.policies, fakes.amendments, fakes.today
+        self.service = fakes.use_cases().amendments
         self.formula = formula
 
     async def policy(self, policy_id: str = "pol-1", *, signed: bool = True) -> Policy:

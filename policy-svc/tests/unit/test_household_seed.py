@@ -3,12 +3,11 @@ and the family household seeded from identity's at acceptance (PC-3)."""
 
 from datetime import UTC, date, datetime
 
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import MEMBER_REGISTERED, CloudEvent, MemberRegisteredV1, new_event
-from policy.adapters.members import InMemoryMembers
-from policy.adapters.repository import PolicyMapper
 from policy.domain.policy import DeclaredPerson, Policy
 from policy.service.handlers import KnownMember, PolicyService, ProposePolicy
+
+from testkit.fakes.policy import InMemoryMembers, PolicyFakes
 
 TODAY = date(2026, 11, 23)
 START = date(2027, 1, 1)
@@ -20,9 +19,8 @@ ADULT = KnownMember("adult", "Emma Peeters", date(2006, 6, 1), "nl", "titular")
 
 
 def service(*members: KnownMember) -> tuple[PolicyService, InMemoryMembers]:
-    known = InMemoryMembers(*members)
-    store = InMemoryAggregates(PolicyMapper())
-    return PolicyService(store, known, today=lambda: TODAY), known
+    fakes = PolicyFakes(*members, today=TODAY)
+    return fakes.use_cases().policies, fakes.members
 
 
 async def issued(policies: PolicyService, formula: str = "family") -> Policy:

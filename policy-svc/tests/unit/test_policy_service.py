@@ -6,27 +6,27 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import POLICY_ISSUED, POLICY_TERMINATED, PREMIUM_DUE
 from mylm_shared.kernel.idempotency import IdempotencyConflict
-from policy.adapters.members import InMemoryMembers
-from policy.adapters.repository import PolicyMapper
 from policy.domain.policy import DeclaredPerson, Policy, PolicyRefused, WrongStatus, state_of
 from policy.domain.product import InvalidProduct, premium
 from policy.domain.termination import Notice, TerminationRefused
 from policy.service.handlers import KnownMember, PolicyService, ProposePolicy, UnknownMember
 
+from testkit.fakes.policy import PolicyFakes
+from testkit.fakes.shared import InMemoryAggregates
+
 TODAY = date(2026, 11, 23)
 
 
 def service() -> tuple[PolicyService, InMemoryAggregates[Policy]]:
-    store = InMemoryAggregates(PolicyMapper())
-    members = InMemoryMembers(
+    fakes = PolicyFakes(
         KnownMember("adult", "An Claes", date(1980, 5, 17)),
         KnownMember("eighteen", "An Claes", date(2008, 11, 23)),
         KnownMember("seventeen", "Bo Claes", date(2008, 11, 24)),
+        today=TODAY,
     )
-    return PolicyService(store, members, today=lambda: TODAY), store
+    return fakes.use_cases().policies, fakes.policies
 
 
 def proposal(member_id: str = "adult", **changes: object) -> ProposePolicy:

@@ -7,7 +7,6 @@ premium (PC-4). Exact figures on the product's tariff, on the in-memory fakes.""
 from datetime import date
 from decimal import Decimal
 
-from mylm_shared.aggregates import InMemoryAggregates
 from mylm_shared.events import INVOICE_PAID, POLICY_AMENDED, PREMIUM_DUE, InvoicePaidV1, new_event
 from policy.adapters.amendments import AmendmentMapper
 from policy.adapters.repository import PolicyMapper
@@ -20,6 +19,8 @@ from policy.domain.premiums import PaidPremium, PremiumAccount
 from policy.domain.product import Premium, premium
 from policy.service.amendments import AmendmentService
 from policy.service.premiums import PremiumService
+
+from testkit.fakes.shared import InMemoryAggregates
 
 START = date(2026, 1, 1)  # term 1: 2026-01-01 .. 2027-01-01, 365 days
 DAY_100 = date(2026, 4, 10)  # 31 + 28 + 31 + 10

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pytest
-from mylm_shared.aggregates import InMemoryAggregates, change
+from mylm_shared.aggregates import change
 from mylm_shared.events import (
     INVOICE_PAID,
     POLICY_ACTIVATED,
@@ -27,6 +27,8 @@ from policy.domain.policy import Policy, PolicyRefused, WrongStatus, state_of
 from policy.domain.premiums import admin_costs
 from policy.domain.termination import Notice
 from policy.service.premiums import PremiumService
+
+from testkit.fakes.shared import InMemoryAggregates
 
 START = date(2027, 1, 1)
 FRIDAY = date(2028, 1, 7)  # term 2 is due on 2028-01-01

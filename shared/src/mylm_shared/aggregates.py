@@ -17,7 +17,7 @@ Reads: ``get`` finds an aggregate's versions by ``aggregate_id`` and keeps the n
 changes between versions). Both are one indexed equality filter. ``due`` finds what a
 scheduler must act on: aggregates whose newest version has a date field <= today.
 
-``InMemoryAggregates`` is the fake of the same port for unit tests of use cases.
+``testkit.fakes.shared.InMemoryAggregates`` is the fake of the same port for unit tests.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -203,46 +203,6 @@ class MongoAggregates(Generic[A]):
             await insert_with_events(self._collection, document, *entries)
         except DuplicateKeyError:
             raise _taken(aggregate.aggregate_id, version) from None
-        aggregate.version = version
-        aggregate.events.clear()
-
-    def _load(self, document: Document) -> A:
-        return _loaded(self._mapper, document)
-
-
-class InMemoryAggregates(Generic[A]):
-    """The same port in memory, for unit tests: same versioning, same mapping, and the
-    messages that would have gone to the bus in ``published``."""
-
-    def __init__(self, mapper: Mapper[A]) -> None:
-        self._mapper = mapper
-        self.documents: dict[str, Document] = {}
-        self.published: list[Message] = []
-
-    async def get(self, aggregate_id: str) -> A | None:
-        versions = [d for d in self.documents.values() if d[AGGREGATE_ID] == aggregate_id]
-        return self._load(_newest(versions)[0]) if versions else None
-
-    async def current(self, field: str, value: str) -> list[A]:
-        versions = [d for d in self.documents.values() if d.get(field) == value]
-        return [self._load(document) for document in _newest(versions)]
-
-    async def due(self, field: str, upto: str, *, after: DuePass | None = None) -> list[A]:
-        # ``after`` only narrows the candidates Mongo reads; the answer is the same.
-        newest = _newest(list(self.documents.values()))
-        return [self._load(d) for d in newest if _is_due(d, field, upto)]
-
-    async def save(self, aggregate: A) -> None:
-        version = aggregate.version + 1
-        key = version_id(aggregate.aggregate_id, version)
-        if key in self.documents:
-            raise _taken(aggregate.aggregate_id, version)
-        self.documents[key] = {
-            **self._mapper.to_document(aggregate),
-            AGGREGATE_ID: aggregate.aggregate_id,
-            VERSION: version,
-        }
-        self.published += [m for e in aggregate.events for m in self._mapper.to_messages(e)]
         aggregate.version = version
         aggregate.events.clear()
 

@@ -11,13 +11,12 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+# The roles live in the kernel (pure); re-exported here for the entrypoints and testkit.
+from mylm_shared.kernel.roles import MEMBER as MEMBER
+from mylm_shared.kernel.roles import SERVICE as SERVICE
+from mylm_shared.kernel.roles import STAFF as STAFF
 from mylm_shared.problems import Problem, forbidden, unauthorized
 
-STAFF = "staff"
-MEMBER = "member"
-# A service calling another server to server with a client-credentials token (RFC 6749
-# §4.4, issued by identity-svc): ``sub`` is its client id, ``scope`` what it may do.
-SERVICE = "service"
 # Issue 15 item 7: identity-svc signs with Ed25519 only, so nothing else is accepted (an
 # ES256 token naming a known ``kid`` is refused 401 like any other forgery).
 ALGORITHMS = ["EdDSA"]

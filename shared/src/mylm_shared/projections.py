@@ -18,7 +18,7 @@ newer one. Each projection document therefore keeps the time of the event it ref
 """
 
 import contextlib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -64,24 +64,3 @@ async def apply_newer(
     older = {"$or": [{AS_OF: {"$exists": False}}, {AS_OF: {"$lt": as_of}}]}
     result = await collection.update_one({"_id": key, **older}, {"$set": {**fields, AS_OF: as_of}})
     return result.modified_count > 0
-
-
-def apply_in_memory(
-    documents: MutableMapping[str, dict[str, Any]],
-    key: str,
-    fields: Mapping[str, Any],
-    as_of: str,
-    *,
-    first: bool,
-    on_insert: Mapping[str, Any] | None = None,
-) -> bool:
-    """``insert_first`` (``first=True``) or ``apply_newer`` on a dict, for the fakes of
-    unit tests."""
-    stored = documents.get(key)
-    if stored is None:
-        documents[key] = {**(on_insert or {}), **fields, AS_OF: as_of}
-        return True
-    if first or stored.get(AS_OF, "") >= as_of:
-        return False
-    stored.update({**fields, AS_OF: as_of})
-    return True

@@ -63,14 +63,3 @@ class BlockSequence:
                 return block
             except DuplicateKeyError:
                 block += 1  # another process took it a moment ago
-
-
-class CountingSequence:
-    """In-memory fake of the port for unit tests."""
-
-    def __init__(self) -> None:
-        self.last = 0
-
-    async def next(self) -> int:
-        self.last += 1
-        return self.last

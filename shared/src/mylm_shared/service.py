@@ -2,16 +2,22 @@
 Kafka (FastStream), with its Mongo database, outbox relay, health and readiness probes,
 Prometheus metrics (``/metrics``) and OpenTelemetry traces.
 
-Start-up: JSON logs → Mongo indexes → topics → producer → outbox relay → consumers.
-Graceful shutdown (SIGTERM): stop consuming → flush the outbox → close clients.
+Start-up: JSON logs → Mongo indexes → producer → the service's ``bootstrap`` (its use
+cases, from the live adapters) → topics → outbox relay → consumers.
+Graceful shutdown (SIGTERM): stop consuming → the bootstrap's own clean-up → flush the
+outbox → close clients.
+
+Wiring (docs/architecture.md "Wiring: bootstrap and use cases"): a service's
+``bootstrap`` returns one typed object holding its use cases; routes get it through
+``use_cases(kind)``, consumers through ``consumers_of``, tests through ``use_cases_of``.
 """
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -48,7 +54,7 @@ from mylm_shared.settings import ServiceSettings
 from mylm_shared.telemetry import instrument_http, setup_telemetry
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+U = TypeVar("U")
 REVOCATIONS_CATCH_UP_SECONDS = 15.0
 
 
@@ -65,24 +71,34 @@ class Runtime:
     # Tokens refused before they expire (suspended accounts …), read from the bus; set
     # when the service verifies tokens (identity-svc passes it to its own verifier).
     revocations: RevocationList | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
-def use_case(name: str, kind: type[T]) -> Any:
-    """A FastAPI dependency resolving the use-case object bootstrap stored in
-    ``runtime.extras[name]`` (e.g. ``Annotated[BillingService, use_case("billing", …)]``)."""
+def use_cases_of(app: FastAPI, kind: type[U]) -> U:
+    """The use cases the service's ``bootstrap`` returned, typed (tests, entrypoints)."""
+    found = getattr(app.state, "use_cases", None)
+    if not isinstance(found, kind):
+        raise RuntimeError(f"{kind.__name__}: not bootstrapped (is the app started?)")
+    return found
 
-    def resolve(request: Request) -> T:
-        found = request.app.state.runtime.extras[name]
-        assert isinstance(found, kind)
-        return found
+
+def use_cases(kind: type[U]) -> Any:
+    """The typed FastAPI dependency of a service's use cases, declared once in its
+    ``entrypoints/deps.py``: ``UseCases = Annotated[IdentityUseCases,
+    use_cases(IdentityUseCases)]``; a route then takes ``use_cases: UseCases``."""
+
+    def resolve(request: Request) -> U:
+        return use_cases_of(request.app, kind)
 
     return Depends(resolve)
 
 
+Bootstrap = Callable[[Runtime], AbstractAsyncContextManager[U]]
+
+
 @dataclass
-class ServiceDefinition:
-    """What makes one service: its API, the data it owns and the events it speaks."""
+class ServiceDefinition(Generic[U]):
+    """What makes one service: its API, the data it owns, the events it speaks, and how
+    its use cases are wired (``U``: the service's use-cases dataclass)."""
 
     title: str
     description: str
@@ -90,9 +106,13 @@ class ServiceDefinition:
     indexes: Sequence[IndexSpec] = ()
     produces: Sequence[EventSpec[Any]] = ()
     outbox_collections: Sequence[str] = ()
-    consumers: Callable[[Runtime], Sequence[Consumer]] | None = None
-    on_startup: Callable[[Runtime], Awaitable[None]] | None = None
-    on_shutdown: Callable[[Runtime], Awaitable[None]] | None = None
+    # The wiring: the use cases built from the live adapters, once per process, after
+    # the indexes and the producer and before the consumers; an async context manager
+    # (``@asynccontextmanager``: code after its ``yield`` runs at shutdown, after the
+    # consumers stop). Kept on the app: ``use_cases(U)``, ``use_cases_of(app, U)``.
+    bootstrap: Bootstrap[U] | None = None
+    # The Kafka consumers, built from those use cases.
+    consumers_of: Callable[[U], Sequence[Consumer]] | None = None
     verify_tokens: bool = True
     # What the service's domain exceptions answer, wherever a route raises them.
     problems: ProblemMap | None = None
@@ -112,7 +132,7 @@ async def _retry(what: str, action: Callable[[], Awaitable[Any]], deadline_secon
             await action()
 
 
-def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
+def create_service_app(settings: ServiceSettings, definition: ServiceDefinition[U]) -> FastAPI:
     setup_telemetry(settings.service_name, settings.log_level)
     metrics = ServiceMetrics(settings.service_name, settings.kafka_bootstrap_servers)
     broker = make_broker(settings, middlewares=[metrics.broker_middleware])
@@ -137,9 +157,16 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                 revocations=runtime.revocations,
             )
         app.state.runtime = runtime
+        wiring = AsyncExitStack()
         indexes = [*definition.indexes, *(outbox_index(c) for c in definition.outbox_collections)]
         await _retry("MongoDB", lambda: ensure_indexes(db, indexes), 60)
-        consumers = list(definition.consumers(runtime)) if definition.consumers else []
+        await _retry("Kafka producer", producer.start, 90)
+        consumers: list[Consumer] = []
+        if definition.bootstrap is not None:
+            built = await wiring.enter_async_context(definition.bootstrap(runtime))
+            app.state.use_cases = built
+            if definition.consumers_of is not None:
+                consumers += definition.consumers_of(built)
         if settings.create_topics:
             logical = [s.topic for s in definition.produces] + [c.spec.topic for c in consumers]
             names = topics_with_dead_letters(settings.topic(t) for t in logical)
@@ -155,7 +182,6 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                 ),
                 90,
             )
-        await _retry("Kafka producer", producer.start, 90)
         if runtime.revocations is not None:
             runtime.revocations.start()
             # Serve with every known revocation when the bus allows; if not within the
@@ -183,8 +209,6 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             )
             await _retry("Kafka consumers", broker.start, 90)
             metrics.watch_subscribers(broker.subscribers)
-        if definition.on_startup:
-            await definition.on_startup(runtime)
         log.info("service started", extra={"port": settings.port})
         try:
             yield
@@ -193,8 +217,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
             if consumers:
                 control.stopping.set()  # messages waiting out an outage stay uncommitted
                 await broker.stop()
-            if definition.on_shutdown:
-                await definition.on_shutdown(runtime)
+            await wiring.aclose()
             if settings.outbox_relay_enabled:
                 await relay.stop()
             await producer.stop()
@@ -209,6 +232,8 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         app.include_router(router)
     _add_operations_routes(app, broker, definition)
     app.state.metrics = metrics
+    # What the service declares (topics, collections), read by the services-manifest test.
+    app.state.definition = definition
 
     def current_verifier() -> TokenVerifier | None:
         runtime: Runtime | None = getattr(app.state, "runtime", None)
@@ -234,7 +259,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
 
 
 def _add_operations_routes(
-    app: FastAPI, broker: KafkaBroker, definition: ServiceDefinition
+    app: FastAPI, broker: KafkaBroker, definition: ServiceDefinition[Any]
 ) -> None:
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:

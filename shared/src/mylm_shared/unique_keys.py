@@ -43,15 +43,3 @@ class MongoKeys:
     async def owner(self, key: str) -> str | None:
         found = await self._collection.find_one({"_id": key})
         return str(found["owner"]) if found else None
-
-
-class InMemoryKeys:
-    def __init__(self) -> None:
-        self.keys: dict[str, str] = {}
-
-    async def claim(self, key: str, owner: str) -> None:
-        if self.keys.setdefault(key, owner) != owner:
-            raise KeyTaken(key)
-
-    async def owner(self, key: str) -> str | None:
-        return self.keys.get(key)

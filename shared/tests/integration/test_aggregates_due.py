@@ -8,18 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from mylm_shared.aggregates import (
-    DuePass,
-    InMemoryAggregates,
-    Message,
-    MongoAggregates,
-    due_indexes,
-    store_indexes,
-)
+from mylm_shared.aggregates import DuePass, Message, MongoAggregates, due_indexes, store_indexes
 from mylm_shared.kernel.domain import Aggregate
 from mylm_shared.mongo import Document, ensure_indexes, make_mongo_client
 from pymongo.asynchronous.database import AsyncDatabase
 
+from testkit.fakes.shared import InMemoryAggregates
 from testkit.platform import Endpoints
 
 pytestmark = pytest.mark.integration

@@ -4,6 +4,7 @@ replication factor reaching the broker."""
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,14 +57,16 @@ async def service(platform: Endpoints, run_id: str) -> AsyncIterator[Service]:
     async def ping() -> dict[str, str]:
         return {"pong": "yes"}
 
-    def consumers(runtime: Runtime) -> list[Consumer]:
-        return [Consumer("metrics-probe", INVOICE_ISSUED, handled)]
+    @asynccontextmanager
+    async def live(runtime: Runtime) -> AsyncIterator[Handled]:
+        yield handled
 
     definition = ServiceDefinition(
         title="metrics-svc",
         description="A service to scrape.",
         routers=[router],
-        consumers=consumers,
+        bootstrap=live,
+        consumers_of=lambda use_cases: [Consumer("metrics-probe", INVOICE_ISSUED, use_cases)],
         verify_tokens=False,
     )
     app = create_service_app(settings, definition)

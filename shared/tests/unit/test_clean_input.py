@@ -1,7 +1,8 @@
-"""Clean text for every service (issue 15 item 5): the routes of all six services are
-walked; every request model must be a ``mylm_shared.inputs.InputModel``, and every text
-field of every one of them, every path parameter and every query parameter is shown to
-refuse a control character with a 422 (nothing the store cannot hold reaches it)."""
+"""Clean text for every service (issue 15 item 5): the routes of every service of
+services.toml are walked; every request model must be a ``mylm_shared.inputs.InputModel``,
+and every text field of every one of them, every path parameter and every query
+parameter is shown to refuse a control character with a 422 (nothing the store cannot
+hold reaches it)."""
 
 import re
 import types
@@ -25,7 +26,9 @@ from mylm_shared.inputs import (
 )
 from pydantic import BaseModel, Field, ValidationError
 
-SERVICES = ["identity", "billing", "inbox", "notify", "policy", "claims"]
+from infra.manifest import load
+
+SERVICES = load().names  # every service of services.toml
 # Services whose routes take no request body (reads only): the walk must find none there
 # and some everywhere else (a guard on the walk itself).
 WITHOUT_BODIES = {"inbox", "notify"}
@@ -35,7 +38,7 @@ FORBIDDEN = ["\x00", "\x1b", "\x7f", "\x85", "\ud800"]
 
 
 def _app(service: str) -> FastAPI:
-    module = __import__(f"{service}.bootstrap", fromlist=["create_app"])
+    module = __import__(f"{load()[service].package}.bootstrap", fromlist=["create_app"])
     app: FastAPI = module.create_app()
     return app
 

@@ -7,6 +7,8 @@ from functools import partial
 
 from mylm_shared.read_cache import ReadThroughCache
 
+from testkit.fakes.shared import MovableClock
+
 
 class Store:
     def __init__(self, **values: str) -> None:
@@ -18,16 +20,8 @@ class Store:
         return self.values.get(key)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_a_found_value_is_read_once_until_its_ttl_runs_out() -> None:
-    store, clock = Store(m1="fr"), Clock()
+    store, clock = Store(m1="fr"), MovableClock(0.0)
     cache = ReadThroughCache[str, str](max_entries=10, ttl_seconds=30, timer=clock)
     assert [await cache.get("m1", lambda: store.load("m1")) for _ in range(3)] == ["fr"] * 3
     assert store.reads == 1

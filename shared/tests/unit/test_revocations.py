@@ -2,7 +2,6 @@
 what it lets through (a login right after a reactivation, in the same second), what it
 forgets, and that it is ready only once it has read what the bus held at start."""
 
-import asyncio
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,7 @@ from mylm_shared.revocations import (
     RevocationState,
 )
 
+from testkit.fakes.shared import FakeEventFeed, MovableClock
 from testkit.polling import eventually
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -155,39 +155,6 @@ def test_entries_older_than_the_horizon_are_forgotten() -> None:
     assert state.withdrawals == {}
 
 
-class FakeFeed:
-    """The bus: what it held at start, then what is published while the list runs."""
-
-    def __init__(self, at_start: Sequence[bytes], fail_opens: int = 0) -> None:
-        self.backlog = list(at_start)
-        self.live: asyncio.Queue[bytes] = asyncio.Queue()
-        self.opened_since: datetime | None = None
-        self.fail_opens = fail_opens
-        self.closed = False
-
-    async def open(self, since: datetime) -> None:
-        if self.fail_opens:
-            self.fail_opens -= 1
-            raise ConnectionError("broker not reachable")
-        self.opened_since = since
-
-    async def read(self) -> Sequence[bytes]:
-        if self.backlog:  # one message at a time, so "caught up" comes last
-            return [self.backlog.pop(0)]
-        try:
-            async with asyncio.timeout(0.05):
-                return [await self.live.get()]
-        except TimeoutError:
-            return []
-
-    @property
-    def caught_up(self) -> bool:
-        return self.opened_since is not None and not self.backlog
-
-    async def close(self) -> None:
-        self.closed = True
-
-
 def encoded(event: CloudEvent) -> bytes:
     return event.model_dump_json().encode()
 
@@ -195,7 +162,7 @@ def encoded(event: CloudEvent) -> bytes:
 async def test_ready_only_after_reading_what_the_bus_held_at_start() -> None:
     now = datetime.now(UTC)
     backlog = [encoded(status_changed(f"a-{n}", now - timedelta(minutes=n))) for n in range(5)]
-    feed = FakeFeed([*backlog, b"not json", encoded(access_changed("d", "t", False, now))])
+    feed = FakeEventFeed([*backlog, b"not json", encoded(access_changed("d", "t", False, now))])
     revocations = RevocationList(feed, HOUR, clock=lambda: now)
     assert not revocations.ready.is_set()
     revocations.start()
@@ -216,7 +183,7 @@ async def test_ready_only_after_reading_what_the_bus_held_at_start() -> None:
 
 
 async def test_the_reader_retries_until_the_bus_answers() -> None:
-    feed = FakeFeed([], fail_opens=2)
+    feed = FakeEventFeed([], fail_opens=2)
     revocations = RevocationList(feed, HOUR)
     revocations.start()
     try:
@@ -239,7 +206,7 @@ async def test_the_token_verifier_answers_401_with_the_reason() -> None:
         "exp": int(now) + 600,
     }
     token = jwt.encode(claims, key, algorithm="EdDSA")
-    revocations = RevocationList(FakeFeed([]), HOUR)
+    revocations = RevocationList(FakeEventFeed([]), HOUR)
     verifier = TokenVerifier("mylm-identity", "mylm", key=key.public_key(), revocations=revocations)
     revocations.start()
     try:
@@ -270,24 +237,14 @@ def access_token(key: Ed25519PrivateKey, **extra: object) -> str:
     return jwt.encode(claims, key, algorithm="EdDSA")
 
 
-class Ticks:
-    """A monotonic clock the test moves."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_tokens_get_503_until_the_list_is_current_then_again_when_it_goes_stale() -> None:
     """Issue 15 item 7 (fail closed): before the list has caught up, a valid token is
     answered 503 + Retry-After (neither accepted nor refused); once caught up it is
     accepted; when the reader has not completed a read for ``stale_after`` seconds, 503
     again. A forged token is 401 whatever the list's state."""
     key = Ed25519PrivateKey.generate()
-    ticks = Ticks()
-    feed = FakeFeed([], fail_opens=1_000_000)  # the bus does not answer yet
+    ticks = MovableClock()
+    feed = FakeEventFeed([], fail_opens=1_000_000)  # the bus does not answer yet
     revocations = RevocationList(feed, HOUR, stale_after_seconds=30, ticks=ticks)
     verifier = TokenVerifier("mylm-identity", "mylm", key=key.public_key(), revocations=revocations)
     revocations.start()

@@ -1,14 +1,13 @@
 """Safe defaults: no PROFILE means production; secrets stay masked; the replication factor
 and partition count reach topic creation; OTLP export only when the OTEL_* variables ask."""
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
 from aiokafka.errors import InvalidReplicationFactorError
 from mylm_shared.kafka import create_missing_topics
 from mylm_shared.settings import ServiceSettings, load_settings
 from mylm_shared.telemetry import otlp_export_requested
+
+from testkit.fakes.shared import FakeTopicAdmin
 
 TOPIC_ALREADY_EXISTS = 36
 INVALID_REPLICATION_FACTOR = 38
@@ -58,29 +57,8 @@ def test_a_bad_environment_stops_the_process_naming_the_variable_not_the_value(
     assert "hunter2" not in str(stopped.value)
 
 
-@dataclass
-class FakeAdmin:
-    """The two calls of aiokafka's admin client that topic creation makes."""
-
-    existing: list[str]
-    error_codes: dict[str, int] = field(default_factory=dict)
-    created: list[Any] = field(default_factory=list)
-
-    async def list_topics(self) -> list[str]:
-        return self.existing
-
-    async def create_topics(self, new_topics: list[Any]) -> Any:
-        self.created += new_topics
-
-        @dataclass
-        class Response:
-            topic_errors: list[tuple[str, int, str | None]]
-
-        return Response([(t.name, self.error_codes.get(t.name, 0), None) for t in new_topics])
-
-
 async def test_missing_topics_are_created_with_the_configured_replicas_and_partitions() -> None:
-    admin = FakeAdmin(existing=["a"])
+    admin = FakeTopicAdmin(existing=["a"])
     created = await create_missing_topics(admin, ["a", "b", "b.dlq"], 12, 3)
     assert created == ["b", "b.dlq"]
     assert [(t.name, t.num_partitions, t.replication_factor) for t in admin.created] == [
@@ -90,13 +68,13 @@ async def test_missing_topics_are_created_with_the_configured_replicas_and_parti
 
 
 async def test_a_topic_the_broker_refuses_stops_the_start_up() -> None:
-    admin = FakeAdmin(existing=[], error_codes={"b": INVALID_REPLICATION_FACTOR})
+    admin = FakeTopicAdmin(existing=[], error_codes={"b": INVALID_REPLICATION_FACTOR})
     with pytest.raises(InvalidReplicationFactorError, match="cannot create topic b"):
         await create_missing_topics(admin, ["b"], 6, 3)
 
 
 async def test_a_topic_another_service_created_first_is_fine() -> None:
-    admin = FakeAdmin(existing=[], error_codes={"b": TOPIC_ALREADY_EXISTS})
+    admin = FakeTopicAdmin(existing=[], error_codes={"b": TOPIC_ALREADY_EXISTS})
     assert await create_missing_topics(admin, ["b"], 6, 1) == ["b"]
 
 

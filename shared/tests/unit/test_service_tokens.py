@@ -10,15 +10,9 @@ import httpx
 import pytest
 from mylm_shared.service_tokens import ClientCredentials, TokenRequestFailed
 
+from testkit.fakes.shared import MovableClock
+
 URL = "http://identity/v1/oauth/token"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class TokenEndpoint:
@@ -50,7 +44,7 @@ class TokenEndpoint:
 
 def client_for(
     endpoint: TokenEndpoint,
-    clock: FakeClock,
+    clock: MovableClock,
     secret: str = "s3cret",  # noqa: S107
 ) -> ClientCredentials:
     http = httpx.AsyncClient(transport=httpx.MockTransport(endpoint))
@@ -61,7 +55,7 @@ def client_for(
 
 async def test_the_request_is_a_client_credentials_grant_with_basic_auth() -> None:
     endpoint = TokenEndpoint()
-    credentials = client_for(endpoint, FakeClock(), secret="a:b&c d")
+    credentials = client_for(endpoint, MovableClock(), secret="a:b&c d")
     assert await credentials.bearer() == "t1"
     (request,) = endpoint.requests
     assert request.method == "POST"
@@ -78,7 +72,7 @@ async def test_the_request_is_a_client_credentials_grant_with_basic_auth() -> No
 
 async def test_the_token_is_cached_until_shortly_before_it_expires() -> None:
     endpoint = TokenEndpoint(expires_in=300)
-    clock = FakeClock()
+    clock = MovableClock()
     credentials = client_for(endpoint, clock)
     assert await credentials.bearer() == "t1"
     clock.now += 269  # 300 s lifetime, refreshed 30 s ahead
@@ -91,7 +85,7 @@ async def test_the_token_is_cached_until_shortly_before_it_expires() -> None:
 
 async def test_concurrent_callers_share_one_refresh() -> None:
     endpoint = TokenEndpoint()
-    clock = FakeClock()
+    clock = MovableClock()
     credentials = client_for(endpoint, clock)
 
     async def fifty_callers_during_one_refresh() -> set[str]:
@@ -110,14 +104,14 @@ async def test_concurrent_callers_share_one_refresh() -> None:
 
 async def test_forget_drops_the_cached_token() -> None:
     endpoint = TokenEndpoint()
-    credentials = client_for(endpoint, FakeClock())
+    credentials = client_for(endpoint, MovableClock())
     await credentials.bearer()
     credentials.forget()
     assert await credentials.bearer() == "t2"
 
 
 async def test_a_refusal_names_the_rfc_6749_error() -> None:
-    credentials = client_for(TokenEndpoint(status=401), FakeClock())
+    credentials = client_for(TokenEndpoint(status=401), MovableClock())
     with pytest.raises(TokenRequestFailed) as failed:
         await credentials.bearer()
     assert failed.value.error == "invalid_client"

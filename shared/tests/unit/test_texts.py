@@ -102,6 +102,7 @@ FACTS: dict[TextKind, dict[str, Any]] = {
     "invoice_issued": INVOICE,
     "policy_conditions": {"start": date(2026, 1, 1), "amended": True},
     "amendment_reminded": {"step": "agree_reduction", "deadline": date(2026, 2, 28)},
+    "invoice_reminder": {**INVOICE, "level": 2},
     **{(t := texts.claim_text(event)).kind: t.facts for event in CLAIM_EVENTS},
 }
 

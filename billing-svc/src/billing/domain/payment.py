@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from mylm_shared.kernel.money import is_whole_cents
 from stdnum import iban
 from stdnum.be import ogm_vcs as ogm
 from stdnum.exceptions import ValidationError
 
-from billing.domain.invoice import CENT, CountedOutcome
+from billing.domain.invoice import CountedOutcome
 
 PaymentOutcome = CountedOutcome | Literal["unmatched"]
 # Outcomes a person must look at: money we cannot place, or more than was due.
@@ -59,7 +60,7 @@ class Payment:
     def __post_init__(self) -> None:
         if not self.amount.is_finite() or self.amount <= 0:
             raise InvalidPayment("the amount must be a positive number")
-        if self.amount != self.amount.quantize(CENT):
+        if not is_whole_cents(self.amount):
             raise InvalidPayment("the amount has at most two decimals (cents)")
 
     @classmethod

@@ -9,17 +9,16 @@ from fastapi import APIRouter, Header, Query, Response
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import idempotent_create_responses, problem_responses, route_problems
-from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing.domain.payment import RecordedPayment
 from billing.entrypoints.api import MAX_OFFSET, DecimalString
+from billing.entrypoints.deps import Payments
 from billing.entrypoints.problems import PAYMENTS
-from billing.service.payments import PaymentsService, ReceivePayment
+from billing.service.payments import ReceivePayment
 
 router = APIRouter(tags=["payments"])
 
-Payments = Annotated[PaymentsService, use_case("payments", PaymentsService)]
 Outcome = Literal["settled", "partial", "unmatched", "overpaid"]
 
 

@@ -6,9 +6,11 @@ from mylm_shared.kernel.domain import ConcurrentChange
 from mylm_shared.kernel.idempotency import IdempotencyConflict
 from mylm_shared.problems import Problem, ProblemMap, idempotency_key_reused
 
-from billing.domain.invoice import InvalidInvoice
+from billing.domain.invoice import IllegalTransition, InvalidInvoice
+from billing.domain.invoice_queries import InvalidCursor
 from billing.domain.payment import InvalidPayment
-from billing.service.handlers import UnknownMember
+from billing.service.downloads import NotPrintableYet
+from billing.service.handlers import NoSuchInvoice, UnknownMember
 
 PROBLEMS = (
     ProblemMap()
@@ -19,6 +21,16 @@ PROBLEMS = (
         lambda _: Problem(422, "The member is unknown to billing.", title="Unknown member"),
     )
     .on(IdempotencyConflict, lambda _: idempotency_key_reused())
+    # issue 18: the same answer as for an invoice the caller may not see (nothing leaks)
+    .on(NoSuchInvoice, lambda _: Problem(404, "No such invoice."))
+    .on(IllegalTransition, lambda e: Problem(409, str(e), title="Invoice status conflict"))
+    .on(InvalidCursor, lambda e: Problem(422, str(e), title="Invalid query"))
+    .on(
+        NotPrintableYet,
+        lambda _: Problem(
+            503, "The invoice cannot be printed yet; retry.", headers={"Retry-After": "5"}
+        ),
+    )
     # A payment placed on an invoice another request changes at the same moment.
     .on(
         ConcurrentChange,

@@ -1,10 +1,15 @@
 """Billing use cases: issue an invoice (idempotently), a premium invoice per
 ``premium.due`` (PC-8), a member's invoices, one invoice, and learning the members it may
-invoice. They depend on ports only (fakes in unit tests)."""
+invoice. They depend on ports only (fakes in unit tests).
+
+Issue 18: lines for the member or a dependant (EI-1), the channel read at issue (EI-2,
+EI-3), cancellation by a credit note, the member's invoices by cursor and filters, the
+last invoice's lines."""
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -16,19 +21,46 @@ from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.projections import event_order
 from mylm_shared.sequences import NumberSource
 
-from billing.domain.invoice import Invoice, InvoiceLine, InvoiceStatus
+from billing.domain.invoice import CreditNote, Invoice, InvoiceLine, InvoiceStatus
+from billing.domain.invoice_lines import Channel, DetailedLine, check_lines, credit_note
+from billing.domain.invoice_queries import InvoiceFilter, Page, ordered, page
 from billing.domain.premium import PremiumDue, premium_invoice, premium_invoice_id
 from billing.domain.structured_reference import structured_reference
+from billing.service.ports import EInvoicingChannels, MemberCards, MemberDetails
+
+# A line as the issue command carries it: (service date, description, amount) or with
+# (beneficiary id, care code) after it (issue 18 item 1).
+LineInput = tuple[date, str, Decimal] | tuple[date, str, Decimal, str, str | None]
 
 
-class KnownMembers(Protocol):
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KnownMembers(MemberCards, Protocol):
     """billing's projection of the directory (from ``member.registered`` / ``.updated``;
     ``as_of`` orders the states, see ``mylm_shared.projections``)."""
 
-    async def remember(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+    async def remember(
+        self,
+        member_id: str,
+        language: str,
+        mutuality: str,
+        as_of: str,
+        *,
+        details: MemberDetails | None = None,
+    ) -> None:
         """The first state; never over a later one."""
 
-    async def update(self, member_id: str, language: str, mutuality: str, as_of: str) -> None:
+    async def update(
+        self,
+        member_id: str,
+        language: str,
+        mutuality: str,
+        as_of: str,
+        *,
+        details: MemberDetails | None = None,
+    ) -> None:
         """A later state; never over a newer one."""
 
     async def known(self, member_id: str) -> bool: ...
@@ -41,6 +73,10 @@ class UnknownMember(Exception):
     pass
 
 
+class NoSuchInvoice(LookupError):
+    """No invoice by that id, or none the caller may see (the same answer: 404)."""
+
+
 class MemberNotKnownYet(MissingDependency):
     """``premium.due`` before the policyholder's ``member.registered`` (another topic, no
     order across topics): retried until billing knows them, not dead-lettered at once."""
@@ -51,7 +87,7 @@ class IssueInvoice:
     member_id: str
     issue_date: date
     due_date: date
-    lines: tuple[tuple[date, str, Decimal], ...]
+    lines: tuple[LineInput, ...]
 
     def fingerprint(self) -> str:
         return idempotency.fingerprint(self.member_id, self.issue_date, self.due_date, self.lines)
@@ -62,6 +98,9 @@ class BillingService:
     invoices: AggregateStore[Invoice]
     members: KnownMembers
     references: NumberSource
+    # rule EI-2/EI-3: the member's channel at issue; None (not wired): "electronic".
+    channels: EInvoicingChannels | None = None
+    clock: Callable[[], datetime] = utc_now
 
     async def issue_invoice(
         self, command: IssueInvoice, issued_by: str, idempotency_key: str | None
@@ -84,7 +123,12 @@ class BillingService:
             )
             if not await self.members.known(command.member_id):
                 raise UnknownMember(command.member_id)
-            invoice.issue(structured_reference(await self.references.next()))
+            await self._check_beneficiaries(invoice)
+            channel: Channel = "electronic"
+            if self.channels is not None:
+                channel = await self.channels.channel_at(command.member_id, self.clock())
+            invoice.issue(structured_reference(await self.references.next()), channel)
+            await self._request_print(invoice)
             await self.invoices.save(invoice)
             return invoice
 
@@ -116,9 +160,22 @@ class BillingService:
             due.adjustment_of,
         )
         invoice = premium_invoice(request, language, requested_on=event.time.date())
-        invoice.issue(structured_reference(await self.references.next()))
+        channel: Channel = "electronic"
+        if self.channels is not None:  # EI-2/EI-3: a premium invoice follows the member too
+            channel = await self.channels.channel_at(due.member_id, self.clock())
+        invoice.issue(structured_reference(await self.references.next()), channel)
+        await self._request_print(invoice)
         with contextlib.suppress(AggregateExists):  # a concurrent duplicate stored it first
             await self.invoices.save(invoice)
+
+    async def _request_print(self, invoice: Invoice) -> None:
+        """rule EI-2, EI-3 (issue 18 item 3): an invoice on paper goes to the print shop
+        (``invoice.print_requested``, saved with the issue); never an electronic one."""
+        if invoice.channel != "paper":
+            return
+        card = await self.members.card(invoice.member_id)
+        language = card.language if card is not None else "nl"
+        invoice.request_print(language, card.mutuality if card is not None else "")
 
     async def invoices_of(
         self, member_id: str, *, status: InvoiceStatus | None, limit: int, offset: int
@@ -126,7 +183,8 @@ class BillingService:
         """Newest first (EI-1); the caller checked access to the member's dossier."""
         invoices = await self.invoices.current("member_id", member_id)
         if status is not None:
-            invoices = [invoice for invoice in invoices if invoice.status == status]
+            # "open": what the member still owes, overdue included (EI-1, EI-5)
+            invoices = [i for i in invoices if InvoiceFilter(status=status).admits(i)]
         invoices.sort(key=lambda invoice: invoice.invoice_id)
         invoices.sort(key=lambda invoice: invoice.issue_date, reverse=True)
         return invoices[offset : offset + limit]
@@ -134,13 +192,96 @@ class BillingService:
     async def invoice(self, invoice_id: str) -> Invoice | None:
         return await self.invoices.get(invoice_id)
 
+    async def _check_beneficiaries(self, invoice: Invoice) -> None:
+        """rule EI-1 (issue 18 item 1): each line is for the invoiced member or one of
+        their dependants, as billing's member projection knows them."""
+        member = invoice.member_id
+        named = {line.beneficiary(member) for line in invoice.lines} - {member}
+        dependants = await self.members.dependants_of(member) if named else frozenset()
+        check_lines(
+            (
+                DetailedLine(
+                    line.service_date,
+                    line.beneficiary(member),
+                    line.care_code,
+                    line.description,
+                    line.amount,
+                )
+                for line in invoice.lines
+            ),
+            member,
+            dependants,
+            invoice.issue_date,
+        )
+
+    async def invoice_page(
+        self,
+        member_id: str,
+        *,
+        filters: InvoiceFilter,
+        limit: int,
+        cursor: str | None,
+        offset: int = 0,
+    ) -> Page:
+        """Issue 18 item 7: a page of the member's invoices (newest first) after
+        ``cursor``, with the cursor of the next; the caller checked access."""
+        invoices = await self.invoices.current("member_id", member_id)
+        return page(
+            (invoice for invoice in invoices if filters.admits(invoice)),
+            limit=limit,
+            cursor=cursor,
+            offset=offset,
+        )
+
+    async def all_invoices_of(self, member_id: str, filters: InvoiceFilter) -> list[Invoice]:
+        """Every invoice the filters admit, newest first (the member's CSV, EI-1)."""
+        invoices = await self.invoices.current("member_id", member_id)
+        return ordered(i for i in invoices if filters.admits(i))
+
+    async def last_invoice(self, member_id: str) -> Invoice | None:
+        """rule EI-1: "de details van de op de laatste factuur aangerekende prestaties":
+        the newest invoice not cancelled (a cancelled one charges nothing)."""
+        invoices = await self.invoices.current("member_id", member_id)
+        found = page(
+            (invoice for invoice in invoices if invoice.status != "cancelled"),
+            limit=1,
+            cursor=None,
+        )
+        return found.items[0] if found.items else None
+
+    async def cancel(self, invoice_id: str, *, reason: str, staff_id: str) -> CreditNote:
+        """Issue 18 item 1: staff cancel an open or overdue invoice by a credit note (the
+        invoice stays, ``cancelled``; ``invoice.cancelled`` follows). One credit note per
+        invoice: its id derives from the invoice's."""
+        invoice = await self.invoices.get(invoice_id)
+        if invoice is None:
+            raise NoSuchInvoice(invoice_id)
+        note = credit_note(
+            invoice,
+            credit_note_id=f"CN-{invoice.invoice_id}",
+            reason=reason,
+            staff_id=staff_id,
+            issued_at=self.clock(),
+        )
+        invoice.cancel(note)
+        await self.invoices.save(invoice)  # ConcurrentChange: another change won (503)
+        return note
+
     async def on_member_registered(self, event: CloudEvent, member: MemberRegisteredV1) -> None:
         """Billing invoices only members it knows (idempotent: inserted once)."""
         as_of = event_order(event)
-        await self.members.remember(member.member_id, member.language, member.mutuality, as_of)
+        await self.members.remember(
+            member.member_id, member.language, member.mutuality, as_of, details=_details(member)
+        )
 
     async def on_member_updated(self, event: CloudEvent, member: MemberUpdatedV1) -> None:
         """The member's language and mutuality as the directory now has them (a
         redelivered older event changes nothing)."""
         as_of = event_order(event)
-        await self.members.update(member.member_id, member.language, member.mutuality, as_of)
+        await self.members.update(
+            member.member_id, member.language, member.mutuality, as_of, details=_details(member)
+        )
+
+
+def _details(member: MemberRegisteredV1) -> MemberDetails:
+    return MemberDetails(member.first_name, member.last_name, member.titular_member_id)

@@ -1,30 +1,14 @@
 """Evidence files in claims' own database: one insert-only document per file (the claim's
 aggregate keeps what it is; the bytes live here, written once, never updated)."""
 
-from dataclasses import dataclass
-from typing import Protocol
-
 from bson import Binary
 from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.collection import AsyncCollection
 
+from claims.service.ports import StoredFile
+
 CLAIM_FILES = "claim_files"
 FILE_INDEXES = [IndexSpec(CLAIM_FILES, [("claim_id", 1)])]
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    document_id: str
-    claim_id: str
-    media_type: str
-    file_name: str
-    content: bytes
-
-
-class FileStore(Protocol):
-    async def put(self, file: StoredFile) -> None: ...
-
-    async def get(self, claim_id: str, document_id: str) -> StoredFile | None: ...
 
 
 class MongoFiles:
@@ -53,15 +37,3 @@ class MongoFiles:
             found["file_name"],
             bytes(found["content"]),
         )
-
-
-class InMemoryFiles:
-    def __init__(self) -> None:
-        self.files: dict[str, StoredFile] = {}
-
-    async def put(self, file: StoredFile) -> None:
-        self.files[file.document_id] = file
-
-    async def get(self, claim_id: str, document_id: str) -> StoredFile | None:
-        found = self.files.get(document_id)
-        return found if found and found.claim_id == claim_id else None

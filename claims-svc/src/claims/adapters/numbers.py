@@ -2,7 +2,7 @@
 (``mylm_shared.sequences``: unique across replicas, not gapless)."""
 
 from mylm_shared.mongo import Document
-from mylm_shared.sequences import BlockSequence, CountingSequence, NumberSource
+from mylm_shared.sequences import BlockSequence, NumberSource
 from pymongo.asynchronous.collection import AsyncCollection
 
 from claims.domain.claim import claim_number
@@ -21,13 +21,3 @@ class YearlyClaimNumbers:
 
     async def next(self, year: int) -> str:
         return claim_number(year, await self._source(year).next())
-
-
-class CountingClaimNumbers:
-    """In-memory fake for unit tests."""
-
-    def __init__(self) -> None:
-        self._years: dict[int, CountingSequence] = {}
-
-    async def next(self, year: int) -> str:
-        return claim_number(year, await self._years.setdefault(year, CountingSequence()).next())

@@ -30,7 +30,9 @@
 * PA-9 "de vergoeding zal gebeuren onder aftrek van de vergoedingsuitkeringen" by others.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from mylm_shared.kernel.money import to_cents
 
 from claims.domain.contract import Contract
 from claims.domain.decision import Assessment, Limit
@@ -207,4 +209,4 @@ def _amounts(contract: Contract, facts: AccidentFacts, a: Assessment) -> None:
 def medical_expertise_share(own_doctor_fees: Decimal, third_doctor_fees: Decimal) -> Decimal:
     """PA-10: "Iedere partij draagt de erelonen van de raadsgeneesheer die zij heeft
     aangesteld alsmede de helft van de uitgaven en erelonen van de derde geneesheer"."""
-    return (own_doctor_fees + third_doctor_fees / 2).quantize(Decimal("0.01"))
+    return to_cents(own_doctor_fees + third_doctor_fees / 2, rounding=ROUND_HALF_EVEN)

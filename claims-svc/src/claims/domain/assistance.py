@@ -61,6 +61,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from mylm_shared.kernel.money import ZERO
+
 from claims.domain.accident import check_circumstances, check_territory
 from claims.domain.contract import Contract, GrantedService, PriorClaim
 from claims.domain.dates import within_months_after
@@ -81,7 +83,6 @@ SCHOOL_ABSENCE_DAYS = 14  # "meer dan twee opeenvolgende weken"
 EXAMS_MONTHS = 1  # AS-2 "binnen de maand na het gebeuren van het ongeval"
 DEDUCTIBLE = Decimal("50.00")
 MEDICAL: frozenset[AssistanceService] = frozenset({"medical_costs_abroad", "dental_abroad"})
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

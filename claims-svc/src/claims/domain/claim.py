@@ -21,10 +21,11 @@ facts are rebuilt from it by the service whenever it needs to decide again.
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
 
 from mylm_shared.kernel.domain import Aggregate
+from mylm_shared.kernel.money import to_cents
 
 from claims.domain import deadlines
 from claims.domain.assistance import granted_services, offer_limit, requests_from
@@ -392,7 +393,7 @@ class Claim(Aggregate):
         (accident); a new offer of a kind replaces an open one of that kind."""
         if self.status != "accepted":
             raise WrongStatus(f"a claim that is {self.status} takes no offer")
-        amount = amount.quantize(Decimal("0.01"))  # "400" is offered as 400.00
+        amount = to_cents(amount, rounding=ROUND_HALF_EVEN)  # "400" is offered as 400.00
         if amount <= 0:
             raise OfferRefused("CL-1", "an offer is a positive amount")
         if kind != "final" and self.cover != "accident":

@@ -16,7 +16,9 @@ when it has no such day): an acceptance on 28 February 2026 is paid by 31 March.
 """
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from mylm_shared.kernel.money import to_cents
 
 from claims.domain.dates import add_days, add_years, term_end
 
@@ -37,7 +39,7 @@ def provisional_offer_due(
 
 def provisional_offer_amount(indemnity_for_expected_pct: Decimal) -> Decimal:
     """PA-8 "een vierde van de vergoeding berekend in functie van deze gemiddelde graad"."""
-    return (indemnity_for_expected_pct / 4).quantize(Decimal("0.01"))
+    return to_cents(indemnity_for_expected_pct / 4, rounding=ROUND_HALF_EVEN)
 
 
 def final_offer_due(consolidation_report_received_on: date) -> date:

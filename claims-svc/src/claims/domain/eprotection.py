@@ -53,8 +53,10 @@ Cover level:
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal, cast
+
+from mylm_shared.kernel.money import to_cents
 
 from claims.domain.contract import Contract
 from claims.domain.dates import add_days, add_months
@@ -465,7 +467,7 @@ def _cleaning_granted(facts: EProtectionFacts) -> bool:
 
 
 def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
+    return to_cents(value, rounding=ROUND_HALF_EVEN)
 
 
 LawyerConfirms = Literal["insurer", "insured"]

@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar, Literal, get_args
 
+from mylm_shared.kernel.money import ZERO
+
 from claims.domain.exclusions import AccidentExclusion, AssistanceExclusion, EProtectionExclusion
 
 Cover = Literal[
@@ -38,7 +40,6 @@ EProtectionCover = Literal[
 COVERS: tuple[Cover, ...] = get_args(Cover)
 EPROTECTION_COVERS: tuple[EProtectionCover, ...] = get_args(EProtectionCover)
 
-ZERO = Decimal("0.00")
 
 # PA-2: the three exceptions to the motor-traffic exclusion.
 MotorException = Literal["rented_four_wheeler", "child_motor_vehicle", "garden_or_wheelchair"]

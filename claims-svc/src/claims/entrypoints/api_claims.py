@@ -14,9 +14,9 @@ from mylm_shared.problems import (
     problem_responses,
     route_problems,
 )
-from mylm_shared.service import use_case
 
 from claims.domain.claim import Claim
+from claims.entrypoints.deps import Claims
 from claims.entrypoints.mapping import facts_json, to_facts
 from claims.entrypoints.problems import JUDGING, NO_CLAIM
 from claims.entrypoints.schema_claims import (
@@ -31,7 +31,6 @@ from claims.service.handlers import ClaimsService, Declare
 
 router = APIRouter(tags=["claims"])
 
-Claims = Annotated[ClaimsService, use_case("claims", ClaimsService)]
 MAX_OFFSET = 100_000
 
 

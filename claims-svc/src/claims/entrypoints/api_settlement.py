@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from mylm_shared.auth import CurrentPrincipal, StaffPrincipal
 from mylm_shared.problems import Problem, problem_responses, route_problems
-from mylm_shared.service import use_case
 
 from claims.domain.claim import Claim
-from claims.entrypoints.api_claims import Claims, acted_by, visible_claim
+from claims.entrypoints.api_claims import acted_by, visible_claim
+from claims.entrypoints.deps import Claims, Settlement
 from claims.entrypoints.problems import FRESH_LOGIN_TYPE, SETTLEMENT
 from claims.entrypoints.schema_claims import ClaimOut, DeadlineOut, PayoutOut
 from claims.entrypoints.schema_settlement import (
@@ -26,11 +26,9 @@ from claims.entrypoints.schema_settlement import (
     WorkItemOut,
     WorklistOut,
 )
-from claims.service.settlement import SettlementService
 
 router = APIRouter(tags=["settlement"])
 
-Settlement = Annotated[SettlementService, use_case("settlement", SettlementService)]
 MAX_OFFSET = 100_000
 
 

@@ -1,9 +1,10 @@
 """The one place API models and domain dataclasses meet: the body becomes a ``Contract`` and
 a ``Claim``, the engine's ``Decision`` becomes the answer. No rule is decided here."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from mylm_shared.kernel.money import to_cents
 from pydantic import BaseModel
 
 from claims.domain import facts as domain
@@ -18,8 +19,6 @@ from claims.entrypoints.schema_cover_check import (
     ReasonOut,
 )
 from claims.entrypoints.schema_facts import ServiceRequest
-
-CENT = Decimal("0.01")
 
 
 def to_contract(policy: PolicyState) -> Contract:
@@ -80,7 +79,7 @@ def to_claim(claim: ClaimIn) -> domain.Claim:
 
 
 def _euros(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount.quantize(CENT))
+    return None if amount is None else str(to_cents(amount, rounding=ROUND_HALF_EVEN))
 
 
 def to_answer(decision: Decision) -> CoverCheckOut:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from mylm_shared.inputs import InputModel
+from mylm_shared.kernel.money import ZERO
 from pydantic import BaseModel, ConfigDict, Field
 
 from claims.domain.decision import Effect, Outcome
@@ -22,7 +23,6 @@ from claims.entrypoints.schema_facts import (
 from claims.entrypoints.schema_types import Amount, Day, Quantity
 
 _IN = ConfigDict(extra="forbid", frozen=True)
-ZERO = Decimal("0.00")
 
 
 class GrantedService(InputModel):

@@ -5,11 +5,11 @@ fields are refused (422 naming them). ``mapping`` turns them into the domain's f
 from decimal import Decimal
 
 from mylm_shared.inputs import InputModel
+from mylm_shared.kernel.money import ZERO
 from pydantic import ConfigDict, Field
 
 from claims.domain.exclusions import AccidentExclusion, AssistanceExclusion, EProtectionExclusion
 from claims.domain.facts import (
-    ZERO,
     AssistanceService,
     DeliveryMethod,
     EProtectionCover,

@@ -12,7 +12,6 @@ from mylm_shared.aggregates import AggregateStore, change
 from mylm_shared.kernel import idempotency
 from mylm_shared.kernel.periods import belgian_date
 
-from claims.adapters.documents import FileStore, StoredFile
 from claims.domain.claim import Claim, ReceivedDocument, StaffOutcome
 from claims.domain.engine import decide
 from claims.domain.facts import Claim as EngineClaim
@@ -26,6 +25,7 @@ from claims.service.policies import (
     on_the_contract,
     runs_on,
 )
+from claims.service.ports import FileStore, StoredFile
 
 
 class ClaimNumbers(Protocol):

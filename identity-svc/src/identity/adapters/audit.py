@@ -25,7 +25,7 @@ import random
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -118,12 +118,10 @@ def load_audit_keys(
 # --- the trail ----------------------------------------------------------------------
 
 
-class AuditTrail(Protocol):
+class Recorder(Protocol):
+    """What ``audited`` chains into (``MongoAuditTrail``; the fake in ``testkit``)."""
+
     async def record(self, trail: str, operation: Operation, op_id: str | None = None) -> None: ...
-
-    def record_later(self, trail: str, operation: Operation) -> None: ...
-
-    async def entries(self, trail: str) -> list[AuditEntry]: ...
 
 
 def _document(entry: AuditEntry) -> Document:
@@ -216,6 +214,12 @@ class MongoAuditTrail:
             return
         raise RuntimeError(f"audit trail {trail}: too much contention")
 
+    def audited(
+        self, operation: Operation, into: str | None = None
+    ) -> AbstractAsyncContextManager[dict[str, Any]]:
+        """``audited`` (below) into this trail: the operation goes with the change."""
+        return audited(self, operation, into)
+
     async def entries(self, trail: str) -> list[AuditEntry]:
         docs = await self._collection.find({"trail": trail}).to_list()
         return sorted((_entry(d) for d in docs), key=lambda e: e.seq)
@@ -239,32 +243,6 @@ class MongoAuditTrail:
         for trail in trails:
             with contextlib.suppress(DuplicateKeyError):
                 await self._due.insert_one({"_id": trail, "at": datetime.now(UTC)})
-
-
-class InMemoryAuditTrail:
-    """The same port in memory, for unit tests (a random key per instance)."""
-
-    def __init__(self, keys: AuditKeys | None = None) -> None:
-        self.keys = keys or AuditKeys(AuditKey(secrets.token_bytes(32)))
-        self.trails: dict[str, list[AuditEntry]] = {}
-
-    async def record(self, trail: str, operation: Operation, op_id: str | None = None) -> None:
-        entries = self.trails.setdefault(trail, [])
-        op_id = op_id or uuid.uuid4().hex
-        if any(entry.op_id == op_id for entry in entries):
-            return
-        tail = entries[-1] if entries else None
-        entries.append(next_entry(self.keys.current, trail, tail, _now(), operation, op_id))
-
-    def record_later(self, trail: str, operation: Operation) -> None:
-        entries = self.trails.setdefault(trail, [])
-        tail = entries[-1] if entries else None
-        entries.append(
-            next_entry(self.keys.current, trail, tail, _now(), operation, uuid.uuid4().hex)
-        )
-
-    async def entries(self, trail: str) -> list[AuditEntry]:
-        return list(self.trails.get(trail, []))
 
 
 # --- with the change: the operation in the changed document ------------------------
@@ -321,7 +299,7 @@ def _pending_document(item: PendingOperation) -> Document:
 
 @asynccontextmanager
 async def audited(
-    trail: AuditTrail, operation: Operation, into: str | None = None
+    trail: Recorder, operation: Operation, into: str | None = None
 ) -> AsyncIterator[dict[str, Any]]:
     """Record ``operation`` with the aggregate change made inside the block: it is
     written into that change's document, then chained into the trail (``into``, else

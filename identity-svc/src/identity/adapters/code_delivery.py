@@ -3,7 +3,8 @@
 identity-svc sends codes itself, directly over SMTP: a code must never travel through
 Kafka (it would sit in a topic, readable and replayable, for the retention time).
 
-- ``CodeSender``: the port the use cases call (one per channel).
+- ``CodeDelivery``: what the use cases call (``service/ports.py``), over one
+  ``CodeSender`` per channel.
 - E-mail: ``EmailCodeSender`` over ``SmtpMailer`` (aiosmtplib, SMTP_URL).
 - SMS: ``SmsCodeSender`` over an ``SmsProvider`` port. Locally ``MailpitSmsSink`` hands
   each SMS to the SMTP sink as an e-mail to ``<msisdn>@<SMS_SINK_DOMAIN>`` with subject
@@ -18,7 +19,6 @@ and without the address; the user simply asks for a new code.
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
@@ -26,22 +26,24 @@ from typing import Any, Protocol
 import aiosmtplib
 from mylm_shared.smtp import SmtpEndpoint
 
-from identity.domain.codes import CODE_LIFETIME, Channel, Purpose, e164
+from identity.domain.codes import CODE_LIFETIME, Channel, CodeMessage, Purpose, e164
 from identity.domain.members import Language
+
+__all__ = [
+    "CodeDelivery",
+    "CodeMessage",
+    "CodeSender",
+    "EmailCodeSender",
+    "MailpitSmsSink",
+    "SmsCodeSender",
+    "SmsProvider",
+    "SmtpMailer",
+    "local_code_delivery",
+]
 
 log = logging.getLogger(__name__)
 
 _MINUTES = int(CODE_LIFETIME.total_seconds() // 60)
-
-
-@dataclass(frozen=True)
-class CodeMessage:
-    """What to tell whom: ``to`` is an e-mail address or a mobile number on file."""
-
-    to: str
-    code: str
-    purpose: Purpose
-    language: Language
 
 
 class CodeSender(Protocol):

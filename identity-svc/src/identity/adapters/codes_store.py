@@ -183,6 +183,11 @@ class CodeStore:
                 continue
         return False
 
+    async def count_attempt(self, key: str, budget: Budget) -> None:
+        """One attempt of ``key``'s budget (a call of a code route from an address),
+        never given back; ``Locked`` beyond it."""
+        await self.ledger.reserve(key, budget)
+
     async def guesses_left(self, purpose: Purpose, target: str) -> bool:
         """Whether the target's guess budget for ``purpose`` has room now."""
         return await self.ledger.available(guess_key(purpose, target), self.budgets.per_target)

@@ -12,7 +12,6 @@ Expired documents are never read again (FerretDB v1 has no TTL index); a clean-u
 may delete those past ``expires_at``.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,34 +20,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from identity.adapters.oidc import OidcClient
+from identity.domain.csam import PendingLogin, PendingSignup, digest
 from identity.settings import IdentitySettings
+
+__all__ = ["CsamAdapters", "CsamStore", "PendingLogin", "PendingSignup", "csam_adapters", "digest"]
 
 LOGINS = "csam_logins"
 SIGNUPS = "csam_signups"
 USED = "csam_used"
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class PendingLogin:
-    state: str
-    nonce: str
-    code_verifier: str
-    browser_digest: str
-    return_to: str | None
-    created_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class PendingSignup:
-    member_id: str
-    return_to: str | None
-    created_at: datetime
-    expires_at: datetime
 
 
 class CsamStore:

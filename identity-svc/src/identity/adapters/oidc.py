@@ -25,19 +25,14 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from identity.domain.csam import LoginRejected, ProviderUnavailable
 from identity.settings import IdentitySettings
+
+__all__ = ["LoginRejected", "OidcClient", "ProviderUnavailable"]
 
 # Asymmetric only: an HS256 ID token would be signed with our own client secret.
 ID_TOKEN_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 CLOCK_LEEWAY_SECONDS = 60
-
-
-class ProviderUnavailable(Exception):
-    """The provider cannot be reached or answers something unusable (a 503)."""
-
-
-class LoginRejected(Exception):
-    """The provider refused the code, or its ID token is not valid for us."""
 
 
 @dataclass(frozen=True)

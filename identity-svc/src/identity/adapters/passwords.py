@@ -25,3 +25,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return verified and password_hash is not None
+
+
+class Argon2Passwords:
+    """The ``Passwords`` port (``service/ports.py``) over argon2id."""
+
+    def hash(self, password: str) -> str:
+        return hash_password(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        return verify_password(password_hash, password)

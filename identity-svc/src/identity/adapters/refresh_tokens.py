@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mylm_shared.auth import Clock, utc_now
@@ -27,21 +26,16 @@ from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from identity.domain.sessions import Family
+
+__all__ = ["FAMILIES", "REFRESH_TOKEN_INDEXES", "Family", "RefreshTokens"]
+
 FAMILIES = "refresh_token_families"
 REFRESH_TOKEN_INDEXES = [IndexSpec(FAMILIES, [("account_id", 1)])]
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Family:
-    """One session: the refresh tokens rotated from one login."""
-
-    family_id: str
-    account_id: str
-    started_at: datetime
 
 
 class RefreshTokens:

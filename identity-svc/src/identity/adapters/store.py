@@ -32,7 +32,28 @@ from identity.domain.accounts import (
     TitularAccess,
     TitularAccessChanged,
 )
+from identity.domain.keys import (
+    member_account_key,
+    member_number_key,
+    national_number_key,
+    username_key,
+)
 from identity.domain.members import Member, MemberEntry, MemberRegistered, MemberUpdated
+
+__all__ = [
+    "ACCOUNTS",
+    "INDEXES",
+    "KEYS",
+    "MEMBERS",
+    "OUTBOX_COLLECTIONS",
+    "AccountMapper",
+    "IdentityStores",
+    "MemberMapper",
+    "member_account_key",
+    "member_number_key",
+    "national_number_key",
+    "username_key",
+]
 
 MEMBERS = "members"
 ACCOUNTS = "accounts"
@@ -43,23 +64,6 @@ INDEXES: list[IndexSpec] = [
     *store_indexes(ACCOUNTS, "member_id"),
 ]
 OUTBOX_COLLECTIONS = [MEMBERS, ACCOUNTS]
-
-
-# Keys in ``identity_keys`` (value → owner id).
-def member_number_key(number: str) -> str:
-    return f"member-number:{number.strip().upper()}"
-
-
-def national_number_key(number: str) -> str:
-    return f"national-number:{number}"
-
-
-def username_key(username: str) -> str:
-    return f"username:{username.strip().lower()}"
-
-
-def member_account_key(member_id: str) -> str:
-    return f"account-of:{member_id}"
 
 
 def _directory_payload(member_id: str, entry: MemberEntry) -> dict[str, Any]:

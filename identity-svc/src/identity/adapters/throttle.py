@@ -24,7 +24,6 @@ read again (a clean-up job may delete them).
 """
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,33 +32,21 @@ from mylm_shared.mongo import Document, IndexSpec
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from identity.domain.attempts import Budget, Locked, Reservation
 from identity.settings import IdentitySettings
+
+__all__ = [
+    "THROTTLE_INDEXES",
+    "AttemptLedger",
+    "Budget",
+    "Locked",
+    "LoginThrottle",
+    "Reservation",
+    "login_throttle",
+]
 
 SLOTS = "attempt_slots"
 THROTTLE_INDEXES = [IndexSpec(SLOTS, [("k", 1)])]
-
-
-@dataclass(frozen=True)
-class Budget:
-    """At most ``limit`` attempts per sliding ``window``."""
-
-    limit: int
-    window: timedelta
-
-
-class Locked(Exception):
-    """The budget is spent: retry after ``retry_after`` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"locked for {retry_after} s")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class Reservation:
-    """The slot documents one attempt holds (one per budget it is counted against)."""
-
-    slots: tuple[str, ...]
 
 
 def _bucket(at: datetime, size: timedelta) -> int:

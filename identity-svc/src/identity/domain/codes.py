@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from identity.domain.members import valid_national_number
+from identity.domain.members import Language, valid_national_number
 
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=15)
@@ -44,6 +44,16 @@ def code_digest(secret: bytes, code_id: str, purpose: Purpose, code: str) -> str
     the stored digest says nothing."""
     message = f"{purpose}\x00{code_id}\x00{code}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CodeMessage:
+    """What to tell whom (RG-2): ``to`` is an e-mail address or a mobile number on file."""
+
+    to: str
+    code: str
+    purpose: Purpose
+    language: Language
 
 
 class CodeProblem(Exception):

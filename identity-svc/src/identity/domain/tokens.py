@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from mylm_shared.auth import SERVICE
+from mylm_shared.kernel.roles import SERVICE
 
 from identity.domain.accounts import Account
 from identity.domain.dossiers import DossierAccess

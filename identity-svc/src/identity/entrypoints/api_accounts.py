@@ -17,9 +17,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from mylm_shared.auth import Principal, StaffPrincipal, TokenVerifier
+from mylm_shared.auth import Principal, StaffPrincipal
 from mylm_shared.inputs import InputModel, Multiline
 from mylm_shared.problems import problem_responses, route_problems, unauthorized
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -29,8 +29,9 @@ from identity.entrypoints.deps import (
     OWN_SESSION_ONLY,
     AnonymousOrigin,
     CallerOrigin,
-    Context,
+    LifeUseCase,
     OwnSession,
+    UseCases,
     own_session,
 )
 from identity.entrypoints.problems import (
@@ -40,19 +41,9 @@ from identity.entrypoints.problems import (
     NO_ACCOUNT,
     OWN_ACCOUNT_GONE,
 )
-from identity.service.account_life import AccountLife, AccountState
-from identity.service.context import IdentityContext
+from identity.service.account_life import AccountState
 
 router = APIRouter(tags=["accounts"])
-
-STATUS_VERIFIER = "account-status-verifier"
-
-
-def _life(context: Context) -> AccountLife:
-    return AccountLife(context)
-
-
-LifeUseCase = Annotated[AccountLife, Depends(_life)]
 
 
 class Suspension(InputModel):
@@ -146,30 +137,15 @@ async def terminate(
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _status_verifier(request: Request, context: IdentityContext) -> TokenVerifier:
-    """identity's own keys, without the revocation list (see the module's docstring)."""
-    extras = request.app.state.runtime.extras
-    verifier = extras.get(STATUS_VERIFIER)
-    if not isinstance(verifier, TokenVerifier):
-        settings = context.settings
-        verifier = TokenVerifier(
-            settings.jwt_issuer,
-            settings.jwt_audience,
-            jwks=context.signing_key.jwks(),
-            clock=context.clock,
-        )
-        extras[STATUS_VERIFIER] = verifier
-    return verifier
-
-
 async def _token_holder(
-    request: Request,
-    context: Context,
+    use_cases: UseCases,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """Verified with identity's own keys, without the revocation list (see the module's
+    docstring): ``IdentityUseCases.status_verifier``."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorized()
-    return await _status_verifier(request, context).verify(credentials.credentials)
+    return await use_cases.status_verifier.verify(credentials.credentials)
 
 
 @router.get(

@@ -1,23 +1,15 @@
 """Proof of operations (LF-5) for staff, and the user's own data ("My data")."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from mylm_shared.auth import AccountHolder, StaffPrincipal
 from mylm_shared.problems import Problem, forbidden, problem_responses
-from mylm_shared.service import use_case
 from pydantic import BaseModel
 
-from identity.entrypoints.deps import Context
-from identity.service.audit import AuditAnchors, AuditUseCases
+from identity.entrypoints.deps import AuditUseCase
 
 router = APIRouter(tags=["audit"])
-
-Anchors = Annotated[AuditAnchors, use_case("audit", AuditAnchors)]
-
-
-def _audit(context: Context, anchors: Anchors) -> AuditUseCases:
-    return AuditUseCases(context, anchors)
 
 
 class AuditFinding(BaseModel):
@@ -51,7 +43,7 @@ class AuditVerification(BaseModel):
     responses=problem_responses(401, 403, 404, 503),
 )
 async def verify_trail(
-    member_id: str, principal: StaffPrincipal, audit: AuditUseCases = Depends(_audit)
+    member_id: str, principal: StaffPrincipal, audit: AuditUseCase
 ) -> AuditVerification:
     """Staff: check the member's audit trail (LF-5) against its HMACs and its latest
     checkpoint, naming every finding: an entry ``rewritten``, entries ``deleted`` (a
@@ -74,9 +66,7 @@ async def verify_trail(
 
 
 @router.get("/v1/me/export", tags=["members"], responses=problem_responses(401, 403, 503))
-async def export_my_data(
-    principal: AccountHolder, audit: AuditUseCases = Depends(_audit)
-) -> dict[str, Any]:
+async def export_my_data(principal: AccountHolder, audit: AuditUseCase) -> dict[str, Any]:
     """Everything identity-svc holds about the caller as JSON (GDPR access, LF-6):
     directory entry, account, sessions, audit trail. No password or code hashes."""
     if principal.actor is not None:

@@ -8,30 +8,23 @@ confirm with ``POST /v1/csam/signups/{signup_id}`` after accepting the terms.
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict, Field
 
 from identity.entrypoints.api_sessions import TokenResponse
-from identity.entrypoints.deps import AnonymousOrigin, Context
+from identity.entrypoints.deps import AnonymousOrigin, CsamUseCase, UseCases
 from identity.entrypoints.login_methods import LABELS
 from identity.entrypoints.problems import CSAM_UNAVAILABLE
-from identity.service.csam import CsamLogin, LoggedIn
+from identity.service.csam import LoggedIn
 
 router = APIRouter(tags=["csam"])
 
 # Binds a login to the browser that started it (login CSRF); only its hash is stored.
 COOKIE = "mylm_csam_login"
 COOKIE_PATH = "/v1/csam"
-
-
-def _csam(context: Context) -> CsamLogin:
-    return CsamLogin(context)
-
-
-CsamUseCase = Annotated[CsamLogin, Depends(_csam)]
 
 
 class LoginMethodItem(BaseModel):
@@ -106,12 +99,12 @@ def _logged_in(result: LoggedIn) -> CsamLoggedIn:
 
 
 @router.get("/v1/login-methods")
-async def login_methods(context: Context) -> LoginMethods:
+async def login_methods(use_cases: UseCases) -> LoginMethods:
     """RG-6: the login methods this mutuality offers (setting `LOGIN_METHODS`)."""
     return LoginMethods(
         items=[
             LoginMethodItem(method=method, label=LABELS[method], start=_START[method])
-            for method in context.settings.login_methods
+            for method in use_cases.settings.login_methods
         ]
     )
 

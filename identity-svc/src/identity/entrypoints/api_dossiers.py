@@ -1,28 +1,20 @@
 """Dossier access (AC-1..AC-6): the user's dossiers, the token exchange that opens a
 dependant's (RFC 8693-style), and a dependant's own choice about their titular."""
 
-from typing import Annotated, Final, Literal
+from typing import Final, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from mylm_shared.auth import CurrentPrincipal
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict
 
 from identity.domain.dossiers import Basis, DossierAccess
-from identity.entrypoints.deps import CallerOrigin, Context
-from identity.service.dossiers import Dossiers
+from identity.entrypoints.deps import CallerOrigin, DossiersUseCase
 
 router = APIRouter(tags=["dossiers"])
 
 ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 — a URN
-
-
-def _dossiers(context: Context) -> Dossiers:
-    return Dossiers(context)
-
-
-DossiersUseCase = Annotated[Dossiers, Depends(_dossiers)]
 
 
 class Dossier(BaseModel):

@@ -22,12 +22,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from identity.entrypoints.deps import Context, client_address
+from identity.entrypoints.deps import UseCases, client_address
 from identity.service.client_credentials import (
     InvalidClient,
     InvalidScope,
     Locked,
-    ServiceTokens,
 )
 
 router = APIRouter(tags=["oauth"])
@@ -162,11 +161,11 @@ _FORM_SCHEMA = {
     responses=_responses(),
     openapi_extra=_FORM_SCHEMA,
 )
-async def token(request: Request, context: Context) -> Any:
+async def token(request: Request, use_cases: UseCases) -> Any:
     """RFC 6749 §4.4 client credentials: a configured service (``SERVICE_CLIENTS``) gets a
     short-lived access token (``SERVICE_TOKEN_SECONDS``) whose ``sub`` is its client id,
     role ``service``, ``scope`` the requested scopes (default: all it is allowed)."""
-    tokens = ServiceTokens(context)
+    tokens = use_cases.service_tokens
     try:
         form = await _form(request)
         client_id, secret = _client(request, form)

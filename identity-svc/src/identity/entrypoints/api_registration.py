@@ -8,30 +8,17 @@ across codes, 429 + Retry-After beyond; confirming checks the code first.
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import problem_responses, route_problems
 from pydantic import BaseModel, ConfigDict, Field
 
 from identity.domain.codes import CODE_LIFETIME, MAX_ATTEMPTS
-from identity.entrypoints.deps import AnonymousOrigin, Context
+from identity.entrypoints.deps import AnonymousOrigin, PasswordResetUseCase, RegistrationUseCase
 from identity.entrypoints.problems import CODES, THROTTLED_CODES
-from identity.service.password_reset import PasswordReset
-from identity.service.registration import Registration
 
 router = APIRouter(tags=["registration"])
 
-
-def _registration(context: Context) -> Registration:
-    return Registration(context)
-
-
-def _password_reset(context: Context) -> PasswordReset:
-    return PasswordReset(context)
-
-
-RegistrationUseCase = Annotated[Registration, Depends(_registration)]
-PasswordResetUseCase = Annotated[PasswordReset, Depends(_password_reset)]
 
 RequestId = Annotated[str, Path(min_length=1, max_length=64)]
 Code = Annotated[str, Field(min_length=1, max_length=16, description="The 6-digit code.")]

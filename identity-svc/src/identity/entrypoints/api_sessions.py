@@ -12,7 +12,6 @@ from identity.entrypoints.deps import (
     OWN_SESSION_ONLY,
     AnonymousOrigin,
     CallerOrigin,
-    Context,
     OwnSession,
     SessionsUseCase,
 )
@@ -166,7 +165,7 @@ async def change_password(
 
 
 @router.get("/.well-known/jwks.json")
-async def jwks(context: Context) -> dict[str, Any]:
+async def jwks(sessions: SessionsUseCase) -> dict[str, Any]:
     """The public keys that verify access tokens: the current one and, after a rotation,
     the previous one, so tokens signed before it stay valid until they expire."""
-    return context.signing_key.jwks()
+    return sessions.jwks()

@@ -5,31 +5,64 @@ from typing import Annotated
 from fastapi import Depends, Request
 from mylm_shared.auth import CurrentPrincipal, Principal
 from mylm_shared.problems import forbidden
-from mylm_shared.service import use_case
+from mylm_shared.service import use_cases
 
-from identity.service.accounts import AccountOpening
-from identity.service.context import IdentityContext, Origin
+from identity.service.account_life import AccountLife
+from identity.service.audit import AuditUseCases
+from identity.service.context import Origin
+from identity.service.csam import CsamLogin
 from identity.service.directory import Directory
+from identity.service.dossiers import Dossiers
+from identity.service.password_reset import PasswordReset
+from identity.service.registration import Registration
 from identity.service.sessions import Sessions
+from identity.service.use_cases import IdentityUseCases
 
-Context = Annotated[IdentityContext, use_case("identity", IdentityContext)]
-
-
-def _sessions(context: Context) -> Sessions:
-    return Sessions(context)
-
-
-def _directory(context: Context) -> Directory:
-    return Directory(context)
+# The use cases ``bootstrap`` wired, typed (docs/architecture.md "Wiring"); a route takes
+# ``use_cases: UseCases`` or one of the use cases below.
+UseCases = Annotated[IdentityUseCases, use_cases(IdentityUseCases)]
 
 
-def _opening(context: Context) -> AccountOpening:
-    return AccountOpening(context)
+def _sessions(use_cases: UseCases) -> Sessions:
+    return use_cases.sessions
+
+
+def _directory(use_cases: UseCases) -> Directory:
+    return use_cases.directory
+
+
+def _registration(use_cases: UseCases) -> Registration:
+    return use_cases.registration
+
+
+def _password_reset(use_cases: UseCases) -> PasswordReset:
+    return use_cases.password_reset
+
+
+def _csam(use_cases: UseCases) -> CsamLogin:
+    return use_cases.csam
+
+
+def _dossiers(use_cases: UseCases) -> Dossiers:
+    return use_cases.dossiers
+
+
+def _account_life(use_cases: UseCases) -> AccountLife:
+    return use_cases.account_life
+
+
+def _audit(use_cases: UseCases) -> AuditUseCases:
+    return use_cases.audit
 
 
 SessionsUseCase = Annotated[Sessions, Depends(_sessions)]
 DirectoryUseCase = Annotated[Directory, Depends(_directory)]
-OpeningUseCase = Annotated[AccountOpening, Depends(_opening)]
+RegistrationUseCase = Annotated[Registration, Depends(_registration)]
+PasswordResetUseCase = Annotated[PasswordReset, Depends(_password_reset)]
+CsamUseCase = Annotated[CsamLogin, Depends(_csam)]
+DossiersUseCase = Annotated[Dossiers, Depends(_dossiers)]
+LifeUseCase = Annotated[AccountLife, Depends(_account_life)]
+AuditUseCase = Annotated[AuditUseCases, Depends(_audit)]
 
 
 def client_address(request: Request) -> str | None:

@@ -7,7 +7,7 @@ from fastapi import Depends
 from mylm_shared.problems import Problem
 
 from identity.domain.accounts import LoginMethod
-from identity.entrypoints.deps import Context
+from identity.entrypoints.deps import UseCases
 
 LABELS: dict[str, str] = {"password": "username and password", "csam": "CSAM (eID, itsme)"}
 
@@ -24,8 +24,8 @@ def method_disabled(method: str) -> Problem:
 def require_method(method: LoginMethod) -> Any:
     """``dependencies=[require_method("password")]`` on a route of that method."""
 
-    def offered(context: Context) -> None:
-        if method not in context.settings.login_methods:
+    def offered(use_cases: UseCases) -> None:
+        if method not in use_cases.settings.login_methods:
             raise method_disabled(method)
 
     return Depends(offered)

@@ -16,7 +16,6 @@ from datetime import datetime
 
 from mylm_shared.aggregates import change
 
-from identity.adapters.passwords import verify_password
 from identity.domain.accounts import Account, AccountStatus, InvalidAccountChange
 from identity.service.context import IdentityContext, Origin
 
@@ -109,13 +108,12 @@ class AccountLife:
         password proves who asks. Throttled and answered like a login."""
         throttle = self.context.throttle
         # Reserved before verifying (issue 15 item 2); raises Locked.
-        reservation = await throttle.reserve(username, origin.address) if throttle else None
+        reservation = await throttle.reserve(username, origin.address)
         account = await self.context.account_by_username(username)
         password_hash = account.password_hash if account else None
-        if not await asyncio.to_thread(verify_password, password_hash, password):
+        if not await asyncio.to_thread(self.context.passwords.verify, password_hash, password):
             raise WrongCredentials()  # the reservation stays: a failure
-        if throttle is not None and reservation is not None:
-            await throttle.succeeded(reservation)
+        await throttle.succeeded(reservation)
         assert account is not None
         return AccountState.of(account)
 

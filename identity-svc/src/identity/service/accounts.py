@@ -7,8 +7,8 @@ from uuid import NAMESPACE_URL, uuid5
 from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.unique_keys import KeyTaken
 
-from identity.adapters.store import member_account_key, username_key
 from identity.domain.accounts import Account, LoginMethod
+from identity.domain.keys import member_account_key, username_key
 from identity.domain.members import Member
 from identity.service.context import IdentityContext, Origin
 

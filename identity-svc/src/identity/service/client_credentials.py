@@ -12,8 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from identity.adapters.passwords import verify_password
-from identity.adapters.throttle import Locked
+from identity.domain.attempts import Locked
 from identity.domain.tokens import service_claims
 from identity.service.context import IdentityContext
 
@@ -50,14 +49,13 @@ class ServiceTokens:
         # misconfigured with an old secret must not lock users out, nor the reverse.
         address = f"oauth-client:{address}" if address else None
         # Reserved before verifying (issue 15 item 2); raises Locked.
-        reservation = await throttle.reserve(None, address) if throttle else None
+        reservation = await throttle.reserve(None, address)
         client = self.context.settings.clients.get(client_id)
         secret_ok = await asyncio.to_thread(
-            verify_password, client.secret_hash if client else None, secret
+            self.context.passwords.verify, client.secret_hash if client else None, secret
         )
         if secret_ok and client is not None:
-            if throttle is not None and reservation is not None:
-                await throttle.succeeded(reservation)
+            await throttle.succeeded(reservation)
             return
         raise InvalidClient()  # the reservation stays: a failure
 

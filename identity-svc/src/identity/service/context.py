@@ -1,5 +1,5 @@
-"""What every identity use case works with: the stores, the keys, the clock and the
-audit trail (built once in ``bootstrap``; in-memory fakes in unit tests)."""
+"""What every identity use case works with: the ports (``service/ports.py``), the
+settings and the clock, all set (built once by ``bootstrap``; fakes in unit tests)."""
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -7,15 +7,21 @@ from typing import Any
 
 from mylm_shared.auth import Clock, Principal
 
-from identity.adapters.audit import AuditTrail, audited
-from identity.adapters.codes_store import OneTimeCodes
-from identity.adapters.csam_store import CsamAdapters
-from identity.adapters.keys import SigningKey
-from identity.adapters.refresh_tokens import RefreshTokens
-from identity.adapters.store import IdentityStores, member_account_key, username_key
-from identity.adapters.throttle import LoginThrottle
 from identity.domain.accounts import Account
 from identity.domain.audit import Operation
+from identity.domain.keys import member_account_key, username_key
+from identity.service.ports import (
+    AuditTrail,
+    CodeDelivery,
+    CodeStore,
+    CsamLogins,
+    CsamProvider,
+    IdentityStores,
+    LoginThrottle,
+    Passwords,
+    RefreshTokenStore,
+    TokenSigner,
+)
 from identity.settings import IdentitySettings
 
 
@@ -51,20 +57,23 @@ def trail_of(account: Account) -> str:
     return account.member_id or account.account_id
 
 
-@dataclass
+@dataclass(frozen=True)
 class IdentityContext:
-    stores: IdentityStores
-    refresh_tokens: RefreshTokens
-    signing_key: SigningKey
     settings: IdentitySettings
-    audit: AuditTrail
     clock: Clock
-    # One-time codes and their senders (registration, password reset); set at start-up.
-    codes: OneTimeCodes | None = None
-    # Failed password checks per username and address (issue 7 item 3); set at start-up.
-    throttle: LoginThrottle | None = None
-    # The CSAM relying party and its pending logins (issue 7 item 4); set at start-up.
-    csam: CsamAdapters | None = None
+    stores: IdentityStores
+    passwords: Passwords
+    refresh_tokens: RefreshTokenStore
+    signing_key: TokenSigner
+    audit: AuditTrail
+    # Failed password checks per username and address (issue 7 item 3, issue 15 item 2).
+    throttle: LoginThrottle
+    # One-time codes and their delivery (registration, password reset; RG-2).
+    codes: CodeStore
+    code_delivery: CodeDelivery
+    # The CSAM relying party (None: not configured) and its pending logins (RG-5).
+    csam_provider: CsamProvider | None
+    csam_logins: CsamLogins
 
     async def record(self, trail: str, action: str, origin: Origin, **details: object) -> None:
         """Append one operation to the account's tamper-evident trail (LF-5)."""
@@ -82,8 +91,8 @@ class IdentityContext:
     ) -> AbstractAsyncContextManager[dict[str, Any]]:
         """LF-5, issue 15 item 6: the operation goes into the document of the aggregate
         change made inside the block (one insert), then into the trail ``into`` or else
-        that aggregate's (its member, or a staff account); ``adapters.audit.audited``."""
-        return audited(self.audit, _operation(action, origin, details), into)
+        that aggregate's (its member, or a staff account); ``AuditTrail.audited``."""
+        return self.audit.audited(_operation(action, origin, details), into)
 
     async def account_by_username(self, username: str) -> Account | None:
         account_id = await self.stores.keys.owner(username_key(username))

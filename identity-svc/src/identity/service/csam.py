@@ -16,13 +16,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from identity.adapters.csam_store import CsamAdapters, PendingLogin, PendingSignup, digest
-from identity.adapters.oidc import LoginRejected, OidcClient, ProviderUnavailable
 from identity.domain.accounts import Account, LoginMethod
+from identity.domain.csam import (
+    LoginRejected,
+    PendingLogin,
+    PendingSignup,
+    ProviderUnavailable,
+    digest,
+)
 from identity.domain.members import valid_national_number
 from identity.service.accounts import AccountExists, AccountOpening
 from identity.service.context import IdentityContext, Origin, trail_of
 from identity.service.directory import Directory
+from identity.service.ports import CsamLogins, CsamProvider
 from identity.service.sessions import Sessions, TokenPair
 
 __all__ = [
@@ -142,13 +148,12 @@ class CsamLogin:
     context: IdentityContext
 
     @property
-    def _csam(self) -> CsamAdapters:
-        assert self.context.csam is not None, "bootstrap sets the CSAM adapters"
-        return self.context.csam
+    def _store(self) -> CsamLogins:
+        return self.context.csam_logins
 
     @property
-    def _provider(self) -> OidcClient:
-        provider = self._csam.provider
+    def _provider(self) -> CsamProvider:
+        provider = self.context.csam_provider
         if provider is None:
             raise ProviderUnavailable("CSAM is not configured (CSAM_CLIENT_SECRET)")
         return provider
@@ -162,7 +167,7 @@ class CsamLogin:
             state=state, nonce=nonce, code_verifier=verifier
         )
         now = self.context.clock()
-        await self._csam.store.add_login(
+        await self._store.add_login(
             PendingLogin(
                 state=state,
                 nonce=nonce,
@@ -176,7 +181,7 @@ class CsamLogin:
         return LoginStarted(url, browser)
 
     async def _spend_state(self, state: str, browser_secret: str | None) -> PendingLogin:
-        store = self._csam.store
+        store = self._store
         login = await store.login(state)
         if login is None:
             raise LoginFailed("state-unknown", "This login was not started here.")
@@ -255,7 +260,7 @@ class CsamLogin:
         settings = self.context.settings
         signup_id, now = secrets.token_urlsafe(32), self.context.clock()
         lifetime = timedelta(seconds=settings.csam_signup_seconds)
-        await self._csam.store.add_signup(
+        await self._store.add_signup(
             signup_id, PendingSignup(member_id, return_to, now, now + lifetime)
         )
         await self.context.record(
@@ -270,7 +275,7 @@ class CsamLogin:
     ) -> LoggedIn:
         """RG-4, RG-5: the first CSAM login of a member without an account opens one."""
         ensure_method(self.context, "csam")
-        store = self._csam.store
+        store = self._store
         signup = await store.signup(signup_id)
         if signup is None:
             raise SignupRefused("unknown")

@@ -12,7 +12,7 @@ from mylm_shared.aggregates import change
 from mylm_shared.kernel.domain import AggregateExists
 from mylm_shared.unique_keys import KeyTaken
 
-from identity.adapters.store import member_number_key, national_number_key
+from identity.domain.keys import member_number_key, national_number_key
 from identity.domain.members import UPDATABLE, InvalidMember, Member, MemberEntry
 from identity.service.context import IdentityContext, Origin
 from identity.service.member_rows import CheckedRow, RowError, check_row

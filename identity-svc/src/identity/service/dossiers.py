@@ -6,15 +6,13 @@ would need a job to expire it on an 18th birthday.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from mylm_shared.aggregates import change
-from mylm_shared.auth import Principal, TokenVerifier
+from mylm_shared.auth import Principal
 from mylm_shared.kernel.periods import belgian_date
-from mylm_shared.problems import unauthorized
 
 from identity.domain.accounts import Account, AccountNotActive, TitularAccess
 from identity.domain.dossiers import DossierAccess, titular_access
@@ -217,30 +215,9 @@ class Dossiers:
         return None
 
 
-Recheck = Callable[[Principal], Awaitable[str | None]]
-
-
-class DossierCheckingVerifier(TokenVerifier):
-    """identity-svc's token verifier: the shared checks (signature, expiry, AC-6's
-    ``access_until``, the revocation list), then ``recheck`` against identity's own store,
-    so an exchanged token stops working at identity the moment its basis goes."""
-
-    def __init__(self, *args: Any, recheck: Recheck, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._recheck = recheck
-
-    async def verify(self, token: str) -> Principal:
-        principal = await super().verify(token)
-        refusal = await self._recheck(principal)
-        if refusal is not None:
-            raise unauthorized(refusal)
-        return principal
-
-
 __all__ = [
     "AccessChoice",
     "AccountNotActive",
-    "DossierCheckingVerifier",
     "Dossiers",
     "ExchangedToken",
     "NoAccess",

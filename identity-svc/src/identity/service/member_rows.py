@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.be import nn
 from stdnum.exceptions import ValidationError as NumberError
 
-from identity.adapters.store import member_number_key
+from identity.domain.keys import member_number_key
 from identity.domain.members import MUTUALITIES, InvalidMember, Language, MemberEntry
 
 MOBILE_PATTERN = r"^\+?\d{8,15}$"

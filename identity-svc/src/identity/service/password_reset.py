@@ -11,22 +11,20 @@ from dataclasses import dataclass
 
 from mylm_shared.aggregates import change
 
-from identity.adapters.passwords import hash_password
-from identity.adapters.store import (
+from identity.domain.accounts import Account
+from identity.domain.codes import Channel, UnknownCode, national_number_in
+from identity.domain.keys import (
     member_account_key,
     member_number_key,
     national_number_key,
     username_key,
 )
-from identity.domain.accounts import Account
-from identity.domain.codes import Channel, UnknownCode, national_number_in
 from identity.domain.members import Member
 from identity.service.context import IdentityContext, Origin
 from identity.service.registration import (
     NOBODY,
     CodeSent,
     check_password,
-    codes_of,
     count_call,
     issue_code,
 )
@@ -71,7 +69,7 @@ class PasswordReset:
         """The code first (issue 15 item 1): before it, nothing about the account (its
         username, through the password policy) is looked at."""
         await count_call(self.context, "confirm", origin)
-        store = codes_of(self.context).store
+        store = self.context.codes
         request = await store.verify(
             code_id, "password-reset", code, self.context.clock(), origin.address
         )
@@ -82,7 +80,7 @@ class PasswordReset:
         # A right code with a refused password spends no attempt: the user tries again.
         check_password(new_password, account.username)
         await store.use(code_id, self.context.clock())  # one reset per code, even concurrently
-        password_hash = await asyncio.to_thread(hash_password, new_password)
+        password_hash = await asyncio.to_thread(self.context.passwords.hash, new_password)
         at = self.context.clock()
 
         def apply(current: Account) -> None:

@@ -21,15 +21,12 @@ from datetime import timedelta
 from typing import Literal
 from uuid import uuid4
 
-from identity.adapters.code_delivery import CodeMessage
-from identity.adapters.codes_store import OneTimeCodes
-from identity.adapters.passwords import hash_password
-from identity.adapters.store import member_number_key, national_number_key
-from identity.adapters.throttle import Budget
 from identity.domain.accounts import Account
+from identity.domain.attempts import Budget
 from identity.domain.codes import (
     CODE_LIFETIME,
     Channel,
+    CodeMessage,
     CodeRequest,
     CodeUsed,
     Purpose,
@@ -39,6 +36,7 @@ from identity.domain.codes import (
     national_number_in,
     new_code,
 )
+from identity.domain.keys import member_number_key, national_number_key
 from identity.domain.members import Member
 from identity.domain.password_policy import password_problems
 from identity.service.accounts import AccountOpening, UsernameTaken
@@ -65,11 +63,6 @@ log = logging.getLogger(__name__)
 class CodeSent:
     code_id: str
     sent_to: str  # masked
-
-
-def codes_of(context: IdentityContext) -> OneTimeCodes:
-    assert context.codes is not None, "bootstrap sets the one-time codes"
-    return context.codes
 
 
 def check_password(password: str, username: str | None) -> None:
@@ -103,7 +96,7 @@ async def count_call(context: IdentityContext, route: Route, origin: Origin) -> 
         if route == "request"
         else settings.code_confirms_per_address_per_hour
     )
-    await codes_of(context).store.ledger.reserve(
+    await context.codes.count_attempt(
         f"code-route:{route}:{origin.address}", Budget(limit, timedelta(hours=1))
     )
 
@@ -122,8 +115,7 @@ async def issue_code(
     ``channel`` (RG-2), in the background; for nobody, or beyond a cap, pretend: the
     request is stored without a live code. Either way it ends the earlier requests of
     the same purpose and target (issue 15 item 1)."""
-    codes = codes_of(context)
-    store = codes.store
+    store, delivery = context.codes, context.code_delivery
     contact = None
     if member is not None:
         contact = member.email if channel == "email" else member.mobile
@@ -156,11 +148,11 @@ async def issue_code(
     if member is None or contact is None:
         return CodeSent(code_id, await store.decoy(channel, identifier))
     sent_to = mask_email(contact) if channel == "email" else mask_mobile(contact)
-    codes.delivery.in_background(store.remember_mask(channel, member.member_id, sent_to))
+    delivery.in_background(store.remember_mask(channel, member.member_id, sent_to))
     if not live:
         return CodeSent(code_id, sent_to)
-    codes.delivery.dispatch(channel, CodeMessage(contact, code, purpose, member.language), code_id)
-    codes.delivery.in_background(
+    delivery.dispatch(channel, CodeMessage(contact, code, purpose, member.language), code_id)
+    delivery.in_background(
         context.record(
             member.member_id,
             f"{purpose}.code-sent",
@@ -205,7 +197,7 @@ class Registration:
         item 1): without it, the route reveals nothing (not even whether a username is
         taken). A right code refused for another reason spends no attempt."""
         await count_call(self.context, "confirm", origin)
-        store = codes_of(self.context).store
+        store = self.context.codes
         request = await store.verify(
             code_id, "registration", code, self.context.clock(), origin.address
         )
@@ -220,7 +212,9 @@ class Registration:
         member = await self.context.stores.members.get(request.member_id or NOBODY)
         if member is None:
             raise UnknownCode(code_id)
-        password_hash = await asyncio.to_thread(hash_password, password)  # argon2id: ~50 ms
+        password_hash = await asyncio.to_thread(
+            self.context.passwords.hash, password
+        )  # argon2id: ~50 ms
         account = await AccountOpening(self.context).open(
             member,
             username=username,

@@ -7,14 +7,14 @@ argon2id costs ~50 ms of CPU per check or hash: always ``asyncio.to_thread``.
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from mylm_shared.aggregates import change
 
-from identity.adapters.passwords import hash_password, verify_password
-from identity.adapters.refresh_tokens import Family
-from identity.adapters.throttle import Locked
 from identity.domain.accounts import Account
+from identity.domain.attempts import Locked
 from identity.domain.password_policy import password_problems
+from identity.domain.sessions import Family
 from identity.domain.tokens import access_claims
 from identity.service.context import IdentityContext, Origin, trail_of
 
@@ -86,20 +86,18 @@ class Sessions:
         A wrong password keeps its reservation (a failure, unknown usernames too: a lock
         must not tell which exist); a right one gives its own back."""
         throttle = self.context.throttle
-        reservation = None
-        if throttle is not None:
-            try:
-                reservation = await throttle.reserve(username, origin.address)
-            except Locked:
-                if account is not None:  # LF-5: a refused attempt is proof too (issue 15 item 6)
-                    self.context.record_after_answer(trail_of(account), "login.locked", origin)
-                raise
+        try:
+            reservation = await throttle.reserve(username, origin.address)
+        except Locked:
+            if account is not None:  # LF-5: a refused attempt is proof too (issue 15 item 6)
+                self.context.record_after_answer(trail_of(account), "login.locked", origin)
+            raise
         password_ok = await asyncio.to_thread(
-            verify_password, account.password_hash if account else None, password
+            self.context.passwords.verify, account.password_hash if account else None, password
         )
         if not password_ok and account is not None:  # LF-5, issue 15 item 6
             self.context.record_after_answer(trail_of(account), "login.failed", origin)
-        if password_ok and throttle is not None and reservation is not None:
+        if password_ok:
             await throttle.succeeded(reservation)
         return password_ok and account is not None
 
@@ -119,6 +117,10 @@ class Sessions:
             return True
         revoked_at = account.tokens_invalid_before
         return revoked_at is not None and family.started_at < revoked_at
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys access tokens are signed with (current, then previous)."""
+        return self.context.signing_key.jwks()
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """One rotation; refused for a spent (the family is revoked), expired or revoked
@@ -184,7 +186,7 @@ class Sessions:
         problems = password_problems(new_password, username=account.username)
         if problems:
             raise PasswordRejected(problems)
-        new_hash = await asyncio.to_thread(hash_password, new_password)
+        new_hash = await asyncio.to_thread(self.context.passwords.hash, new_password)
         async with self.context.audited("password.changed", origin):  # LF-5
             account = await self._end_every_session(account_id, new_hash)
         return await self.open_session(account, origin, "password-change")

@@ -1,7 +1,9 @@
 """Documents in a member's secure inbox (IN-1): one per source object, never twice.
 
-Kinds: ``invoice`` (care or premium, from billing) and ``policy_conditions`` (the special
-conditions of an issued policy, PC-1, and the new ones of each accepted amendment, PC-7 —
+Kinds: ``invoice`` (care or premium, from billing), ``invoice_reminder`` (EI-5: reminder
+1 or 2 of an overdue invoice, source id ``{invoice_id}:{level}``) and
+``policy_conditions`` (the special conditions of an issued policy, PC-1, and the new
+ones of each accepted amendment, PC-7 —
 source id ``{policy_id}:{amendment_id}``; the PDF of the current terms is served by
 policy-svc), and the letters of a claim (``claim_*``, ``inbox.domain.claims``, CL-1), whose
 text is in ``body``. Titles are the catalogue's (``mylm_shared.texts``).
@@ -17,7 +19,7 @@ from mylm_shared import texts
 
 from inbox.domain.claims import ClaimKind
 
-DocumentKind = Literal["invoice", "policy_conditions"] | ClaimKind
+DocumentKind = Literal["invoice", "invoice_reminder", "policy_conditions"] | ClaimKind
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,12 @@ class InboxDocument:
 
     @property
     def download(self) -> str | None:
-        """Where the member fetches the PDF: policy-svc renders the special conditions;
-        billing has no PDF of an invoice (its lines are in billing's API)."""
+        """Where the member fetches the PDF: policy-svc renders the special conditions,
+        billing-svc an invoice (issue 18 item 2, EI-1: rendered once, the same bytes)."""
+        if self.kind == "invoice":
+            return f"/v1/invoices/{self.source_id}.pdf"
+        if self.kind == "invoice_reminder":  # EI-5: source ``{invoice_id}:{level}``
+            return f"/v1/invoices/{self.source_id.rsplit(':', 1)[0]}.pdf"
         if self.kind == "policy_conditions":
             policy_id = self.source_id.split(":", 1)[0]  # an amendment's: policy:amendment
             return f"/v1/policies/{policy_id}/conditions"
@@ -57,6 +63,25 @@ def invoice_title(
         amount=total,
         due_date=due_date,
         premium=premium,
+    )
+
+
+def reminder_source(invoice_id: str, level: int) -> str:
+    """EI-5: one reminder document per invoice and level, however often it is requested."""
+    return f"{invoice_id}:{level}"
+
+
+def reminder_title(
+    language: str, reference: str, outstanding: Decimal, due_date: date, level: int
+) -> str:
+    """EI-5: reminder 1 or 2 of an overdue invoice (the catalogue's ``invoice_reminder``)."""
+    return texts.title(
+        "invoice_reminder",
+        language,
+        structured_reference=reference,
+        amount=outstanding,
+        due_date=due_date,
+        level=level,
     )
 
 

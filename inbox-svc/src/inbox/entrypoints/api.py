@@ -6,15 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, ensure_member_access
 from mylm_shared.problems import problem_responses
-from mylm_shared.service import use_case
 from pydantic import BaseModel, Field
 
-from inbox.service.handlers import InboxService
+from inbox.entrypoints.deps import Inbox
 
 router = APIRouter(tags=["documents"])
 
 
-Inbox = Annotated[InboxService, use_case("inbox", InboxService)]
 # Bounded so that a huge offset is a 422, not a database error (skip is a 64-bit integer).
 MAX_OFFSET = 1_000_000
 
@@ -36,7 +34,8 @@ class DocumentOut(BaseModel):
     )
     download: str | None = Field(
         default=None,
-        description="Path of the document's PDF (policy_conditions: on policy-svc), if any.",
+        description="Path of the document's PDF (policy_conditions: on policy-svc; invoice: "
+        "on billing-svc), if any.",
     )
 
 

@@ -18,6 +18,7 @@ from mylm_shared.events import (
     ClaimRejectedV1,
     CloudEvent,
     InvoiceIssuedV1,
+    InvoiceReminderDueV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
     PolicyAmendedV1,
@@ -34,6 +35,8 @@ from inbox.domain.documents import (
     document_id_for,
     invoice_title,
     new_conditions_title,
+    reminder_source,
+    reminder_title,
 )
 
 
@@ -72,6 +75,32 @@ class InboxService:
                     premium=invoice.kind == "premium",
                 ),
                 source_id=invoice.invoice_id,
+                created_at=_filed_at(event),
+            )
+        )
+
+    async def on_invoice_reminder_due(
+        self, event: CloudEvent, reminder: InvoiceReminderDueV1
+    ) -> None:
+        """EI-5 (issue 18 item 4): reminder 1 or 2 of an overdue invoice, once per invoice
+        and level, when the member's channel is electronic (paper: the print shop's)."""
+        if reminder.channel != "electronic":
+            return
+        language = await self.repository.language_of(reminder.member_id) or "nl"
+        source_id = reminder_source(reminder.invoice_id, reminder.level)
+        await self.repository.file(
+            InboxDocument(
+                document_id=document_id_for("invoice_reminder", source_id),
+                member_id=reminder.member_id,
+                kind="invoice_reminder",
+                title=reminder_title(
+                    language,
+                    reminder.structured_reference,
+                    reminder.outstanding,
+                    reminder.due_date,
+                    reminder.level,
+                ),
+                source_id=source_id,
                 created_at=_filed_at(event),
             )
         )

@@ -47,6 +47,36 @@ def invoice_issued_email(
     return _email(to, mail, event_id)
 
 
+def invoice_reminder_email_id(invoice_id: str, level: int) -> str:
+    """EI-5: one e-mail per invoice and reminder level, however often it is requested."""
+    return str(uuid5(NAMESPACE_URL, f"mylm:notify:invoice-reminder:{invoice_id}:{level}"))
+
+
+def invoice_reminder_email(
+    *,
+    to: str,
+    language: str,
+    first_name: str,
+    level: int,
+    outstanding: Decimal,
+    due_date: date,
+    structured_reference: str,
+    email_id: str,
+) -> Email:
+    """EI-5 (issue 18 item 4): reminder 1 or 2 of an overdue invoice: what is still
+    owed, the due date that passed and the structured reference."""
+    mail = texts.mail(
+        "invoice_reminder",
+        language,
+        first_name=first_name,
+        level=level,
+        amount=outstanding,
+        due_date=due_date,
+        structured_reference=structured_reference,
+    )
+    return _email(to, mail, email_id)
+
+
 def reminder_email_id(amendment_id: str, step: str, deadline: date) -> str:
     """One reminder per amendment, step and deadline, however often it is requested."""
     return str(uuid5(NAMESPACE_URL, f"mylm:notify:amendment:{amendment_id}:{step}:{deadline}"))

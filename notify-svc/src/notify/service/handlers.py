@@ -9,6 +9,7 @@ from mylm_shared.events import (
     AmendmentRemindedV1,
     CloudEvent,
     InvoiceIssuedV1,
+    InvoiceReminderDueV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
 )
@@ -22,6 +23,8 @@ from notify.domain.messages import (
     amendment_reminder_email,
     claim_email,
     invoice_issued_email,
+    invoice_reminder_email,
+    invoice_reminder_email_id,
     reminder_email_id,
 )
 
@@ -74,6 +77,12 @@ class NotifyService:
         )
 
     async def on_invoice_issued(self, event: CloudEvent, invoice: InvoiceIssuedV1) -> None:
+        """rule EI-4: the e-mail announces an electronic invoice. A paper invoice (EI-3:
+        e-invoicing off, or no account) goes by post (``invoice.print_requested``) and gets
+        no e-mail; an event without ``channel`` (before issue 18) is electronic."""
+        if invoice.channel == "paper":
+            log.info("a paper invoice: no e-mail", extra={"event_id": event.id})
+            return
         recipient = await self.repository.recipient(invoice.member_id)
         if recipient is None:
             raise RecipientUnknown(invoice.member_id)
@@ -91,6 +100,33 @@ class NotifyService:
             kind=invoice.kind,
         )
         await self._send_once(event.id, invoice.member_id, "invoice_issued", email)
+
+    async def on_invoice_reminder_due(
+        self, event: CloudEvent, reminder: InvoiceReminderDueV1
+    ) -> None:
+        """EI-5 (issue 18 item 4): one e-mail per invoice and reminder level, when the
+        member's channel is electronic (paper: the print shop's), subject to the member's
+        switch for invoice e-mails as the invoice's own e-mail (EI-4)."""
+        if reminder.channel != "electronic":
+            return
+        recipient = await self.repository.recipient(reminder.member_id)
+        if recipient is None:
+            raise RecipientUnknown(reminder.member_id)
+        if not recipient.get("email") or not recipient.get("invoice_emails", True):
+            log.info("no reminder e-mail for this member", extra={"event_id": event.id})
+            return
+        email_id = invoice_reminder_email_id(reminder.invoice_id, reminder.level)
+        email = invoice_reminder_email(
+            to=recipient["email"],
+            language=recipient.get("language", "nl"),
+            first_name=recipient.get("first_name", ""),
+            level=reminder.level,
+            outstanding=reminder.outstanding,
+            due_date=reminder.due_date,
+            structured_reference=reminder.structured_reference,
+            email_id=email_id,
+        )
+        await self._send_once(email_id, reminder.member_id, "invoice_reminder", email)
 
     async def on_amendment_reminded(self, event: CloudEvent, reminder: AmendmentRemindedV1) -> None:
         """PC-7: one reminder per (amendment, step, deadline), even when the reminder is

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mylm_shared.mongo import Document, IndexSpec
-from mylm_shared.projections import apply_in_memory, apply_newer, insert_first
+from mylm_shared.projections import apply_newer, insert_first
 from pymongo.asynchronous.database import AsyncDatabase
 
 from policy.adapters.repository import MEMBERS
@@ -21,7 +21,7 @@ TITULAR = "titular_member_id"
 MEMBER_INDEXES: list[IndexSpec] = [IndexSpec(MEMBERS, [(TITULAR, 1)])]
 
 
-def _fields(member: KnownMember) -> Document:
+def member_fields(member: KnownMember) -> Document:
     return {
         "name": member.name,
         "birth_date": member.birth_date.isoformat() if member.birth_date else None,
@@ -30,7 +30,8 @@ def _fields(member: KnownMember) -> Document:
     }
 
 
-def _member(doc: dict[str, Any]) -> KnownMember:
+def member_from(doc: dict[str, Any]) -> KnownMember:
+    """A stored member (documents from before language and titular were kept too)."""
     born = doc.get("birth_date")
     return KnownMember(
         member_id=doc["_id"],
@@ -46,49 +47,25 @@ class MongoMembers:
         self._members = db[MEMBERS]
 
     async def remember(self, member: KnownMember, as_of: str) -> None:
-        fields = {**_fields(member), "updated_at": datetime.now(UTC)}
+        fields = {**member_fields(member), "updated_at": datetime.now(UTC)}
         await insert_first(self._members, member.member_id, fields, as_of)
 
     async def update(self, member: KnownMember, as_of: str) -> None:
-        fields = {**_fields(member), "updated_at": datetime.now(UTC)}
+        fields = {**member_fields(member), "updated_at": datetime.now(UTC)}
         await apply_newer(self._members, member.member_id, fields, as_of)
 
     async def find(self, member_id: str) -> KnownMember | None:
         doc = await self._members.find_one({"_id": member_id})
-        return None if doc is None else _member(doc)
+        return None if doc is None else member_from(doc)
 
     async def dependants_of(self, titular_member_id: str) -> list[KnownMember]:
         found = self._members.find({TITULAR: titular_member_id})
-        return _ordered([_member(doc) async for doc in found], titular_member_id)
+        return eldest_first([member_from(doc) async for doc in found], titular_member_id)
 
 
-class InMemoryMembers:
-    """The same projection on a dict, for unit tests."""
-
-    def __init__(self, *members: KnownMember) -> None:
-        self.documents: dict[str, dict[str, Any]] = {}
-        for member in members:
-            self.documents[member.member_id] = {"_id": member.member_id, **_fields(member)}
-
-    async def remember(self, member: KnownMember, as_of: str) -> None:
-        fields = {"_id": member.member_id, **_fields(member)}
-        apply_in_memory(self.documents, member.member_id, fields, as_of, first=True)
-
-    async def update(self, member: KnownMember, as_of: str) -> None:
-        fields = {"_id": member.member_id, **_fields(member)}
-        apply_in_memory(self.documents, member.member_id, fields, as_of, first=False)
-
-    async def find(self, member_id: str) -> KnownMember | None:
-        doc = self.documents.get(member_id)
-        return None if doc is None else _member(doc)
-
-    async def dependants_of(self, titular_member_id: str) -> list[KnownMember]:
-        found = [_member(d) for d in self.documents.values() if d.get(TITULAR) == titular_member_id]
-        return _ordered(found, titular_member_id)
-
-
-def _ordered(members: list[KnownMember], titular_member_id: str) -> list[KnownMember]:
-    # Eldest first, then by id: a stable order for the seeded household and its documents.
+def eldest_first(members: list[KnownMember], titular_member_id: str) -> list[KnownMember]:
+    """The titular's dependants, eldest first, then by id: a stable order for the seeded
+    household and its documents."""
     dependants = [m for m in members if m.member_id != titular_member_id]
     dependants.sort(key=lambda m: m.member_id)
     dependants.sort(key=lambda m: m.birth_date or date.max)

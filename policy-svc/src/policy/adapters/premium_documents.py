@@ -30,8 +30,6 @@ from policy.domain.premiums import (
 )
 from policy.domain.product import Premium
 
-NEXT_EVENT_ON = "next_event_on"  # ISO date of the next dated event: the scheduler's index
-
 
 def account_document(account: PremiumAccount) -> Document:
     return {

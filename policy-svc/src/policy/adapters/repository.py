@@ -23,7 +23,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from policy.adapters.amendments import terms_changes_document, terms_changes_from
 from policy.adapters.history import history_document, history_from
 from policy.adapters.premium_documents import (
-    NEXT_EVENT_ON,
     account_document,
     account_from,
     premium_messages,
@@ -39,6 +38,7 @@ from policy.domain.policy import (
     PolicyTerminated,
 )
 from policy.domain.product import Premium
+from policy.service.premiums import NEXT_EVENT_ON
 
 POLICIES = "policies"
 MEMBERS = "members"

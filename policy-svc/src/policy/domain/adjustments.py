@@ -32,10 +32,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
+from mylm_shared.kernel.money import to_cents
+
 from policy.domain.product import Premium
 from policy.domain.terms import term
 
-CENT = Decimal("0.01")
 # The yearly premium from each day on, in date order; the first entry's day is date.min.
 Schedule = Sequence[tuple[date, Premium]]
 
@@ -106,4 +107,4 @@ def premium_adjustments(
 
 
 def _cent(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return to_cents(value, rounding=ROUND_HALF_UP)

@@ -46,18 +46,19 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from mylm_shared.kernel.money import to_cents
+
 from policy.domain.product import Premium
 from policy.domain.termination import NON_PAYMENT_MIN_DAYS, non_payment_earliest
 from policy.domain.terms import Term, due_date, term
 
 NoticeChannel = Literal["registered_letter", "bailiff"]
 ADMIN_COST_FACTOR = Decimal("2.5")  # PC-8: "twee en een halve keer het officiële tarief"
-CENT = Decimal("0.01")
 
 
 def admin_costs(registered_letter_tariff: Decimal) -> Decimal:
     """PC-8: the admin costs of one formal notice, in EUR, rounded to the cent."""
-    return (registered_letter_tariff * ADMIN_COST_FACTOR).quantize(CENT, rounding=ROUND_HALF_UP)
+    return to_cents(registered_letter_tariff * ADMIN_COST_FACTOR, rounding=ROUND_HALF_UP)
 
 
 def premium_due_on(start: date, term_number: int) -> date:

@@ -7,6 +7,8 @@ premium is per insurance year and never indexed (PC-12).
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from mylm_shared.kernel.money import to_cents
+
 from policy.domain.insured import Formula
 
 ACCIDENT = "accident"
@@ -31,8 +33,6 @@ E_PROTECTION_NET: dict[Formula, Decimal] = {
 }
 TAX_RATE = Decimal("0.0925")  # PC-8 "taxes": the yearly insurance-contract tax
 CONTRIBUTION_RATE = Decimal("0.0")  # PC-8 "contributions and costs": none on this product
-
-CENT = Decimal("0.01")
 
 
 class InvalidProduct(ValueError):
@@ -65,6 +65,6 @@ def premium(formula: Formula, threshold_pct: int, e_protection: bool) -> Premium
         net += E_PROTECTION_NET[formula]
     return Premium(
         net=net,
-        taxes=(net * TAX_RATE).quantize(CENT, ROUND_HALF_UP),
-        contributions=(net * CONTRIBUTION_RATE).quantize(CENT, ROUND_HALF_UP),
+        taxes=to_cents(net * TAX_RATE, rounding=ROUND_HALF_UP),
+        contributions=to_cents(net * CONTRIBUTION_RATE, rounding=ROUND_HALF_UP),
     )

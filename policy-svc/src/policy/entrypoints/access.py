@@ -1,17 +1,13 @@
-"""What every policy-svc router shares (issue 17 item 7): the use case, who may see a
+"""What every policy-svc router shares (issue 17 item 7): who may see a
 policy (AC-1) and the recorder of dates given by the caller (issue 15 item 4)."""
-
-from typing import Annotated
 
 from mylm_shared.auth import Principal, ensure_member_access
 from mylm_shared.problems import Problem
-from mylm_shared.service import use_case
 
 from policy.domain.fact_dates import Recorder
 from policy.domain.policy import Policy
 from policy.service.handlers import PolicyService
 
-Policies = Annotated[PolicyService, use_case("policies", PolicyService)]
 NO_POLICY = "No such policy."
 POLICY_READ = "policy:read"  # the scope of a service token reading policies (RFC 6749 §3.3)
 

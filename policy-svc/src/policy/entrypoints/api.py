@@ -15,7 +15,8 @@ from policy.domain.policy import DeclaredPerson, Policy, state_of
 from policy.domain.premiums import premium_due_on
 from policy.domain.product import THRESHOLDS_PCT
 from policy.domain.termination import Channel, Ground, Notice
-from policy.entrypoints.access import Policies, may_list, recorder, visible_policy
+from policy.entrypoints.access import may_list, recorder, visible_policy
+from policy.entrypoints.deps import Policies
 from policy.service.handlers import ProposePolicy
 
 router = APIRouter(tags=["policies"])

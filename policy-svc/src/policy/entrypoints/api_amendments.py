@@ -8,20 +8,19 @@ from fastapi import APIRouter, Query
 from mylm_shared.auth import CurrentPrincipal, Principal, StaffPrincipal
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import Problem, forbidden, problem_responses, route_problems
-from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
 from policy.domain.amendments import Amendment, NextStep, TerminationRight
 from policy.domain.fact_dates import Recorder
 from policy.domain.product import Premium
-from policy.entrypoints.access import Policies, may_see, visible_policy
+from policy.entrypoints.access import may_see, visible_policy
 from policy.entrypoints.api import PremiumOut
+from policy.entrypoints.deps import Amendments, Policies
 from policy.entrypoints.problems import NO_AMENDMENT, OF_AMENDMENT
 from policy.service.amendments import AmendmentService
 
 router = APIRouter(tags=["amendments"])
 
-Amendments = Annotated[AmendmentService, use_case("amendments", AmendmentService)]
 Formula = Literal["single", "family"]
 MAX_OFFSET = 1_000_000
 

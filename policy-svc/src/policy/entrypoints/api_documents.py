@@ -8,7 +8,8 @@ from mylm_shared.problems import problem_responses
 
 from policy.adapters.conditions_pdf import render
 from policy.domain.conditions import Language
-from policy.entrypoints.access import Policies, visible_policy
+from policy.entrypoints.access import visible_policy
+from policy.entrypoints.deps import Policies
 
 router = APIRouter(tags=["documents"])
 

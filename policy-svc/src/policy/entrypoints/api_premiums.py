@@ -2,20 +2,17 @@
 premium; the answer carries its admin costs and the dates the law gives it."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from mylm_shared.auth import StaffPrincipal
 from mylm_shared.inputs import InputModel
 from mylm_shared.problems import problem_responses
-from mylm_shared.service import use_case
 from pydantic import BaseModel, ConfigDict, Field
 
-from policy.service.premiums import PremiumService
+from policy.entrypoints.deps import Premiums
 
 router = APIRouter(tags=["premiums"])
-
-Premiums = Annotated[PremiumService, use_case("premiums", PremiumService)]
 
 
 class PaymentNoticeIn(InputModel):

@@ -16,12 +16,14 @@ from mylm_shared.aggregates import AggregateStore, DuePass, change
 from mylm_shared.events import CloudEvent, InvoicePaidV1
 from mylm_shared.kernel.periods import belgian_today
 
-from policy.adapters.premium_documents import NEXT_EVENT_ON
 from policy.domain.policy import Policy, WrongStatus
 from policy.domain.premiums import NoticeChannel, PaymentNotice, admin_costs
 from policy.service.handlers import UnknownPolicy
 
 log = logging.getLogger(__name__)
+# The stored date of a policy's next dated event: what the scheduler's task asks the
+# store for (``AggregateStore.due``); the Mongo adapter writes and indexes it.
+NEXT_EVENT_ON = "next_event_on"
 # Versions saved by replicas whose clock lags this one's by up to this are still found.
 CLOCK_MARGIN = timedelta(minutes=5)
 

@@ -75,6 +75,10 @@ class InvoiceLineV1(_Payload):
     service_date: date
     description: str
     amount: Decimal
+    # Added compatibly (issue 18 item 1): the member the care was for (the invoiced
+    # member or a dependant) and its care code (none on premium lines).
+    beneficiary_id: str | None = None
+    care_code: str | None = None
 
 
 class InvoiceIssuedV1(_Payload):
@@ -87,6 +91,27 @@ class InvoiceIssuedV1(_Payload):
     structured_reference: str
     lines: list[InvoiceLineV1]
     # Added compatibly (issue 8): a premium invoice names its policy and term (PC-8).
+    kind: Literal["care", "premium"] = "care"
+    policy_id: str | None = None
+    term_number: int | None = None
+    # Added compatibly (issue 18, EI-2/EI-3): decided at issue from the member's
+    # e-invoicing state; "paper" invoices are printed, never e-mailed.
+    channel: Literal["electronic", "paper"] = "electronic"
+
+
+class InvoiceCancelledV1(_Payload):
+    """Staff cancelled an invoice by a credit note (issue 18 item 1; never a deletion).
+    ``refund_due``: what the member had already paid on it."""
+
+    invoice_id: str
+    member_id: str
+    structured_reference: str
+    credit_note_id: str
+    amount: Decimal
+    refund_due: Decimal
+    currency: Literal["EUR"] = "EUR"
+    reason: str
+    cancelled_at: datetime
     kind: Literal["care", "premium"] = "care"
     policy_id: str | None = None
     term_number: int | None = None
@@ -109,6 +134,61 @@ class InvoicePaidV1(_Payload):
     # Added compatibly (issue 8, PC-7/PC-8): a premium adjustment invoice names the
     # amendment; it is not the term's premium (PC-4 activation ignores it).
     adjustment_of: str | None = None
+
+
+class InvoicePrintRequestedV1(_Payload):
+    """Issue 18 item 3 (EI-2, EI-3): an invoice issued on the paper channel, for the print
+    shop. ``pdf`` is the invoice's PDF on billing-svc; the language it is printed in (de
+    falls back to fr). The postal address is not in My LM's directory: the print shop
+    takes it from the mutuality's member file by ``member_id``."""
+
+    invoice_id: str
+    member_id: str
+    language: Language
+    mutuality: str
+    pdf: str
+    structured_reference: str
+    total: Decimal
+    currency: Literal["EUR"] = "EUR"
+    due_date: date
+
+
+class InvoiceOverdueV1(_Payload):
+    """EI-5: an unpaid care invoice is overdue from ``overdue_on`` (the day after its due
+    date)."""
+
+    invoice_id: str
+    member_id: str
+    structured_reference: str
+    due_date: date
+    overdue_on: date
+    outstanding: Decimal
+    currency: Literal["EUR"] = "EUR"
+
+
+class InvoiceReminderDueV1(_Payload):
+    """EI-5: reminder ``level`` (1, 2) of an overdue care invoice, once each, on the
+    member's current channel (``paper``: the print shop; ``electronic``: inbox, e-mail)."""
+
+    invoice_id: str
+    member_id: str
+    level: int
+    due_on: date
+    structured_reference: str
+    due_date: date
+    outstanding: Decimal
+    currency: Literal["EUR"] = "EUR"
+    channel: Literal["electronic", "paper"]
+
+
+class EInvoicingChangedV1(_Payload):
+    """EI-2, EI-3: a member's e-invoicing was switched on or off, by whom and when
+    (``changed_by``: ``member``, ``titular:<id>``, ``staff:<id>`` or ``system``)."""
+
+    member_id: str
+    enabled: bool
+    since: datetime
+    changed_by: str
 
 
 class PremiumV1(_Payload):
@@ -379,6 +459,37 @@ INVOICE_PAID: EventSpec[InvoicePaidV1] = EventSpec(
     model=InvoicePaidV1,
     description="An invoice is paid in full by the payments matched to its structured reference.",
 )
+INVOICE_CANCELLED: EventSpec[InvoiceCancelledV1] = EventSpec(
+    topic="invoice.cancelled",
+    event_type="be.mylm.invoice.cancelled.v1",
+    model=InvoiceCancelledV1,
+    description="Staff cancelled an invoice by a credit note, with a reason (issue 18).",
+)
+
+INVOICE_PRINT_REQUESTED: EventSpec[InvoicePrintRequestedV1] = EventSpec(
+    topic="invoice.print_requested",
+    event_type="be.mylm.invoice.print_requested.v1",
+    model=InvoicePrintRequestedV1,
+    description="An invoice issued on paper: the print shop prints and posts it (EI-3).",
+)
+INVOICE_OVERDUE: EventSpec[InvoiceOverdueV1] = EventSpec(
+    topic="invoice.overdue",
+    event_type="be.mylm.invoice.overdue.v1",
+    model=InvoiceOverdueV1,
+    description="An unpaid care invoice is overdue, the day after its due date (EI-5).",
+)
+INVOICE_REMINDER_DUE: EventSpec[InvoiceReminderDueV1] = EventSpec(
+    topic="invoice.reminder_due",
+    event_type="be.mylm.invoice.reminder_due.v1",
+    model=InvoiceReminderDueV1,
+    description="A reminder (level 1 or 2) of an overdue care invoice is due (EI-5).",
+)
+EINVOICING_CHANGED: EventSpec[EInvoicingChangedV1] = EventSpec(
+    topic="einvoicing.changed",
+    event_type="be.mylm.einvoicing.changed.v1",
+    model=EInvoicingChangedV1,
+    description="A member's e-invoicing was switched on or off (EI-2, EI-3).",
+)
 
 MEMBER_UPDATED: EventSpec[MemberUpdatedV1] = EventSpec(
     topic="member.updated",
@@ -517,30 +628,8 @@ AUDIT_CHECKPOINT: EventSpec[AuditCheckpointV1] = EventSpec(
     description="The HMAC'd head of an audit trail, published periodically (LF-5).",
 )
 
-ALL_EVENTS: tuple[EventSpec[Any], ...] = (
-    MEMBER_REGISTERED,
-    INVOICE_ISSUED,
-    INVOICE_PAID,
-    MEMBER_UPDATED,
-    ACCOUNT_CREATED,
-    ACCOUNT_STATUS_CHANGED,
-    ACCESS_CHANGED,
-    POLICY_ISSUED,
-    PREMIUM_DUE,
-    POLICY_TERMINATED,
-    POLICY_ACTIVATED,
-    POLICY_RENEWED,
-    POLICY_AMENDED,
-    POLICY_SUSPENDED,
-    AMENDMENT_REMINDED,
-    CLAIM_DECLARED,
-    CLAIM_DOCUMENTS_REQUESTED,
-    CLAIM_ACCEPTED,
-    CLAIM_REJECTED,
-    CLAIM_OFFER_MADE,
-    CLAIM_OFFER_ACCEPTED,
-    CLAIM_PAID,
-    CLAIM_CLOSED,
-    CLAIM_PAYOUT_ACCOUNT_CHANGED,
-    AUDIT_CHECKPOINT,
+# Every EventSpec above, in the order declared: a new event is declared once, here (the
+# services manifest test checks each is produced by exactly one service).
+ALL_EVENTS: tuple[EventSpec[Any], ...] = tuple(
+    value for value in tuple(globals().values()) if isinstance(value, EventSpec)
 )

@@ -46,7 +46,10 @@ ClaimLetterKind = Literal[
 ]
 ClaimTextKind = ClaimLetterKind | Literal["claim_payout_account"]
 TextKind = (
-    Literal["invoice", "policy_conditions", "invoice_issued", "amendment_reminded"] | ClaimTextKind
+    Literal[
+        "invoice", "policy_conditions", "invoice_issued", "amendment_reminded", "invoice_reminder"
+    ]
+    | ClaimTextKind
 )
 
 _DOCUMENT: frozenset[Part] = frozenset({"title"})
@@ -60,6 +63,8 @@ PARTS: Mapping[TextKind, frozenset[Part]] = {
     "policy_conditions": _DOCUMENT,  # PC-1, PC-7: the special conditions, new ones
     "invoice_issued": _EMAIL,  # EI-4, PC-8
     "amendment_reminded": _EMAIL,  # PC-7
+    # EI-5 (issue 18 item 4): the reminder's inbox document (title) and its e-mail
+    "invoice_reminder": frozenset({"title", "subject", "email"}),
     **dict.fromkeys(CLAIM_LETTER_KINDS, _LETTER),  # CL-1
     "claim_payout_account": _EMAIL,  # issue 15 item 7
 }

@@ -1,6 +1,7 @@
-"""`make bench`: the slice end to end under load, per stage, and each consumer against a
-minimal one. A benchmark, not a test: it reports figures (lost and duplicated e-mails
-included) and fails only if the platform or the services cannot run at all.
+"""`make bench` (`python -m bench`): the slice end to end under load, per stage, and
+each consumer against a minimal one. A benchmark, not a test: it reports figures (lost
+and duplicated e-mails included) and fails only if the platform or the services cannot
+run at all.
 
 Modes (each prints one JSON object on stdout; progress goes to stderr):
   --invoices N [--concurrency C]   closed loop: N invoices, C POSTs in flight (default)
@@ -24,9 +25,9 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from testkit.bench.consumers import consumer_throughput
-from testkit.bench.end_to_end import Load, end_to_end, say
-from testkit.bench.stats import ratio
+from bench.consumers import consumer_throughput
+from bench.end_to_end import Load, end_to_end, say
+from bench.stats import ratio
 from testkit.platform import Endpoints, running_platform
 
 FERRETDB_METRICS = "http://127.0.0.1:28088/debug/metrics"

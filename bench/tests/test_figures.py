@@ -4,11 +4,11 @@ doubled e-mail is a figure, never a crash), steady rates, and the grown-store co
 from collections import Counter
 from datetime import UTC, datetime
 
-from testkit.bench.end_to_end import report
-from testkit.bench.load import Post
-from testkit.bench.seed import Template, copier
-from testkit.bench.stats import steady_rate
-from testkit.bench.trace import Arrivals, Published
+from bench.end_to_end import report
+from bench.load import Post
+from bench.seed import Template, copier
+from bench.stats import steady_rate
+from bench.trace import Arrivals, Published
 
 INVOICE = "11111111-1111-4111-8111-111111111111"
 EVENT = "22222222-2222-4222-8222-222222222222"

@@ -5,7 +5,7 @@ loopback ports in a temporary data dir, fills one collection of invoice-like doc
 (indexed on ``member_id``, as the services do), and has C concurrent PyMongo clients run
 each operation for S seconds at every size:
 
-    python -m infra.local.store_probe [--sizes 5000,50000] [--clients 16] [--seconds 4]
+    python -m bench.store_probe [--sizes 5000,50000] [--clients 16] [--seconds 4]
         [--backends sqlite,postgresql,postgresql-nogin]
 
 Backends: ``sqlite`` (the former local store), ``postgresql`` (the platform's: GIN
@@ -137,7 +137,7 @@ def _run(
         # a stuck server shows as errors, not as a hung probe
         mongo: MongoClient[Doc] = MongoClient(uri, maxPoolSize=1, socketTimeoutMS=30_000)
         coll = mongo.probe.invoices
-        rng = random.Random(k)  # noqa: S311 - picks keys, not secrets
+        rng = random.Random(k)
         mongo.admin.command("ping")
         ready.wait()
         try:

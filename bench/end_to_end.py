@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from testkit.bench.load import Issuer, Post
-from testkit.bench.seed import Template, grow_store
-from testkit.bench.stats import latency, ms, percentile
-from testkit.bench.trace import (
+from bench.load import Issuer, Post
+from bench.seed import Template, grow_store
+from bench.stats import latency, ms, percentile
+from bench.trace import (
     Arrivals,
     Published,
     Run,

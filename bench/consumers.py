@@ -35,10 +35,10 @@ from billing.domain.structured_reference import structured_reference
 from mylm_shared.events import INVOICE_ISSUED, InvoiceIssuedV1, InvoiceLineV1, new_event
 from pymongo import AsyncMongoClient
 
-from testkit.bench.end_to_end import INVOICE_CONSUMERS, Bench, say, started_run, warm_up
-from testkit.bench.seed import Document, Template, copier
-from testkit.bench.stats import ratio, steady_rate
-from testkit.bench.trace import Run, drained_groups
+from bench.end_to_end import INVOICE_CONSUMERS, Bench, say, started_run, warm_up
+from bench.seed import Document, Template, copier
+from bench.stats import ratio, steady_rate
+from bench.trace import Run, drained_groups
 from testkit.platform import Endpoints, isolated
 
 CONSUMERS = ("inbox", "notify")
