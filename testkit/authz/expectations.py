@@ -254,7 +254,8 @@ MATRIX: dict[str, Rule] = {
         200, why="LF-4: report compromise, own session only", ends_sessions=True
     ),
     # ---------------------------------------------------------------- billing-svc
-    **_public("billing"),
+    # issue 18 items 5, 6: the conditions' versions and the maintenance window are public
+    **_public("billing", "GET /v1/terms", "GET /v1/maintenance"),
     "billing POST /v1/invoices": staff_only(),
     "billing GET /v1/members/{member_id}/invoices": dossier(why="EI-1, AC-1..AC-5"),
     "billing GET /v1/invoices/{invoice_id}": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
@@ -276,6 +277,10 @@ MATRIX: dict[str, Rule] = {
     ),
     # issue 18 item 4: staff run the dunning job now (idempotent, EI-5)
     "billing POST /v1/jobs/dunning": staff_only(202, why="EI-5: staff only; idempotent"),
+    # issue 18 items 5, 6: staff publish terms (EI-6) and plan windows (EI-7); sent with
+    # an empty body, nothing is published or planned (no window makes the matrix 503)
+    "billing POST /v1/terms": staff_only(why="EI-6: staff only; empty body, nothing published"),
+    "billing PUT /v1/maintenance": staff_only(why="EI-7: staff only; empty body, no window"),
     # ---------------------------------------------------------------- inbox-svc
     **_public("inbox"),
     "inbox GET /v1/members/{member_id}/documents": dossier(why="IN-1, AC-1..AC-5"),

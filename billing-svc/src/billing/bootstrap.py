@@ -6,7 +6,8 @@ builds the Mongo adapters on the runtime's database and hands them to ``bootstra
 the member.registered / member.updated / premium.due consumers come from its result.
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
@@ -23,9 +24,11 @@ from mylm_shared.events import (
     INVOICE_PAID,
     INVOICE_PRINT_REQUESTED,
     INVOICE_REMINDER_DUE,
+    MAINTENANCE_ANNOUNCED,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
     PREMIUM_DUE,
+    TERMS_CHANGED,
 )
 from mylm_shared.lease import LEASES, Lease
 from mylm_shared.scheduler import Scheduler, daily_at
@@ -34,6 +37,14 @@ from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from billing.adapters import invoice_pdf
 from billing.adapters.einvoicing import EINVOICING, EINVOICING_INDEXES, einvoicing_store
+from billing.adapters.notices import (
+    NOTICE_BATCHES,
+    NOTICE_INDEXES,
+    MongoEInvoicingMembers,
+    MongoMaintenanceWindows,
+    MongoNotices,
+    MongoTermsVersions,
+)
 from billing.adapters.payments import MongoPayments
 from billing.adapters.repository import (
     INDEXES,
@@ -50,15 +61,26 @@ from billing.entrypoints.api import router
 from billing.entrypoints.api_downloads import router as downloads_router
 from billing.entrypoints.api_einvoicing import router as einvoicing_router
 from billing.entrypoints.api_jobs import router as jobs_router
+from billing.entrypoints.api_notices import router as notices_router
 from billing.entrypoints.api_payments import router as payments_router
+from billing.entrypoints.maintenance_gate import gated
 from billing.entrypoints.problems import PROBLEMS
 from billing.service.downloads import InvoiceDownloads
 from billing.service.dunning import LEASE_NAME as DUNNING_LEASE
 from billing.service.dunning import DunningService
 from billing.service.einvoicing import EInvoicingService, utc_now
 from billing.service.handlers import BillingService, KnownMembers
+from billing.service.notices import LEASE_NAME as NOTICES_LEASE
+from billing.service.notices import MaintenanceService, NoticeFanout, TermsService
 from billing.service.payments import PaymentJournal, PaymentsService
-from billing.service.ports import InvoicePdfs, PdfRenderer
+from billing.service.ports import (
+    EInvoicingMembers,
+    InvoicePdfs,
+    MaintenanceWindows,
+    Notices,
+    PdfRenderer,
+    TermsVersions,
+)
 from billing.service.use_cases import BillingUseCases
 from billing.settings import BillingSettings
 
@@ -72,8 +94,13 @@ def bootstrap(
     payments: PaymentJournal,
     einvoicing: AggregateStore[EInvoicing],
     pdfs: InvoicePdfs,
+    terms: TermsVersions,
+    windows: MaintenanceWindows,
+    notices: Notices,
+    einvoicing_members: EInvoicingMembers,
     render: PdfRenderer = invoice_pdf.render,
     clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> BillingUseCases:
     """billing's use cases over these ports."""
     channels = EInvoicingService(einvoicing, clock=clock)
@@ -92,6 +119,20 @@ def bootstrap(
         downloads=InvoiceDownloads(pdfs, members, render),
         einvoicing=channels,
         dunning=DunningService(invoices, channels, policy, clock=clock),
+        terms=TermsService(terms, clock=clock),  # EI-6
+        maintenance=MaintenanceService(  # EI-7
+            windows, clock=clock, cache_seconds=settings.maintenance_cache_seconds
+        ),
+        notices=NoticeFanout(  # EI-6, EI-7: to every e-invoicing member, paced, resumable
+            terms,
+            windows,
+            einvoicing_members,
+            notices,
+            batch_size=settings.notice_batch_size,
+            pause_seconds=settings.notice_batch_pause_seconds,
+            clock=clock,
+            sleep=sleep,
+        ),
     )
 
 
@@ -149,6 +190,10 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
             payments=MongoPayments(runtime.db),
             einvoicing=einvoicing_store(runtime.db, source=f"/{config.service_name}"),
             pdfs=MongoInvoicePdfs(runtime.db),
+            terms=MongoTermsVersions(runtime.db),
+            windows=MongoMaintenanceWindows(runtime.db),
+            notices=MongoNotices(runtime.db, source=f"/{config.service_name}"),
+            einvoicing_members=MongoEInvoicingMembers(runtime.db),
         )
         # EI-5: the dunning job at start-up, then daily at ``dunning_daily_at``; one replica
         # runs it, the holder of the lease (renewed on every check).
@@ -157,19 +202,41 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
         job = daily_at(use_cases.dunning.run, config.dunning_daily_at)
         scheduler = Scheduler([job], interval_seconds=interval, lease=lease, name=DUNNING_LEASE)
         scheduler.start()
+        # EI-6, EI-7: the notices' fan-out, one replica (its own lease), resumable.
+        notice_every = config.notice_check_seconds
+        notice_lease = Lease(
+            runtime.db[LEASES], NOTICES_LEASE, ttl_seconds=max(10.0, 3 * notice_every)
+        )
+        fanout = Scheduler(
+            [use_cases.notices.run],
+            interval_seconds=notice_every,
+            lease=notice_lease,
+            name=NOTICES_LEASE,
+        )
+        fanout.start()
         try:
             yield use_cases
         finally:
+            await fanout.stop()
             await scheduler.stop()
 
     return create_service_app(
         config,
         ServiceDefinition(
             title="billing-svc",
-            description="Invoices of My LM members (EI-1..EI-5) and the payments received.",
-            routers=[downloads_router, router, payments_router, einvoicing_router, jobs_router],
+            description="Invoices of My LM members (EI-1..EI-7) and the payments received.",
+            # EI-7: member routes behind the maintenance gate; terms and maintenance not.
+            routers=[
+                gated(downloads_router, router, payments_router, einvoicing_router, jobs_router),
+                notices_router,
+            ],
             problems=PROBLEMS,
-            indexes=[*INDEXES, *EINVOICING_INDEXES, *due_indexes(INVOICES, "due_date")],
+            indexes=[
+                *INDEXES,
+                *EINVOICING_INDEXES,
+                *NOTICE_INDEXES,
+                *due_indexes(INVOICES, "due_date"),
+            ],
             produces=[
                 INVOICE_ISSUED,
                 INVOICE_PAID,
@@ -178,8 +245,10 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
                 INVOICE_OVERDUE,
                 INVOICE_REMINDER_DUE,
                 EINVOICING_CHANGED,
+                TERMS_CHANGED,
+                MAINTENANCE_ANNOUNCED,
             ],
-            outbox_collections=[INVOICES, EINVOICING],
+            outbox_collections=[INVOICES, EINVOICING, NOTICE_BATCHES],
             bootstrap=live,
             consumers_of=consumers,
         ),

@@ -24,10 +24,12 @@ from mylm_shared.events import (
     CLAIM_REJECTED,
     INVOICE_ISSUED,
     INVOICE_REMINDER_DUE,
+    MAINTENANCE_ANNOUNCED,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
     POLICY_AMENDED,
     POLICY_ISSUED,
+    TERMS_CHANGED,
     EventSpec,
 )
 from mylm_shared.read_cache import ReadThroughCache
@@ -66,6 +68,14 @@ def consumers(use_cases: InboxUseCases) -> Sequence[Consumer]:
             "inbox-invoice-reminders",
             INVOICE_REMINDER_DUE,
             service.on_invoice_reminder_due,
+            idempotent_effect=True,
+        ),
+        # EI-6, EI-7 (issue 18 items 5, 6): one letter per notice and member
+        Consumer("inbox-terms", TERMS_CHANGED, service.on_terms_changed, idempotent_effect=True),
+        Consumer(
+            "inbox-maintenance",
+            MAINTENANCE_ANNOUNCED,
+            service.on_maintenance_announced,
             idempotent_effect=True,
         ),
         Consumer("inbox-policies", POLICY_ISSUED, service.on_policy_issued, idempotent_effect=True),

@@ -27,6 +27,7 @@ from mylm_shared.events import (
     INVOICE_REMINDER_DUE,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
+    TERMS_CHANGED,
 )
 from mylm_shared.mongo import Document
 from mylm_shared.read_cache import ReadThroughCache
@@ -84,6 +85,8 @@ def consumers(use_cases: NotifyUseCases) -> Sequence[Consumer]:
             service.on_invoice_reminder_due,
             idempotent_effect=True,
         ),
+        # EI-6 (issue 18 item 5): one e-mail per version of the conditions and member
+        Consumer("notify-terms", TERMS_CHANGED, service.on_terms_changed, idempotent_effect=True),
         Consumer(
             "notify-amendment-reminders",
             AMENDMENT_REMINDED,

@@ -13,9 +13,12 @@ from mylm_shared.events import (
     INVOICE_REMINDER_DUE,
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
+    TERMS_CHANGED,
     AmendmentRemindedV1,
     CloudEvent,
     InvoiceReminderDueV1,
+    LocalizedTextV1,
+    TermsChangedV1,
     new_event,
 )
 from mylm_shared.failures import MissingDependency
@@ -165,3 +168,31 @@ async def test_one_email_per_reminder_level_none_on_paper_ei_5_issue_18_item_4()
         "Tweede herinnering: factuur +++000/0000/00101+++ — €\u00a025,00, vervallen op 30/01/2026",
     ]
     assert "+++000/0000/00101+++" in sender.outbox[0].body
+
+
+def terms_changed(member_id: str) -> CloudEvent:
+    payload = TermsChangedV1(
+        member_id=member_id,
+        version="2027.1",
+        effective_on=date(2027, 2, 1),
+        published_on=date(2027, 1, 4),
+        summary=LocalizedTextV1(nl="De zorgcode staat op de factuur.", fr="Le code figure."),
+    )
+    return new_event(TERMS_CHANGED, payload, source="/tests", subject=member_id)
+
+
+async def test_one_email_per_terms_version_even_with_invoice_emails_off_ei_6() -> None:
+    """EI-6 (issue 18 item 5): the conditions change: one e-mail per version and member,
+    however often delivered, whatever the switch for invoice e-mails (EI-4)."""
+    fakes = NotifyFakes()
+    sender, service = fakes.sender, fakes.use_cases().notify
+    member = await registered(service)
+    fakes.recipients.recipients[member]["invoice_emails"] = False
+    for _ in range(2):
+        event = terms_changed(member)
+        await service.on_terms_changed(event, TERMS_CHANGED.parse(event))
+    assert [e.to for e in sender.outbox] == ["marie@example.org"]
+    assert sender.outbox[0].subject == (
+        "Nouvelles conditions de la facturation électronique à partir du 01/02/2027"
+    )
+    assert "Le code figure." in sender.outbox[0].body

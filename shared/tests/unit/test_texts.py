@@ -103,6 +103,19 @@ FACTS: dict[TextKind, dict[str, Any]] = {
     "policy_conditions": {"start": date(2026, 1, 1), "amended": True},
     "amendment_reminded": {"step": "agree_reduction", "deadline": date(2026, 2, 28)},
     "invoice_reminder": {**INVOICE, "level": 2},
+    # EI-6, EI-7 (issue 18 items 5, 6)
+    "terms_changed": {
+        "effective_on": date(2027, 2, 1),
+        "version": "2027.1",
+        "summary": LocalizedTextV1(nl="De zorgcode staat op de factuur.", fr="Le code figure."),
+    },
+    "maintenance_announced": {
+        "starts_on": date(2027, 3, 6),
+        "starts": "22:00",
+        "ends_on": date(2027, 3, 7),
+        "ends": "00:00",
+        "reason": LocalizedTextV1(nl="Nieuwe versie.", fr="Nouvelle version."),
+    },
     **{(t := texts.claim_text(event)).kind: t.facts for event in CLAIM_EVENTS},
 }
 

@@ -9,6 +9,7 @@ from billing.service.downloads import InvoiceDownloads
 from billing.service.dunning import DunningService
 from billing.service.einvoicing import EInvoicingService
 from billing.service.handlers import BillingService
+from billing.service.notices import MaintenanceService, NoticeFanout, TermsService
 from billing.service.payments import PaymentsService
 
 
@@ -24,3 +25,8 @@ class BillingUseCases:
     einvoicing: EInvoicingService
     # The daily dunning job (issue 18 item 4; EI-5, PC-8), run by the scheduler and staff.
     dunning: DunningService
+    # Terms changes (issue 18 item 5; EI-6) and maintenance windows (item 6; EI-7), and
+    # their announcement to every e-invoicing member (the scheduler's fan-out).
+    terms: TermsService
+    maintenance: MaintenanceService
+    notices: NoticeFanout

@@ -2,6 +2,9 @@
 
 Kinds: ``invoice`` (care or premium, from billing), ``invoice_reminder`` (EI-5: reminder
 1 or 2 of an overdue invoice, source id ``{invoice_id}:{level}``) and
+``terms_changed`` (EI-6: new e-invoicing conditions, source id the version, the summary
+in ``body``), ``maintenance_announced`` (EI-7: a maintenance window, source id the window
+id, the reason in ``body``),
 ``policy_conditions`` (the special conditions of an issued policy, PC-1, and the new
 ones of each accepted amendment, PC-7 —
 source id ``{policy_id}:{amendment_id}``; the PDF of the current terms is served by
@@ -16,10 +19,17 @@ from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
 from mylm_shared import texts
+from mylm_shared.events import MaintenanceAnnouncedV1, TermsChangedV1
+from mylm_shared.kernel.periods import BRUSSELS
 
 from inbox.domain.claims import ClaimKind
 
-DocumentKind = Literal["invoice", "invoice_reminder", "policy_conditions"] | ClaimKind
+DocumentKind = (
+    Literal[
+        "invoice", "invoice_reminder", "policy_conditions", "terms_changed", "maintenance_announced"
+    ]
+    | ClaimKind
+)
 
 
 @dataclass(frozen=True)
@@ -99,3 +109,38 @@ def new_conditions_title(language: str, effective_on: date) -> str:
     """PC-7/PC-8: an accepted amendment issues new special conditions from its effective
     date, written out as on the conditions."""
     return texts.title("policy_conditions", language, start=effective_on, amended=True)
+
+
+def notice_document_id(kind: DocumentKind, source_id: str, member_id: str) -> str:
+    """EI-6, EI-7: one document per notice and member (billing sends one event each)."""
+    return document_id_for(kind, f"{source_id}:{member_id}")
+
+
+def terms_letter(language: str, change: TermsChangedV1) -> tuple[str, str]:
+    """EI-6: the title and the letter (what changes, in the member's language)."""
+    facts = {
+        "effective_on": change.effective_on,
+        "version": change.version,
+        "summary": change.summary,
+    }
+    return (
+        texts.title("terms_changed", language, **facts),
+        texts.render("terms_changed", "letter", language, **facts),
+    )
+
+
+def maintenance_letter(language: str, window: MaintenanceAnnouncedV1) -> tuple[str, str]:
+    """EI-7: the title and the letter: when (Belgian time) and why."""
+    starts = window.starts_at.astimezone(BRUSSELS)
+    ends = window.ends_at.astimezone(BRUSSELS)
+    facts = {
+        "starts_on": starts.date(),
+        "starts": starts.strftime("%H:%M"),
+        "ends_on": ends.date(),
+        "ends": ends.strftime("%H:%M"),
+        "reason": window.reason,
+    }
+    return (
+        texts.title("maintenance_announced", language, **facts),
+        texts.render("maintenance_announced", "letter", language, **facts),
+    )

@@ -19,10 +19,12 @@ from mylm_shared.events import (
     CloudEvent,
     InvoiceIssuedV1,
     InvoiceReminderDueV1,
+    MaintenanceAnnouncedV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
     PolicyAmendedV1,
     PolicyIssuedV1,
+    TermsChangedV1,
 )
 from mylm_shared.projections import event_order
 
@@ -34,9 +36,12 @@ from inbox.domain.documents import (
     conditions_title,
     document_id_for,
     invoice_title,
+    maintenance_letter,
     new_conditions_title,
+    notice_document_id,
     reminder_source,
     reminder_title,
+    terms_letter,
 )
 
 
@@ -102,6 +107,44 @@ class InboxService:
                 ),
                 source_id=source_id,
                 created_at=_filed_at(event),
+            )
+        )
+
+    async def on_terms_changed(self, event: CloudEvent, change: TermsChangedV1) -> None:
+        """EI-6 (issue 18 item 5): the new e-invoicing conditions, one letter per version
+        and member (billing sends the event to e-invoicing members only)."""
+        language = await self.repository.language_of(change.member_id) or "nl"
+        title, body = terms_letter(language, change)
+        await self.repository.file(
+            InboxDocument(
+                document_id=notice_document_id("terms_changed", change.version, change.member_id),
+                member_id=change.member_id,
+                kind="terms_changed",
+                title=title,
+                source_id=change.version,
+                created_at=_filed_at(event),
+                body=body,
+            )
+        )
+
+    async def on_maintenance_announced(
+        self, event: CloudEvent, window: MaintenanceAnnouncedV1
+    ) -> None:
+        """EI-7 (issue 18 item 6): a maintenance window announced ahead, one letter per
+        window and member."""
+        language = await self.repository.language_of(window.member_id) or "nl"
+        title, body = maintenance_letter(language, window)
+        await self.repository.file(
+            InboxDocument(
+                document_id=notice_document_id(
+                    "maintenance_announced", window.window_id, window.member_id
+                ),
+                member_id=window.member_id,
+                kind="maintenance_announced",
+                title=title,
+                source_id=window.window_id,
+                created_at=_filed_at(event),
+                body=body,
             )
         )
 

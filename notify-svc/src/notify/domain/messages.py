@@ -9,6 +9,7 @@ from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
 from mylm_shared import texts
+from mylm_shared.events import TermsChangedV1
 
 from notify.domain.claims import ClaimNotice
 
@@ -73,6 +74,27 @@ def invoice_reminder_email(
         amount=outstanding,
         due_date=due_date,
         structured_reference=structured_reference,
+    )
+    return _email(to, mail, email_id)
+
+
+def terms_changed_email_id(version: str, member_id: str) -> str:
+    """EI-6: one e-mail per version of the conditions and member."""
+    return str(uuid5(NAMESPACE_URL, f"mylm:notify:terms:{version}:{member_id}"))
+
+
+def terms_changed_email(
+    *, to: str, language: str, first_name: str, change: TermsChangedV1, email_id: str
+) -> Email:
+    """EI-6 (issue 18 item 5): the e-invoicing conditions change on ``effective_on``
+    (announced at least 15 working days ahead), what changes, in the member's language."""
+    mail = texts.mail(
+        "terms_changed",
+        language,
+        first_name=first_name,
+        effective_on=change.effective_on,
+        version=change.version,
+        summary=change.summary,
     )
     return _email(to, mail, email_id)
 

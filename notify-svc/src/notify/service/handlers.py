@@ -12,6 +12,7 @@ from mylm_shared.events import (
     InvoiceReminderDueV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
+    TermsChangedV1,
 )
 from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
@@ -26,6 +27,8 @@ from notify.domain.messages import (
     invoice_reminder_email,
     invoice_reminder_email_id,
     reminder_email_id,
+    terms_changed_email,
+    terms_changed_email_id,
 )
 
 log = logging.getLogger(__name__)
@@ -127,6 +130,26 @@ class NotifyService:
             email_id=email_id,
         )
         await self._send_once(email_id, reminder.member_id, "invoice_reminder", email)
+
+    async def on_terms_changed(self, event: CloudEvent, change: TermsChangedV1) -> None:
+        """EI-6 (issue 18 item 5): one e-mail per version and member (billing sends the
+        event to e-invoicing members only). Not subject to the switch for invoice e-mails:
+        the conditions themselves change."""
+        recipient = await self.repository.recipient(change.member_id)
+        if recipient is None:
+            raise RecipientUnknown(change.member_id)
+        if not recipient.get("email"):
+            log.info("no e-mail address for a terms change", extra={"event_id": event.id})
+            return
+        email_id = terms_changed_email_id(change.version, change.member_id)
+        email = terms_changed_email(
+            to=recipient["email"],
+            language=recipient.get("language", "nl"),
+            first_name=recipient.get("first_name", ""),
+            change=change,
+            email_id=email_id,
+        )
+        await self._send_once(email_id, change.member_id, "terms_changed", email)
 
     async def on_amendment_reminded(self, event: CloudEvent, reminder: AmendmentRemindedV1) -> None:
         """PC-7: one reminder per (amendment, step, deadline), even when the reminder is

@@ -7,34 +7,17 @@ becomes "?", never refused. Same conditions, same bytes: the creation date is th
 (or proposal) date, not the clock.
 """
 
-import unicodedata
 from datetime import UTC, date, datetime, time
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from mylm_shared.kernel.printable import ENCODING, cp1252_printable
 
 from policy.domain.conditions import SpecialConditions
 
-ENCODING = "cp1252"
 FONT = "Helvetica"
 LABEL_WIDTH = 55.0  # mm
 LINE = 5.5  # mm
-# Letters with a stroke have no decomposition to strip (Polish, Croatian names …).
-_STROKES = str.maketrans("ŁłĐđĦħŦŧı", "LlDdHhTti")
-
-
-def _printable(text: str) -> str:
-    def one(char: str) -> str:
-        try:
-            char.encode(ENCODING)
-            return char
-        except UnicodeEncodeError:
-            stripped = (
-                unicodedata.normalize("NFKD", char).encode(ENCODING, "ignore").decode(ENCODING)
-            )
-            return stripped or "?"
-
-    return "".join(one(c) for c in text.translate(_STROKES))
 
 
 class _Document(FPDF):
@@ -47,13 +30,13 @@ class _Document(FPDF):
         self.set_y(-15)
         self.set_font(FONT, size=8)
         note = f"{self.conditions.title} · {self.conditions.policy_id} · {self.page_no()}/{{nb}}"
-        self.cell(0, 10, _printable(note), align="C")
+        self.cell(0, 10, cp1252_printable(note), align="C")
 
 
 def _keep_row_on_one_page(pdf: FPDF, label: str, value: str) -> None:
     def lines(width: float, text: str, style: str) -> int:
         pdf.set_font(FONT, style=style, size=10)
-        found = pdf.multi_cell(width, LINE, _printable(text), dry_run=True, output="LINES")
+        found = pdf.multi_cell(width, LINE, cp1252_printable(text), dry_run=True, output="LINES")
         assert isinstance(found, list)
         return len(found)
 
@@ -69,7 +52,7 @@ def render(conditions: SpecialConditions, issued_on: date) -> bytes:
     """The PDF of ``conditions``, dated ``issued_on`` (deterministic output)."""
     pdf = _Document(conditions)
     pdf.set_creation_date(datetime.combine(issued_on, time(), UTC))
-    pdf.set_title(_printable(f"{conditions.title} {conditions.policy_id}"))
+    pdf.set_title(cp1252_printable(f"{conditions.title} {conditions.policy_id}"))
     pdf.set_author("My LM")
     pdf.set_lang(conditions.language)
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -77,7 +60,7 @@ def render(conditions: SpecialConditions, issued_on: date) -> bytes:
 
     def paragraph(text: str, size: float = 10, style: str = "") -> None:
         pdf.set_font(FONT, style=style, size=size)
-        pdf.multi_cell(0, LINE, _printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, LINE, cp1252_printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     paragraph(conditions.title, 18, "B")
     paragraph(conditions.product, 13, "B")
@@ -91,7 +74,7 @@ def render(conditions: SpecialConditions, issued_on: date) -> bytes:
             top, label_bottom = pdf.get_y(), pdf.get_y()
             if label:
                 pdf.set_font(FONT, style="B", size=10)
-                pdf.multi_cell(LABEL_WIDTH, LINE, _printable(label), new_x=XPos.RIGHT)
+                pdf.multi_cell(LABEL_WIDTH, LINE, cp1252_printable(label), new_x=XPos.RIGHT)
                 label_bottom = pdf.get_y()
                 pdf.set_xy(pdf.l_margin + LABEL_WIDTH, top)
             paragraph(value)

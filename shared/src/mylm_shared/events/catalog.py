@@ -191,6 +191,31 @@ class EInvoicingChangedV1(_Payload):
     changed_by: str
 
 
+class TermsChangedV1(_Payload):
+    """EI-6: a new version of the e-invoicing conditions takes effect on ``effective_on``
+    (at least 15 Belgian working days after ``published_on``); one event per e-invoicing
+    member (billing fans out in paced batches from its outbox), ``summary`` in nl and fr."""
+
+    member_id: str
+    version: str
+    effective_on: date
+    published_on: date
+    summary: "LocalizedTextV1"
+
+
+class MaintenanceAnnouncedV1(_Payload):
+    """EI-7: e-invoicing is suspended from ``starts_at`` to ``ends_at`` (one event per
+    e-invoicing member, announced ahead; ``short_notice``: planned less than 3 days
+    ahead), ``reason`` in nl and fr."""
+
+    member_id: str
+    window_id: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: "LocalizedTextV1"
+    short_notice: bool = False
+
+
 class PremiumV1(_Payload):
     """PC-8: net + taxes + contributions = total, in EUR (no indexation, PC-12)."""
 
@@ -489,6 +514,18 @@ EINVOICING_CHANGED: EventSpec[EInvoicingChangedV1] = EventSpec(
     event_type="be.mylm.einvoicing.changed.v1",
     model=EInvoicingChangedV1,
     description="A member's e-invoicing was switched on or off (EI-2, EI-3).",
+)
+TERMS_CHANGED: EventSpec[TermsChangedV1] = EventSpec(
+    topic="terms.changed",
+    event_type="be.mylm.terms.changed.v1",
+    model=TermsChangedV1,
+    description="New e-invoicing conditions announced to an e-invoicing member (EI-6).",
+)
+MAINTENANCE_ANNOUNCED: EventSpec[MaintenanceAnnouncedV1] = EventSpec(
+    topic="maintenance.announced",
+    event_type="be.mylm.maintenance.announced.v1",
+    model=MaintenanceAnnouncedV1,
+    description="A maintenance window of e-invoicing announced to a member (EI-7).",
 )
 
 MEMBER_UPDATED: EventSpec[MemberUpdatedV1] = EventSpec(

@@ -3,8 +3,8 @@
 Windows-1252 covers every character of the nl/fr/de texts (é, ë, ü, ß, «», „“, €). A
 character outside it (a name in another script) loses its accent or stroke (ř → r,
 Ł → L), white space variants become what they decompose to (CLDR's narrow no-break space
-in French amounts → a space), else "?" — never refused. billing-svc's invoice PDF uses it;
-policy-svc's conditions PDF has the same rule in its adapter (``_printable``).
+in French amounts → a space), else "?" — never refused. billing-svc's invoice PDF and
+policy-svc's conditions PDF use it.
 """
 
 import unicodedata

@@ -47,7 +47,13 @@ ClaimLetterKind = Literal[
 ClaimTextKind = ClaimLetterKind | Literal["claim_payout_account"]
 TextKind = (
     Literal[
-        "invoice", "policy_conditions", "invoice_issued", "amendment_reminded", "invoice_reminder"
+        "invoice",
+        "policy_conditions",
+        "invoice_issued",
+        "amendment_reminded",
+        "invoice_reminder",
+        "terms_changed",
+        "maintenance_announced",
     ]
     | ClaimTextKind
 )
@@ -65,6 +71,10 @@ PARTS: Mapping[TextKind, frozenset[Part]] = {
     "amendment_reminded": _EMAIL,  # PC-7
     # EI-5 (issue 18 item 4): the reminder's inbox document (title) and its e-mail
     "invoice_reminder": frozenset({"title", "subject", "email"}),
+    # EI-6 (issue 18 item 5): new conditions, an inbox letter and an e-mail
+    "terms_changed": _LETTER,
+    # EI-7 (issue 18 item 6): a maintenance window, an inbox letter
+    "maintenance_announced": frozenset({"title", "letter"}),
     **dict.fromkeys(CLAIM_LETTER_KINDS, _LETTER),  # CL-1
     "claim_payout_account": _EMAIL,  # issue 15 item 7
 }
