@@ -17,6 +17,7 @@ from mylm_shared.events import (
     InvoiceIssuedV1,
     MemberRegisteredV1,
     MemberUpdatedV1,
+    PostalAddressV1,
     new_event,
 )
 from mylm_shared.events.catalog import InvoiceLineV1, Language
@@ -57,8 +58,12 @@ async def until_revocations_current(app: FastAPI, within: float = READY_WITHIN_S
 
 
 def member_registered(
-    member_id: str | None = None, email: str = "jan@example.test", language: Language = "nl"
+    member_id: str | None = None,
+    email: str = "jan@example.test",
+    language: Language = "nl",
+    address: PostalAddressV1 | None = None,
 ) -> CloudEvent:
+    """``address``: the postal address (issue 18 item 3); None: none known."""
     member_id = member_id or str(uuid.uuid4())
     payload = MemberRegisteredV1(
         member_id=member_id,
@@ -67,6 +72,7 @@ def member_registered(
         mutuality="LM Plus",
         first_name="Jan",
         last_name="Peeters",
+        address=address,
     )
     return new_event(MEMBER_REGISTERED, payload, source="/tests", subject=member_id)
 

@@ -65,6 +65,7 @@ class FakeMembers:
             str(member.get("first_name") or ""),
             str(member.get("last_name") or ""),
             member.get("titular_member_id"),
+            member.get("address"),
         )
 
     async def dependants_of(self, member_id: str) -> frozenset[str]:
@@ -164,6 +165,7 @@ def _details(details: MemberDetails | None) -> dict[str, Any]:
         "first_name": details.first_name,
         "last_name": details.last_name,
         "titular_member_id": details.titular_member_id,
+        "address": details.address,
     }
 
 

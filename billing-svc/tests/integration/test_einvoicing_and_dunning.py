@@ -4,120 +4,43 @@ next invoice gives ``invoice.print_requested`` and no e-mail (EI-3); an invoice 
 days past due → overdue, reminder 1 and 2 once each, the job run twice changes nothing
 more (EI-5); a payment after a reminder settles."""
 
-import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
-from billing.bootstrap import create_app
-from billing.settings import BillingSettings
-from inbox.bootstrap import create_app as create_inbox
-from inbox.settings import InboxSettings
-from mylm_shared.events import ACCOUNT_CREATED, AccountCreatedV1, new_event
+from mylm_shared.events import PostalAddressV1
 from mylm_shared.kernel.periods import belgian_today
-from notify.bootstrap import create_app as create_notify
-from notify.settings import NotifySettings
 
-from testkit.apps import member_registered, serving
-from testkit.kafka import publish_event, read_all
-from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints, isolated
+from testkit.billing_world import BillingWorld, account_created, billing_world
+from testkit.platform import Endpoints
 from testkit.polling import eventually
 from testkit.slice import consumer_lag
-from testkit.tokens import TokenMint
 
 pytestmark = pytest.mark.integration
 
 IBAN = "BE71 0961 2345 6769"
 
 
-@dataclass
-class World:
-    run_id: str
-    bootstrap: str
-    client: httpx.AsyncClient
-    tokens: TokenMint
-    mailpit: Mailpit
-    inbox: httpx.AsyncClient
-
-    async def publish(self, topic: str, event: Any) -> None:
-        await publish_event(self.bootstrap, f"{self.run_id}.{topic}", event)
-
-    async def records(self, topic: str) -> list[dict[str, Any]]:
-        found = await read_all(self.bootstrap, f"{self.run_id}.{topic}")
-        return [json.loads(r.value or b"{}")["data"] for r in found]
-
-    async def member(self) -> str:
-        """A member known to billing and notify (``member.registered``), no account yet."""
-        event = member_registered(email=f"{uuid.uuid4().hex[:8]}@{self.run_id}.test")
-        await self.publish("member.registered", event)
-        return event.subject or ""  # ``issue`` waits until billing knows them
-
-    async def issue(self, member_id: str, issue: str, due: str, amount: str = "25.00") -> Any:
-        body = {
-            "member_id": member_id,
-            "issue_date": issue,
-            "due_date": due,
-            "lines": [{"service_date": issue, "description": "Consultatie", "amount": amount}],
-        }
-
-        async def issued() -> httpx.Response:
-            headers = self.tokens.staff() | {"Idempotency-Key": str(uuid.uuid4())}
-            return await self.client.post("/v1/invoices", json=body, headers=headers)
-
-        response = await eventually(
-            issued, until=lambda r: r.status_code == 201, what="billing knows the member"
-        )
-        return response.json()
-
-    async def einvoicing(self, member_id: str) -> dict[str, Any]:
-        response = await self.client.get(
-            f"/v1/members/{member_id}/einvoicing", headers=self.tokens.member(member_id)
-        )
-        assert response.status_code == 200, response.text
-        state: dict[str, Any] = response.json()
-        return state
-
-
 @pytest.fixture
-async def world(platform: Endpoints, run_id: str) -> AsyncIterator[World]:
-    tokens = TokenMint()
-    billing = create_app(BillingSettings(**isolated(platform, run_id, "billing")))  # type: ignore[arg-type]
-    notify = create_notify(NotifySettings(**isolated(platform, run_id, "notify")))  # type: ignore[arg-type]
-    inbox = create_inbox(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
-    mailpit = Mailpit(platform.mailpit_api)
-    async with (
-        serving(notify),
-        serving(inbox, tokens) as documents,
-        serving(billing, tokens) as client,
-    ):
-        yield World(run_id, platform.kafka_bootstrap_servers, client, tokens, mailpit, documents)
-    await mailpit.aclose()
-
-
-def account_created(member_id: str) -> Any:
-    payload = AccountCreatedV1(
-        account_id=str(uuid.uuid4()),
-        member_id=member_id,
-        method="password",
-        terms_version="2026-01",
-        terms_accepted_at=datetime.now(UTC),
-    )
-    return new_event(ACCOUNT_CREATED, payload, source="/tests", subject=member_id)
+async def world(platform: Endpoints, run_id: str) -> AsyncIterator[BillingWorld]:
+    async with billing_world(platform, run_id) as world:
+        yield world
 
 
 async def test_account_created_switches_on_and_switched_off_the_next_invoice_is_printed_ei_2_ei_3(
-    world: World,
+    world: BillingWorld,
 ) -> None:
     """EI-2: ``account.created`` → e-invoicing on (by the system), the invoice is e-mailed
     and never printed. EI-3: the member switches it off → the next invoice goes out on
     paper with one ``invoice.print_requested`` and no e-mail; each switch is an
-    ``einvoicing.changed`` with its actor."""
-    member_id = await world.member()
+    ``einvoicing.changed`` with its actor. Issue 18 item 3: the print request carries
+    the member's name and postal address from ``member.registered``."""
+    asse = PostalAddressV1(
+        street="Kerkstraat", number="12", box="3", postal_code="1730", municipality="Asse"
+    )
+    member_id, _ = await world.member(address=asse)
     assert (await world.einvoicing(member_id))["enabled"] is False  # no account: paper
     await world.publish("account.created", account_created(member_id))
     on = await eventually(
@@ -147,6 +70,16 @@ async def test_account_created_switches_on_and_switched_off_the_next_invoice_is_
     assert [p["invoice_id"] for p in printed] == [paper["invoice_id"]]
     assert printed[0]["pdf"] == f"/v1/invoices/{paper['invoice_id']}.pdf"
     assert (printed[0]["language"], printed[0]["mutuality"]) == ("nl", "LM Plus")
+    assert printed[0]["member_name"] == "Jan Peeters"
+    assert printed[0]["address"] == {
+        "street": "Kerkstraat",
+        "number": "12",
+        "box": "3",
+        "postal_code": "1730",
+        "municipality": "Asse",
+        "country": "BE",
+    }
+    assert printed[0]["address_missing"] is False
     issued = {i["invoice_id"]: i["channel"] for i in await world.records("invoice.issued")}
     assert issued == {electronic["invoice_id"]: "electronic", paper["invoice_id"]: "paper"}
 
@@ -167,13 +100,13 @@ async def test_account_created_switches_on_and_switched_off_the_next_invoice_is_
 
 
 async def test_forty_days_past_due_overdue_then_reminders_1_and_2_once_ei_5(
-    world: World,
+    world: BillingWorld,
 ) -> None:
     """EI-5: staff issue an invoice 40 days past due; the job (``POST /v1/jobs/dunning``,
     202) marks it overdue and requests reminder 1 and 2, once each; run again it changes
     nothing more. A payment after the reminders settles. (PC-8, premiums untouched:
     ``tests/unit/test_dunning_job.py``.)"""
-    member_id = await world.member()
+    member_id, _ = await world.member()
     today = belgian_today()
     due = today - timedelta(days=40)
     invoice = await world.issue(member_id, (due - timedelta(days=30)).isoformat(), due.isoformat())
@@ -219,7 +152,7 @@ async def test_forty_days_past_due_overdue_then_reminders_1_and_2_once_ei_5(
     assert len(await world.records("invoice.overdue")) == 1
 
 
-async def test_the_new_routes_are_documented_and_guarded(world: World) -> None:
+async def test_the_new_routes_are_documented_and_guarded(world: BillingWorld) -> None:
     """Issue 18 items 3, 4: problem+json answers in the OpenAPI; members cannot run the
     job, nor read or switch another member's e-invoicing (403 as for a missing one)."""
     paths = (await world.client.get("/openapi.json")).json()["paths"]
@@ -234,11 +167,13 @@ async def test_the_new_routes_are_documented_and_guarded(world: World) -> None:
     assert other.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_reminders_reach_the_inbox_and_the_mailbox_once_each_ei_5(world: World) -> None:
+async def test_reminders_reach_the_inbox_and_the_mailbox_once_each_ei_5(
+    world: BillingWorld,
+) -> None:
     """EI-5 (issue 18 "done when"): a member with e-invoicing on, an invoice issued 40
     days past due: after the job (run twice) the inbox holds reminder 1 and 2 beside the
     invoice, and the mailbox the invoice's e-mail and one e-mail per reminder."""
-    member_id = await world.member()
+    member_id, _ = await world.member()
     await world.publish("account.created", account_created(member_id))
     await eventually(
         lambda: world.einvoicing(member_id), until=lambda s: s["enabled"], what="EI-2: on"

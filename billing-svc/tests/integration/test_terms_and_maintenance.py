@@ -5,31 +5,18 @@ e-mail, a member on paper neither; a maintenance window in force refuses member
 requests with 503 and ``Retry-After`` while staff, ``/healthz`` and the consumers carry
 on, and the window is announced in the inbox (EI-7)."""
 
-import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import holidays
 import httpx
 import pytest
-from billing.bootstrap import create_app
-from billing.settings import BillingSettings
-from inbox.bootstrap import create_app as create_inbox
-from inbox.settings import InboxSettings
-from mylm_shared.events import ACCOUNT_CREATED, AccountCreatedV1, new_event
 from mylm_shared.kernel.periods import belgian_today
-from notify.bootstrap import create_app as create_notify
-from notify.settings import NotifySettings
 
-from testkit.apps import member_registered, serving
-from testkit.kafka import publish_event, read_all
-from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints, isolated
+from testkit.billing_world import BillingWorld, billing_world
+from testkit.platform import Endpoints
 from testkit.polling import eventually
-from testkit.tokens import TokenMint
 
 pytestmark = pytest.mark.integration
 
@@ -37,83 +24,12 @@ SUMMARY = {"nl": "De factuur vermeldt voortaan de zorgcode.", "fr": "La facture 
 REASON = {"nl": "Nieuwe versie van de facturatie.", "fr": "Nouvelle version de la facturation."}
 
 
-@dataclass
-class World:
-    run_id: str
-    bootstrap: str
-    client: httpx.AsyncClient
-    tokens: TokenMint
-    mailpit: Mailpit
-    inbox: httpx.AsyncClient
-
-    async def publish(self, topic: str, event: Any) -> None:
-        await publish_event(self.bootstrap, f"{self.run_id}.{topic}", event)
-
-    async def records(self, topic: str) -> list[dict[str, Any]]:
-        found = await read_all(self.bootstrap, f"{self.run_id}.{topic}")
-        return [json.loads(r.value or b"{}")["data"] for r in found]
-
-    async def member(self, *, account: bool, language: str = "nl") -> tuple[str, str]:
-        """A member known to billing, inbox and notify; with an account: e-invoicing on."""
-        email = f"{uuid.uuid4().hex[:8]}@{self.run_id}.test"
-        event = member_registered(email=email, language=language)  # type: ignore[arg-type]
-        member_id = event.subject or ""
-        await self.publish("member.registered", event)
-        if account:
-            await self.publish("account.created", account_created(member_id))
-            await eventually(
-                lambda: self.einvoicing(member_id), until=lambda s: s["enabled"], what="EI-2"
-            )
-        return member_id, email
-
-    async def einvoicing(self, member_id: str) -> dict[str, Any]:
-        response = await self.client.get(
-            f"/v1/members/{member_id}/einvoicing", headers=self.tokens.staff()
-        )
-        assert response.status_code == 200, response.text
-        state: dict[str, Any] = response.json()
-        return state
-
-    async def documents(self, member_id: str) -> list[dict[str, Any]]:
-        response = await self.inbox.get(
-            f"/v1/members/{member_id}/documents", headers=self.tokens.member(member_id)
-        )
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-
 @pytest.fixture
-async def world(platform: Endpoints, run_id: str) -> AsyncIterator[World]:
-    tokens = TokenMint()
-    billing = create_app(
-        BillingSettings(
-            **isolated(platform, run_id, "billing"),  # type: ignore[arg-type]
-            notice_check_seconds=0.2,
-            notice_batch_pause_seconds=0.05,
-        )
-    )
-    notify = create_notify(NotifySettings(**isolated(platform, run_id, "notify")))  # type: ignore[arg-type]
-    inbox = create_inbox(InboxSettings(**isolated(platform, run_id, "inbox")))  # type: ignore[arg-type]
-    mailpit = Mailpit(platform.mailpit_api)
-    async with (
-        serving(notify),
-        serving(inbox, tokens) as documents,
-        serving(billing, tokens) as client,
-    ):
-        yield World(run_id, platform.kafka_bootstrap_servers, client, tokens, mailpit, documents)
-    await mailpit.aclose()
-
-
-def account_created(member_id: str) -> Any:
-    payload = AccountCreatedV1(
-        account_id=str(uuid.uuid4()),
-        member_id=member_id,
-        method="password",
-        terms_version="2026-01",
-        terms_accepted_at=datetime.now(UTC),
-    )
-    return new_event(ACCOUNT_CREATED, payload, source="/tests", subject=member_id)
+async def world(platform: Endpoints, run_id: str) -> AsyncIterator[BillingWorld]:
+    async with billing_world(
+        platform, run_id, notice_check_seconds=0.2, notice_batch_pause_seconds=0.05
+    ) as world:
+        yield world
 
 
 def working_days_strictly_between(start: date, end: date) -> int:
@@ -124,7 +40,7 @@ def working_days_strictly_between(start: date, end: date) -> int:
 
 
 async def test_terms_too_soon_are_refused_then_published_to_einvoicing_members_only_ei_6(
-    world: World,
+    world: BillingWorld,
 ) -> None:
     """EI-6 (issue 18 item 5): an effective date tomorrow is refused, 422 problem+json
     with ``earliest_effective_on`` (15 Belgian working days strictly between, counted
@@ -189,7 +105,7 @@ async def test_terms_too_soon_are_refused_then_published_to_einvoicing_members_o
 
 
 async def test_during_maintenance_members_get_503_staff_and_consumers_carry_on_ei_7(
-    world: World,
+    world: BillingWorld,
 ) -> None:
     """EI-7 (issue 18 item 6): a window in force from now: the member's GET answers 503
     problem+json with ``Retry-After`` and the reason in their language, staff's GET 200,

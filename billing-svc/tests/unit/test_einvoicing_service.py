@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from billing.domain.einvoicing import Actor
+from billing.domain.invoice_document import PostalAddress
 from billing.service.handlers import IssueInvoice
-from billing.service.ports import EInvoicingChannels
+from billing.service.ports import EInvoicingChannels, MemberDetails
 from mylm_shared.events import (
     ACCOUNT_CREATED,
     ACCOUNT_STATUS_CHANGED,
@@ -20,6 +21,7 @@ from mylm_shared.events import (
     AccountStatusChangedV1,
     CloudEvent,
     InvoicePrintRequestedV1,
+    PostalAddressV1,
     new_event,
 )
 
@@ -195,3 +197,33 @@ async def test_a_member_without_an_account_gets_paper_ei_2() -> None:
     fakes = BillingFakes("m-1", with_accounts=False)
     invoice_id = await issue_care_invoice(fakes, "k-1")
     assert [p.invoice_id for p in prints(fakes)] == [invoice_id]
+
+
+async def test_a_print_request_carries_the_members_name_and_address_ei_2() -> None:
+    """EI-2 (issue 18 item 3): what a print shop needs: the member's name and postal
+    address as the directory last said (``member.registered``/``member.updated``)."""
+    fakes = BillingFakes("m-1", with_accounts=False)
+    asse = PostalAddress(
+        street="Kerkstraat", number="12", box="3", postal_code="1730", municipality="Asse"
+    )
+    details = MemberDetails("Jan", "Peeters", None, asse)
+    await fakes.members.update("m-1", "nl", "LM Plus", "9", details=details)
+    await issue_care_invoice(fakes, "k-1")
+    [request] = prints(fakes)
+    assert request.member_name == "Jan Peeters"
+    assert request.address == PostalAddressV1(
+        street="Kerkstraat", number="12", box="3", postal_code="1730", municipality="Asse"
+    )
+    assert request.address.country == "BE"
+    assert request.address_missing is False
+
+
+async def test_a_paper_invoice_without_a_known_address_is_still_printed_ei_2() -> None:
+    """EI-2 (issue 18 item 3): never silently dropped: with no address in billing's
+    projection the print is requested with ``address`` null and ``address_missing``
+    true, so the print shop takes it from the mutuality's member file."""
+    fakes = BillingFakes("m-1", with_accounts=False)
+    invoice_id = await issue_care_invoice(fakes, "k-1")
+    [request] = prints(fakes)
+    assert request.invoice_id == invoice_id
+    assert (request.address, request.address_missing) == (None, True)

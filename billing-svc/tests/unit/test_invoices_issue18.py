@@ -5,6 +5,7 @@ once (EI-1, MT-1), the CSVs, the last invoice's lines and cursor pages."""
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from billing.domain.invoice import (
     InvoiceLine,
 )
 from billing.domain.invoice_csv import invoice_lines_csv, invoices_csv
-from billing.domain.invoice_document import InvoiceDocument
+from billing.domain.invoice_document import InvoiceDocument, PostalAddress
 from billing.domain.invoice_lines import credit_note
 from billing.domain.invoice_queries import InvalidCursor, InvoiceFilter
 from billing.service.handlers import BillingService, IssueInvoice, NoSuchInvoice
@@ -278,6 +279,41 @@ async def test_the_pdf_is_rendered_once_and_every_download_is_the_same_bytes_ei_
     for expected in ("Jan Peeters", "Lotte Peeters", "42,50", invoice.structured_reference):
         assert expected in text, expected
     assert "23/12/2026" in text or "23-12-2026" in text or "23.12.2026" in text
+
+
+async def test_the_pdf_prints_the_members_name_and_address_in_the_window_ei_1() -> None:
+    """EI-1 (issue 18 items 2, 3): the member's name and postal address from billing's
+    projection are printed as one envelope block (the box in the member's language);
+    without a known address the name alone is printed."""
+    fakes = await fakes_with_household()
+    asse = PostalAddress(
+        street="Kerkstraat", number="12", box="3", postal_code="1730", municipality="Asse"
+    )
+    await fakes.members.update(
+        "m-1", "nl", "LM Plus", "2", details=MemberDetails("Jan", "Peeters", None, asse)
+    )
+    use_cases = fakes.use_cases()
+    invoice = await issued(use_cases.billing, issue("m-1"))
+    document = await use_cases.downloads.document(invoice)
+    assert (document.member_name, document.member_address) == (
+        "Jan Peeters",
+        ("Kerkstraat 12 bus 3", "1730 Asse"),
+    )
+    pdf = await use_cases.downloads.pdf(invoice)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    block = text[text.index("Jan Peeters") :]
+    assert block.index("Kerkstraat 12 bus 3") < block.index("1730 Asse")
+    other = await issued(use_cases.billing, issue("m-2"))
+    assert (await use_cases.downloads.document(other)).member_address == ()
+
+
+def test_a_foreign_address_adds_its_country_and_boxes_read_in_french() -> None:
+    """Issue 18 item 3: "bte" for a French (or German) reader; abroad, a country line."""
+    lille = PostalAddress(
+        street="Rue Nationale", number="5", box="B", postal_code="59000", municipality="Lille"
+    )
+    lille = replace(lille, country="FR")
+    assert lille.envelope_lines("de") == ("Rue Nationale 5 bte B", "59000 Lille", "FR")
 
 
 def test_csv_of_one_invoice_and_of_many_semicolons_and_decimal_comma_ei_1() -> None:

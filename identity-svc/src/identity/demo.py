@@ -16,7 +16,7 @@ from mylm_shared.unique_keys import KeyTaken
 from identity.adapters.passwords import hash_password
 from identity.adapters.store import member_account_key, username_key
 from identity.domain.accounts import MEMBER, STAFF, Account
-from identity.domain.members import MemberEntry
+from identity.domain.members import MemberEntry, PostalAddress
 from identity.service.accounts import account_id_for
 from identity.service.context import IdentityContext
 from identity.service.directory import Directory, MemberExists
@@ -50,7 +50,14 @@ TITULAR = demo_id("member/titular")
 
 def demo_members(today: date) -> list[tuple[str, MemberEntry]]:
     child, teen, adult = aged(12, today), aged(16, today), aged(20, today)
-    household = {"mutuality": "LM Plus", "language": "nl", "last_name": "Peeters"}
+    # issue 18 item 3: plausible postal addresses (paper invoices, the PDF's window)
+    home = PostalAddress(street="Kerkstraat", number="12", postal_code="1730", municipality="Asse")
+    household = {
+        "mutuality": "LM Plus",
+        "language": "nl",
+        "last_name": "Peeters",
+        "address": home,
+    }
     return [
         (
             TITULAR,
@@ -64,6 +71,7 @@ def demo_members(today: date) -> list[tuple[str, MemberEntry]]:
                 mutuality="LM Plus",
                 email="titular@demo.lm.test",
                 mobile="+32470000001",
+                address=home,
             ),
         ),
         (
@@ -78,6 +86,9 @@ def demo_members(today: date) -> list[tuple[str, MemberEntry]]:
                 mutuality="ML Liège-Luxembourg",
                 email="other@demo.lm.test",
                 mobile="+32470000002",
+                address=PostalAddress(
+                    street="Rue Saint-Gilles", number="45", postal_code="4000", municipality="Liège"
+                ),
             ),
         ),
         (
@@ -94,6 +105,13 @@ def demo_members(today: date) -> list[tuple[str, MemberEntry]]:
                 mutuality="LM Plus",
                 email="newcomer@demo.lm.test",
                 mobile="+32470000005",
+                address=PostalAddress(
+                    street="Stationsstraat",
+                    number="8",
+                    box="2",
+                    postal_code="9300",
+                    municipality="Aalst",
+                ),
             ),
         ),
         (
@@ -158,16 +176,28 @@ async def seed_demo_data(context: IdentityContext) -> None:
         account_id = account_id_for(owner) if owner else demo_id(f"account/{username}")
         if await context.stores.accounts.get(account_id) is not None:
             continue
-        account = Account(
-            account_id=account_id,
-            username=username,
-            password_hash=password_hash,
-            member_id=member_id,
-            roles=roles,
-            terms_version=DEMO_TERMS_VERSION if member_id else None,
-            terms_accepted_at=context.clock() if member_id else None,
-            created_at=context.clock(),
-        )
+        if member_id:
+            # Opened as any member's account, so ``account.created`` goes out and billing
+            # switches the member's e-invoicing on (EI-2) as it would for a real account.
+            account = Account.open(
+                account_id=account_id,
+                member_id=member_id,
+                username=username,
+                password_hash=password_hash,
+                method="password",
+                terms_version=DEMO_TERMS_VERSION,
+                at=context.clock(),
+            )
+            account.roles = roles
+        else:
+            account = Account(
+                account_id=account_id,
+                username=username,
+                password_hash=password_hash,
+                member_id=None,
+                roles=roles,
+                created_at=context.clock(),
+            )
         with contextlib.suppress(KeyTaken, AggregateExists):  # seeded on an earlier start
             await context.stores.keys.claim(username_key(username), account_id)
             if member_id:

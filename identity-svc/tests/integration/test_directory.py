@@ -208,3 +208,47 @@ async def test_members_may_not_push_the_directory(identity: Identity) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     no_token = await identity.client.put("/v1/members:batch", json={"members": []})
     assert no_token.status_code == 401
+
+
+async def test_a_postal_address_is_checked_stored_shown_and_announced(
+    identity: Identity,
+) -> None:
+    """Issue 18 item 3 (EI-2, EI-3: paper invoices): the batch row's optional ``address``
+    (a Belgian postal code is 4 digits, 1000–9999, else the row comes back naming the
+    address), shown in the directory entry and carried on ``member.registered``;
+    ``POST /v1/members`` answers a bad one with a 422 problem; the member sees their own
+    (the demo titular lives in Asse)."""
+    asse = {"street": "Kerkstraat", "number": "12", "postal_code": "1730", "municipality": "Asse"}
+    good = row(numbered("A"), address={**asse, "box": "3"})
+    bad = row(numbered("A"), address={**asse, "postal_code": "0999"})
+    response = await identity.push([good, bad])
+    assert response.status_code == 200, response.text
+    body = response.json()
+    member_id = body["applied"][0]["member_id"]
+    assert [e["field"] for e in body["rejected"][0]["errors"]] == ["address"]
+    assert "1000–9999" in body["rejected"][0]["errors"][0]["message"]
+    staff = await identity.bearer("demo.staff")
+    shown = (await identity.client.get(f"/v1/members/{member_id}", headers=staff)).json()
+    assert shown["address"] == {**asse, "box": "3", "country": "BE"}
+    [registered] = await eventually(
+        lambda: identity.events_about("member.registered", {member_id}),
+        until=lambda events: len(events) == 1,
+        what="the member announced",
+    )
+    assert registered.data["address"] == {**asse, "box": "3", "country": "BE"}
+
+    other = row(numbered("B"))
+    new = {k: other[k] for k in ("member_number", "first_name", "last_name", "birth_date")}
+    new |= {
+        "national_number": other["national_register_number"],
+        "language": "nl",
+        "mutuality": "LM Plus",
+        "address": {**asse, "postal_code": "173"},
+    }
+    refused = await identity.client.post("/v1/members", json=new, headers=staff)
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "1000–9999" in refused.text
+
+    me = (await identity.client.get("/v1/me", headers=await identity.bearer("demo.titular"))).json()
+    assert me["member"]["address"] == {**asse, "box": None, "country": "BE"}

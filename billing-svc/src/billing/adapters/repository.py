@@ -3,6 +3,7 @@ knows (from ``member.registered`` / ``member.updated``) and the blocks of
 structured-reference numbers, and each invoice's PDF as first rendered (insert-only)."""
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from mylm_shared.events import (
     InvoicePaidV1,
     InvoicePrintRequestedV1,
     InvoiceReminderDueV1,
+    PostalAddressV1,
 )
 from mylm_shared.mongo import Document, IndexSpec
 from mylm_shared.projections import apply_newer, insert_first
@@ -41,6 +43,7 @@ from billing.domain.invoice import (
     ReceivedPayment,
     ReminderDue,
 )
+from billing.domain.invoice_document import PostalAddress
 from billing.service.ports import MemberCard, MemberDetails
 
 INVOICES = "invoices"
@@ -217,6 +220,10 @@ def _print_requested(event: InvoicePrintRequested) -> Message:
         structured_reference=invoice.structured_reference,
         total=invoice.total,
         due_date=invoice.due_date,
+        member_name=event.member_name,
+        # issue 18 item 3: never dropped; with no known address the print shop is told so
+        address=PostalAddressV1(**asdict(event.address)) if event.address else None,
+        address_missing=event.address is None,
     )
     return Message(INVOICE_PRINT_REQUESTED, payload, invoice.member_id)
 
@@ -296,6 +303,7 @@ class MongoMembers:
             first_name=str(doc.get("first_name") or ""),
             last_name=str(doc.get("last_name") or ""),
             titular_member_id=doc.get("titular_member_id"),
+            address=PostalAddress(**doc["address"]) if doc.get("address") else None,
         )
 
     async def dependants_of(self, member_id: str) -> frozenset[str]:
@@ -310,6 +318,7 @@ def _member(language: str, mutuality: str, details: MemberDetails | None = None)
             "first_name": details.first_name,
             "last_name": details.last_name,
             "titular_member_id": details.titular_member_id,
+            "address": asdict(details.address) if details.address else None,
         }
     return fields | {"updated_at": datetime.now(UTC)}
 

@@ -13,6 +13,7 @@ from typing import Literal
 from mylm_shared.kernel.domain import Aggregate
 from mylm_shared.kernel.money import ZERO
 
+from billing.domain.invoice_document import PostalAddress
 from billing.domain.invoice_lines import (
     UNPAID,
     Channel,
@@ -198,13 +199,29 @@ class Invoice(Aggregate):
         self.raise_event(ReminderDue(self, level=level, due_on=on, channel=channel or self.channel))
         return True
 
-    def request_print(self, language: str = "nl", mutuality: str = "") -> bool:
+    def request_print(
+        self,
+        language: str = "nl",
+        mutuality: str = "",
+        *,
+        member_name: str = "",
+        address: PostalAddress | None = None,
+    ) -> bool:
         """rule EI-2: a paper invoice's print request, once; never for an electronic one.
-        ``language`` and ``mutuality``: the member's, for the print shop."""
+        ``language``, ``mutuality``, ``member_name`` and ``address``: the member's, for
+        the print shop (an unknown address still requests the print, issue 18 item 3)."""
         if not may_request_print(self.channel, self.print_requested):
             return False
         self.print_requested = True
-        self.raise_event(InvoicePrintRequested(self, language=language, mutuality=mutuality))
+        self.raise_event(
+            InvoicePrintRequested(
+                self,
+                language=language,
+                mutuality=mutuality,
+                member_name=member_name,
+                address=address,
+            )
+        )
         return True
 
     def cancel(self, note: CreditNote) -> None:
@@ -257,6 +274,8 @@ class InvoicePrintRequested:
     invoice: Invoice
     language: str = "nl"
     mutuality: str = ""
+    member_name: str = ""
+    address: PostalAddress | None = None  # None: not known (still printed, issue 18)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,28 @@ class InvalidInvoiceDocument(ValueError):
 
 
 @dataclass(frozen=True)
+class PostalAddress:
+    """The member's postal address as the directory said (issue 18 item 3): on the PDF
+    where a window envelope shows it, and in ``invoice.print_requested``."""
+
+    street: str
+    number: str
+    postal_code: str
+    municipality: str
+    box: str | None = None
+    country: str = "BE"
+
+    def envelope_lines(self, language: str = "nl") -> tuple[str, ...]:
+        """As bpost asks: "Kerkstraat 12 bus 3" / "Rue X 12 bte 3", then "1730 Asse";
+        a country line only abroad (the ISO code, as the directory has it)."""
+        box = ""
+        if self.box:
+            box = f" {'bus' if BILINGUAL[language_of(language)] == 'nl' else 'bte'} {self.box}"
+        lines = (f"{self.street} {self.number}{box}", f"{self.postal_code} {self.municipality}")
+        return lines if self.country == "BE" else (*lines, self.country)
+
+
+@dataclass(frozen=True)
 class PrintedLine:
     """One line (prestatie): when, for whom (a titular's invoice may carry lines of
     dependants), which care (the nomenclature code and its description), how much."""

@@ -56,7 +56,10 @@ class InvoiceDownloads:
         return InvoiceDocument(
             mutuality=fund,
             member_name=member.name,
-            member_address=(),  # billing's projection has no postal address
+            # issue 18 item 3: under the letterhead, where a window envelope shows it
+            member_address=(
+                member.address.envelope_lines(member.language) if member.address else ()
+            ),
             member_number=invoice.member_id,
             language=member.language,
             invoice_number=invoice.invoice_id,

@@ -23,6 +23,7 @@ from mylm_shared.projections import event_order
 from mylm_shared.sequences import NumberSource
 
 from billing.domain.invoice import CreditNote, Invoice, InvoiceLine, InvoiceStatus
+from billing.domain.invoice_document import PostalAddress
 from billing.domain.invoice_lines import Channel, DetailedLine, check_lines, credit_note
 from billing.domain.invoice_queries import InvoiceFilter, Page, ordered, page
 from billing.domain.premium import PremiumDue, premium_invoice, premium_invoice_id
@@ -181,8 +182,15 @@ class BillingService:
         if invoice.channel != "paper":
             return
         card = await self.members.card(invoice.member_id)
-        language = card.language if card is not None else "nl"
-        invoice.request_print(language, card.mutuality if card is not None else "")
+        if card is None:  # never silently dropped: the print shop looks the member up
+            invoice.request_print("nl", "")
+            return
+        invoice.request_print(
+            card.language,
+            card.mutuality,
+            member_name=f"{card.first_name} {card.last_name}".strip(),
+            address=card.address,
+        )
 
     async def invoices_of(
         self, member_id: str, *, status: InvoiceStatus | None, limit: int, offset: int
@@ -291,4 +299,10 @@ class BillingService:
 
 
 def _details(member: MemberRegisteredV1) -> MemberDetails:
-    return MemberDetails(member.first_name, member.last_name, member.titular_member_id)
+    address = member.address
+    return MemberDetails(
+        member.first_name,
+        member.last_name,
+        member.titular_member_id,
+        PostalAddress(**address.model_dump()) if address is not None else None,
+    )

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from mylm_shared.aggregates import Message
 
-from billing.domain.invoice_document import InvoiceDocument
+from billing.domain.invoice_document import InvoiceDocument, PostalAddress
 from billing.domain.invoice_lines import Channel
 from billing.domain.maintenance import MaintenanceWindow
 from billing.domain.terms import TermsVersion
@@ -32,6 +32,7 @@ class MemberCard:
     first_name: str = ""
     last_name: str = ""
     titular_member_id: str | None = None
+    address: PostalAddress | None = None  # issue 18 item 3: None when not known
 
     @property
     def name(self) -> str:
@@ -72,6 +73,7 @@ class MemberDetails:
     first_name: str = ""
     last_name: str = ""
     titular_member_id: str | None = None
+    address: PostalAddress | None = None  # issue 18 item 3
 
 
 # Issue 18 items 5 and 6 (EI-6, EI-7): conditions, maintenance windows and the notices

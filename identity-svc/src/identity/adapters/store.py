@@ -38,7 +38,13 @@ from identity.domain.keys import (
     national_number_key,
     username_key,
 )
-from identity.domain.members import Member, MemberEntry, MemberRegistered, MemberUpdated
+from identity.domain.members import (
+    Member,
+    MemberEntry,
+    MemberRegistered,
+    MemberUpdated,
+    PostalAddress,
+)
 
 __all__ = [
     "ACCOUNTS",
@@ -76,6 +82,7 @@ def _directory_payload(member_id: str, entry: MemberEntry) -> dict[str, Any]:
         "last_name": entry.last_name,
         "birth_date": entry.birth_date,
         "titular_member_id": entry.titular_member_id,
+        "address": asdict(entry.address) if entry.address else None,  # issue 18 item 3
     }
 
 
@@ -101,6 +108,7 @@ class MemberMapper:
             email=doc.get("email"),
             mobile=doc.get("mobile"),
             titular_member_id=doc.get("titular_member_id"),
+            address=PostalAddress(**doc["address"]) if doc.get("address") else None,
         )
         return Member(member_id=doc["member_id"], entry=entry)
 

@@ -4,6 +4,7 @@ A member is an aggregate (``mylm_shared.kernel.domain``): each change inserts a 
 raises ``MemberRegistered`` / ``MemberUpdated``, which go on the bus with the same write.
 """
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
@@ -46,6 +47,36 @@ def is_minor_on(birth_date: date, day: date) -> bool:
     return day < eighteenth_birthday(birth_date)
 
 
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
+FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """Issue 18 item 3 (EI-2, EI-3): where a paper invoice is sent. A Belgian postal
+    code is 4 digits, 1000–9999; other countries: 2–10 letters, digits, spaces, dashes."""
+
+    street: str
+    number: str
+    postal_code: str
+    municipality: str
+    box: str | None = None
+    country: str = "BE"
+
+    def __post_init__(self) -> None:
+        for name in ("street", "number", "municipality"):
+            if not getattr(self, name).strip():
+                raise InvalidMember(f"address.{name} is empty")
+        if not COUNTRY_CODE.match(self.country):
+            raise InvalidMember("address.country is not an ISO 3166-1 alpha-2 code (e.g. BE)")
+        if self.country == "BE":
+            code = self.postal_code
+            if not (len(code) == 4 and code.isdigit() and 1000 <= int(code) <= 9999):
+                raise InvalidMember("address.postal_code: a Belgian postal code is 1000–9999")
+        elif not FOREIGN_POSTAL_CODE.match(self.postal_code):
+            raise InvalidMember("address.postal_code is not a postal code")
+
+
 @dataclass(frozen=True)
 class MemberRegistered:
     member_id: str
@@ -73,6 +104,7 @@ class MemberEntry:
     email: str | None = None
     mobile: str | None = None
     titular_member_id: str | None = None  # a dependant's titular (household)
+    address: PostalAddress | None = None  # issue 18 item 3: paper invoices
 
     def __post_init__(self) -> None:
         if not valid_national_number(self.national_number):
@@ -93,6 +125,7 @@ UPDATABLE = (
     "email",
     "mobile",
     "titular_member_id",
+    "address",
 )
 
 
@@ -162,6 +195,10 @@ class Member(Aggregate):
     @property
     def titular_member_id(self) -> str | None:
         return self.entry.titular_member_id
+
+    @property
+    def address(self) -> PostalAddress | None:
+        return self.entry.address
 
     @property
     def name(self) -> str:

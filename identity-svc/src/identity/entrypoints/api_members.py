@@ -13,6 +13,7 @@ from pydantic import ConfigDict, EmailStr, Field
 from identity.domain.members import Member, MemberEntry
 from identity.entrypoints.deps import CallerOrigin, DirectoryUseCase
 from identity.service.audit import record_acting
+from identity.service.member_rows import AddressRow
 
 router = APIRouter(tags=["members"])
 
@@ -48,6 +49,7 @@ class NewMember(InputModel):
     mutuality: str
     email: EmailStr | None = None
     mobile: str | None = Field(default=None, pattern=r"^\+?\d{8,15}$")
+    address: AddressRow | None = None  # issue 18 item 3
 
 
 @router.post(
@@ -61,7 +63,9 @@ async def register_member(
     body: NewMember, principal: StaffPrincipal, directory: DirectoryUseCase
 ) -> dict[str, Any]:
     """Staff: add a member of a mutuality to the directory (emits ``member.registered``)."""
-    member = await directory.register(MemberEntry(**body.model_dump()))
+    fields = body.model_dump(exclude={"address"})
+    address = body.address.to_address() if body.address else None
+    member = await directory.register(MemberEntry(**fields, address=address))
     return member_view(member)
 
 

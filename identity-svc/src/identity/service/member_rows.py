@@ -9,21 +9,62 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from mylm_shared.inputs import InputModel
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from stdnum.be import nn
 from stdnum.exceptions import ValidationError as NumberError
 
 from identity.domain.keys import member_number_key
-from identity.domain.members import MUTUALITIES, InvalidMember, Language, MemberEntry
+from identity.domain.members import (
+    MUTUALITIES,
+    InvalidMember,
+    Language,
+    MemberEntry,
+    PostalAddress,
+)
 
 MOBILE_PATTERN = r"^\+?\d{8,15}$"
+
+
+class AddressRow(InputModel):
+    """Issue 18 item 3: the member's postal address (paper invoices). A Belgian postal
+    code (country ``BE``, the default) is 4 digits, 1000–9999."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    street: str = Field(min_length=1, max_length=120)
+    number: str = Field(min_length=1, max_length=16, description="House number, e.g. 12A.")
+    box: str | None = Field(default=None, max_length=16, description="Bus/boîte, if any.")
+    postal_code: str = Field(min_length=2, max_length=10)
+    municipality: str = Field(min_length=1, max_length=100)
+    country: str = Field(default="BE", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+
+    @model_validator(mode="after")
+    def _postal_code(self) -> "AddressRow":
+        try:
+            self.to_address()
+        except InvalidMember as error:
+            raise PydanticCustomError("address", "{why}", {"why": str(error)}) from None
+        return self
+
+    def to_address(self) -> PostalAddress:
+        return PostalAddress(**self.model_dump())
 
 
 class MemberRow(BaseModel):
     """A member as the mutuality's core system pushes it. Every key is required;
     ``email``, ``mobile`` and ``titular_member_number`` may be null (a member without an
-    e-mail on file; not a dependant). A row is the member's whole entry: null clears."""
+    e-mail on file; not a dependant). A row is the member's whole entry: null clears;
+    ``address`` may be left out (no address known; it clears one as null does)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -42,6 +83,9 @@ class MemberRow(BaseModel):
     mutuality: str = Field(json_schema_extra={"enum": list(MUTUALITIES)}, description="MT-1")
     titular_member_number: str | None = Field(
         max_length=32, description="A dependant's titular (household); null for a titular."
+    )
+    address: AddressRow | None = Field(
+        default=None, description="Postal address (paper invoices); absent or null: none."
     )
 
     @field_validator("national_register_number")
@@ -63,7 +107,26 @@ class MemberRow(BaseModel):
         return value
 
 
-ROW_SCHEMA = MemberRow.model_json_schema()
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The row's schema with its nested models (the address) written in place: it is
+    embedded in the OpenAPI document, where a ``#/$defs/…`` reference resolves nowhere."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
+
+
+ROW_SCHEMA = _inlined(MemberRow.model_json_schema())
 
 
 @dataclass(frozen=True)
@@ -113,6 +176,7 @@ def check_row(index: int, raw: Any) -> CheckedRow | list[RowError]:
             mutuality=row.mutuality,
             email=str(row.email) if row.email else None,
             mobile=row.mobile,
+            address=row.address.to_address() if row.address else None,
         )
     except InvalidMember as error:  # the domain's own rules, should the above miss one
         return [RowError(None, str(error))]

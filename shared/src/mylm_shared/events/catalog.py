@@ -16,6 +16,18 @@ class _Payload(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+class PostalAddressV1(_Payload):
+    """A member's postal address (issue 18 item 3: paper invoices). ``country``: ISO
+    3166-1 alpha-2; a Belgian ``postal_code`` is 4 digits (identity-svc validates)."""
+
+    street: str
+    number: str
+    box: str | None = None
+    postal_code: str
+    municipality: str
+    country: str = "BE"
+
+
 class MemberRegisteredV1(_Payload):
     member_id: str
     email: str | None
@@ -26,6 +38,9 @@ class MemberRegisteredV1(_Payload):
     # Added compatibly (issue 7): the household and the birth date (dossier access, policy).
     birth_date: date | None = None
     titular_member_id: str | None = None
+    # Added compatibly (issue 18 item 3, still v1): the postal address; absent or null in
+    # events of before and for a member whose address the directory does not have.
+    address: PostalAddressV1 | None = None
 
 
 class MemberUpdatedV1(MemberRegisteredV1):
@@ -139,8 +154,10 @@ class InvoicePaidV1(_Payload):
 class InvoicePrintRequestedV1(_Payload):
     """Issue 18 item 3 (EI-2, EI-3): an invoice issued on the paper channel, for the print
     shop. ``pdf`` is the invoice's PDF on billing-svc; the language it is printed in (de
-    falls back to fr). The postal address is not in My LM's directory: the print shop
-    takes it from the mutuality's member file by ``member_id``."""
+    falls back to fr). ``member_name`` and ``address`` (added compatibly, still v1) are
+    the member's as the directory last said; a paper invoice is never dropped: with no
+    known address, ``address`` is null and ``address_missing`` true, and the print shop
+    takes the address from the mutuality's member file by ``member_id``."""
 
     invoice_id: str
     member_id: str
@@ -151,6 +168,9 @@ class InvoicePrintRequestedV1(_Payload):
     total: Decimal
     currency: Literal["EUR"] = "EUR"
     due_date: date
+    member_name: str = ""
+    address: PostalAddressV1 | None = None
+    address_missing: bool = False
 
 
 class InvoiceOverdueV1(_Payload):
