@@ -5,15 +5,24 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test lint unit bench dlq setup tools platform-install platform-up platform-down platform-status clean
+.PHONY: run test lint unit bench dlq setup tools platform-install platform-up platform-down platform-status clean k8s-install k8s-check
 
 ## make run: install what is missing, start the local platform and every service with demo data
 run: setup
 	exec $(UV) run --frozen python -m infra.local.run
 
 ## make test: install what is missing, lint, then every test (starts and stops what it needs)
-test: setup lint
+test: setup lint k8s-check
 	$(UV) run --frozen pytest
+
+## make k8s-check: every Kustomize overlay rendered, kubeconform'd, and applied with
+## --dry-run=server to a real etcd + kube-apiserver started on loopback (issue 21 item 4).
+## Its tools (kube-apiserver built from source: ~5+ min the first time) go to .cache/k8s.
+k8s-check: k8s-install
+	$(UV) run --frozen python -m infra.k8s.check
+
+k8s-install: tools
+	PYTHON_WITH_PIP=$(PYTHON) bash infra/k8s/install.sh
 
 ## make bench: N invoices end to end, closed loop (N=2000 by default); RATE=100 SECONDS=60:
 ## open loop at a fixed rate; GROWN=50000: again with that many invoices stored first;

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 import httpx
 from fastapi import FastAPI
@@ -62,6 +63,7 @@ def member_registered(
     email: str = "jan@example.test",
     language: Language = "nl",
     address: PostalAddressV1 | None = None,
+    first_name: str = "Jan",
 ) -> CloudEvent:
     """``address``: the postal address (issue 18 item 3); None: none known."""
     member_id = member_id or str(uuid.uuid4())
@@ -70,7 +72,7 @@ def member_registered(
         email=email,
         language=language,
         mutuality="LM Plus",
-        first_name="Jan",
+        first_name=first_name,
         last_name="Peeters",
         address=address,
     )
@@ -97,9 +99,14 @@ def member_updated(
 
 
 def invoice_issued(
-    member_id: str, total: str = "19.75", reference: str = "+++000/0000/00101+++"
+    member_id: str,
+    total: str = "19.75",
+    reference: str = "+++000/0000/00101+++",
+    channel: Literal["electronic", "paper"] = "electronic",
 ) -> CloudEvent:
+    """``channel``: billing's, from the member's e-invoicing (EI-2, EI-3)."""
     payload = InvoiceIssuedV1(
+        channel=channel,
         invoice_id=str(uuid.uuid4()),
         member_id=member_id,
         issue_date=date(2026, 11, 23),

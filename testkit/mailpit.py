@@ -31,5 +31,11 @@ class Mailpit:
         result: dict[str, Any] = response.json()
         return result
 
+    async def raw(self, message_id: str) -> bytes:
+        """The message as it arrived (headers and every MIME part)."""
+        response = await self._client.get(f"/api/v1/message/{message_id}/raw")
+        response.raise_for_status()
+        return response.content
+
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -1,7 +1,7 @@
 """The services of the walking skeleton as real processes on one isolated run
 (own topics, databases, consumer groups and e-mail domain), and the calls a user makes."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +9,14 @@ import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
 from infra import manifest
+from infra.gateway.config import PROXY_ADDRESS
+from infra.gateway.process import GatewayProcess, platform_layout
 from infra.local.processes import ServiceProcess, stop_all
 from testkit.kafka import end_offsets
 from testkit.mailpit import Mailpit
 from testkit.people import new_member
 from testkit.platform import Endpoints, as_env, isolated
-from testkit.services import service_process
+from testkit.services import free_port, service_process
 
 PASSWORD = "Demo-Passw0rd!"
 LOG_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "test-logs"
@@ -28,6 +30,7 @@ class Slice:
     run_id: str
     endpoints: Endpoints
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    gateway: GatewayProcess | None = None
 
     @property
     def email_domain(self) -> str:
@@ -44,7 +47,9 @@ class Slice:
         first = MANIFEST.issuer
         issuer = service_process(MANIFEST[first].module, self._env(first), log_dir)
         jwks = f"{issuer.url}/.well-known/jwks.json"
-        self.services[first] = issuer.start(SEED_DEMO_DATA="true")
+        self.services[first] = issuer.start(
+            **{"SEED_DEMO_DATA": "true", **per_service_env.get(first, {})}
+        )
         issuer.wait_ready()
         others = [name for name in MODULES if name != first]
         for module in others:
@@ -57,9 +62,29 @@ class Slice:
     def _env(self, module: str) -> dict[str, str]:
         settings = isolated(self.endpoints, self.run_id, module, partitions=3)
         calls = MANIFEST.urls_of(MANIFEST[module], self.url)  # e.g. claims → policy, identity
-        return {**as_env(settings), "LOG_LEVEL": "WARNING", **calls}
+        # Issue 20 item 1: the gateway's own address is the one proxy whose X-Forwarded-For
+        # the services believe (a direct caller's is ignored).
+        trusted = {"FORWARDED_ALLOW_IPS": PROXY_ADDRESS}
+        return {**as_env(settings), "LOG_LEVEL": "WARNING", **trusted, **calls}
+
+    def start_gateway(self) -> GatewayProcess:
+        """The gateway (issue 20 item 1) in front of this slice's services, on free ports,
+        its configuration, temporary files and access log in the run's log folder."""
+        log_dir = LOG_ROOT / self.run_id
+        layout = replace(
+            platform_layout({name: process.port for name, process in self.services.items()}),
+            runtime_dir=log_dir / "gateway",
+            log_dir=log_dir,
+            http_port=free_port(),
+            https_port=free_port(),
+        )
+        self.gateway = GatewayProcess(layout).start()
+        self.gateway.wait_ready()
+        return self.gateway
 
     def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
         stop_all(list(self.services.values()))
 
     def url(self, module: str) -> str:
@@ -122,19 +147,19 @@ class User:
         )
 
     async def documents(self, member_id: str) -> list[dict[str, Any]]:
+        """Every document in the member's inbox, page after page (issue 19: a cursor)."""
         items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": 200}
         while True:
             response = await self.call(
-                "GET",
-                "inbox",
-                f"/v1/members/{member_id}/documents",
-                params={"limit": 200, "offset": len(items)},
+                "GET", "inbox", f"/v1/members/{member_id}/documents", params=params
             )
             assert response.status_code == 200, response.text
-            page = response.json()["items"]
-            items.extend(page)
-            if len(page) < 200:
+            page = response.json()
+            items.extend(page["items"])
+            if page["next_cursor"] is None:
                 return items
+            params = {"limit": 200, "cursor": page["next_cursor"]}
 
     async def aclose(self) -> None:
         await self.http.aclose()

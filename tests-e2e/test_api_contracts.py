@@ -221,10 +221,9 @@ def test_writes_that_succeed_replay_or_conflict_answer_as_documented(contract: C
     assert send("billing", "/v1/invoices", body=changed, headers=key).status_code == 409
 
 
-@pytest.mark.parametrize(
-    ("module", "path"),
-    [("billing", "/v1/members/{}/invoices"), ("inbox", "/v1/members/{}/documents")],
-)
+# inbox's documents page by cursor (issue 19 item 1; a forged cursor is a 422 there,
+# inbox-svc/tests/integration/test_inbox_documents.py)
+@pytest.mark.parametrize(("module", "path"), [("billing", "/v1/members/{}/invoices")])
 def test_an_offset_beyond_the_bound_is_a_422_not_a_server_error(
     module: str, path: str, contract: Contract
 ) -> None:

@@ -130,8 +130,15 @@ def body_for(rule: Rule, principal: Principal, world: World) -> dict[str, Any]:
             return {"json": {"iban": IBAN}}
         case "payout_account":
             return {"json": {"iban": OTHER_IBAN}}
-        case "einvoicing":
+        case "einvoicing" | "inbox_settings":
             return {"json": {"enabled": True}}
+        case "message":  # ES-1 (issue 19 item 3): an unsigned message
+            return {
+                "data": {"subject": "authz"},
+                "files": {"content": ("message.txt", b"hello", "text/plain")},
+            }
+        case "signing_block":  # ES-3: not blocked (nothing changes for later rows)
+            return {"json": {"blocked": False}}
     raise AssertionError(f"unknown body {rule.body}")
 
 
@@ -143,9 +150,10 @@ def path_for(path: str, rule: Rule, principal: Principal) -> str:
         "policy_id": target.policy_id,
         "amendment_id": target.amendment_id,
         "claim_id": target.settled_claim_id if rule.settled_claim else target.claim_id,
-        "document_id": target.document_id,
+        "document_id": target.inbox_document_id if rule.inbox_document else target.document_id,
         "offer_id": target.offer_id,
         "payout_id": target.payout_id,
+        "message_id": target.message_id,
     }
     return path.format(**values)
 

@@ -191,12 +191,14 @@ async def test_la8_claim_from_declaration_to_payout_with_letters_and_emails(
 
         async def emails() -> list[dict[str, Any]]:
             found = await mailpit.messages_to(TITULAR_EMAIL)
-            return [
+            recent = [
                 m
                 for m in found
-                if number in m["Subject"]
-                and datetime.fromisoformat(m["Created"].replace("Z", "+00:00")) >= started
+                if datetime.fromisoformat(m["Created"].replace("Z", "+00:00")) >= started
             ]
+            # issue 19 item 5: the claim's number is in the body, not the subject
+            read = [await mailpit.message(m["ID"]) for m in recent]
+            return [m for m in read if number in m["Text"]]
 
         sent = await eventually(
             emails, until=lambda e: len(e) >= 4, what="the claim's e-mails in Mailpit"

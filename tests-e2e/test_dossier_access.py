@@ -20,7 +20,16 @@ OTHER = demo_id("member/other")
 
 
 async def issued(staff: User, member_id: str) -> dict[str, Any]:
-    """Billing learns the demo household from member.registered; until then 422."""
+    """Billing learns the demo household from member.registered; until then 422. The
+    child has no My LM account, so paper (EI-2), and a paper invoice is posted by billing,
+    not filed in the inbox (issue 19 item 2, one channel): staff switch e-invoicing on
+    so that the invoice reaches the child's inbox."""
+
+    async def einvoicing_on() -> Any:
+        path = f"/v1/members/{member_id}/einvoicing"
+        return await staff.call("PUT", "billing", path, json={"enabled": True})
+
+    await eventually(einvoicing_on, until=lambda r: r.status_code == 200, what="EI-2 on")
 
     async def issue() -> Any:
         return await staff.issue_invoice(member_id, key=f"dossier-{member_id}", amount="6.50")

@@ -6,7 +6,9 @@
 #   oidc/node_modules  oidc-provider (the local CSAM stand-in), from npm, pinned by
 #                      oidc/package-lock.json (run by oidc/provider.mjs)
 # and PostgreSQL (FerretDB's backend) from Debian's package when it is missing, and
-# poppler-utils (pdftoppm, for the invoice PDF tests) likewise.
+# poppler-utils (pdftoppm, for the invoice PDF tests) likewise, and chromium + chromium-driver
+# (+ fonts-liberation) for the test that looks at the HTML e-mail in a headless browser,
+# and nginx (Debian's binary only) for the gateway.
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
 # A server whose variable (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI, SMTP_URL) points to a
 # non-local host (CSAM_ISSUER for the OIDC provider) is not installed: the services use the external one (targets.py decides,
@@ -129,6 +131,75 @@ install_poppler() {
   apt_install poppler-utils "${sudo[@]}"
   command -v pdftoppm >/dev/null 2>&1 || die "pdftoppm still not found after apt-get install poppler-utils"
   log "poppler-utils: installed"
+}
+
+# chromium + chromium-driver (Debian's, never a browser download) and fonts-liberation
+# (Arial's metrics): the HTML e-mail is looked at in Mailpit's page in headless chromium
+# through Selenium, screenshots in .cache/test-artifacts/ (issue 19 item 5). A test tool.
+CHROMIUM_PACKAGES=(chromium chromium-driver fonts-liberation)
+install_chromium() {
+  local key="${CHROMIUM_PACKAGES[*]}"
+  if stamp_ok chromium "$key" /usr/bin/chromedriver && command -v chromium >/dev/null 2>&1; then
+    log "chromium: installed"
+    return
+  fi
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/liberation ]; then
+    stamp_set chromium "$key"
+    log "chromium: installed"
+    return
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      log "chromium: missing and no root; the HTML e-mail browser test needs it (sudo apt-get install ${key})"
+      return
+    fi
+    sudo=(sudo -n)
+  fi
+  need apt-get "Debian/Ubuntu package manager, to install chromium"
+  local pkg
+  for pkg in "${CHROMIUM_PACKAGES[@]}"; do apt_install "$pkg" "${sudo[@]}"; done
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    || die "/usr/bin/chromium or /usr/bin/chromedriver still missing after apt-get install ${key}"
+  stamp_set chromium "$key"
+  log "chromium: installed"
+}
+
+# nginx (Debian's package): the gateway at :8080/:8443 (issue 20 item 1, docs/gateway.md).
+# Only the binary is used: infra/gateway runs its own master process with its own
+# configuration, pid and temporary files under .cache/platform/gateway; Debian's system
+# service is never started (policy-rc.d refuses it during the install).
+install_nginx() {
+  local key="nginx-r$RECIPE"
+  if stamp_ok nginx "$key" /usr/sbin/nginx; then
+    log "nginx: installed"
+    return
+  fi
+  if [ -x /usr/sbin/nginx ]; then
+    stamp_set nginx "$key"
+    log "nginx: installed"
+    return
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      log "nginx: missing and no root; make run has no gateway without it (sudo apt-get install nginx)"
+      return
+    fi
+    sudo=(sudo -n)
+  fi
+  need apt-get "Debian/Ubuntu package manager, to install nginx"
+  local policy=/usr/sbin/policy-rc.d made_policy=""
+  if [ ! -e "$policy" ]; then  # no service start during the install (Docker's convention)
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  apt_install nginx "${sudo[@]}"
+  [ -z "$made_policy" ] || "${sudo[@]}" rm -f "$policy"
+  [ -x /usr/sbin/nginx ] || die "/usr/sbin/nginx still missing after apt-get install nginx"
+  stamp_set nginx "$key"
+  log "nginx: installed"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -273,4 +344,6 @@ if wanted ferretdb; then install_ferretdb; fi
 if wanted mailpit; then install_mailpit; fi
 if wanted oidc; then install_oidc; fi
 install_poppler
+install_chromium
+install_nginx
 log "done in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

@@ -18,6 +18,8 @@ from types import FrameType
 import httpx
 
 from infra import manifest
+from infra.gateway.config import PROXY_ADDRESS
+from infra.gateway.process import GatewayError, GatewayProcess, platform_layout
 from infra.local import demo_policies, servers
 from infra.local.processes import ServiceProcess, stop_all
 from infra.manifest import Manifest, Service
@@ -29,16 +31,20 @@ RESTART_BACKOFF_SECONDS = 2.0
 def services(listed: Manifest) -> list[ServiceProcess]:
     """Every service of services.toml on its contract port, told where the services it
     calls run (claims-svc: policy-svc, identity's token endpoint) unless the environment
-    says otherwise; they log JSON to this terminal."""
+    says otherwise; they log JSON to this terminal. The gateway's own address is the one
+    proxy whose X-Forwarded-For they believe (issue 20 item 1)."""
 
     def calls(service: Service) -> dict[str, str]:
         urls = listed.urls_of(service, lambda name: listed[name].url)
         return {setting: url for setting, url in urls.items() if setting not in os.environ}
 
-    return [ServiceProcess(s.module, s.port, calls(s)) for s in listed.services]
+    trusted = {} if "FORWARDED_ALLOW_IPS" in os.environ else {"FORWARDED_ALLOW_IPS": PROXY_ADDRESS}
+    return [ServiceProcess(s.module, s.port, {**trusted, **calls(s)}) for s in listed.services]
 
 
 SERVICES = services(manifest.load())
+# Issue 20 item 1: the one public entry, started once the services answer.
+GATEWAY = GatewayProcess(platform_layout({s.name: s.port for s in manifest.load().services}))
 
 
 def _say(message: str) -> None:
@@ -52,7 +58,12 @@ def _banner() -> None:
     )
     for service in SERVICES:
         _say(f"  {service.module:9} {service.url}/docs")
+    if GATEWAY.is_running():
+        _say(f"  gateway   {GATEWAY.url}/api/<service>/v1/… and {GATEWAY.https_url}/api/…")
+        _say(f"            (OpenAPI index {GATEWAY.url}/api/; HTTPS trusts {GATEWAY.ca})")
     _say("  e-mails    http://127.0.0.1:8025/")
+    _say("  eID demo   .cache/inbox/demo-eid: Jan's signing certificate and key, trusted by")
+    _say("             inbox-svc (ES-1; sign and send: docs/services/inbox.md)")
     _say("  CSAM login http://127.0.0.1:8001/v1/csam/login (at the provider: demo.titular,")
     _say("             demo.newcomer or demo.unknown, password Demo-Passw0rd!)")
     _say("Ctrl-C stops everything.")
@@ -65,6 +76,18 @@ def _seed_demo_policies() -> None:
         _say(f"demo policies: demo.titular {family} (active), demo.other {single}")
     except (httpx.HTTPError, TimeoutError) as error:
         _say(f"demo policies not seeded: {error!r}")
+
+
+def _start_gateway() -> None:
+    """nginx in front of the services (docs/gateway.md); without it the services still
+    answer on their own ports."""
+    try:
+        GATEWAY.start().wait_ready()
+        _say(f"gateway: ready on {GATEWAY.url} and {GATEWAY.https_url}")
+    except (GatewayError, OSError) as error:
+        GATEWAY.stop()
+        GATEWAY.process = None  # not restarted: the cause (nginx missing, port taken) stays
+        _say(f"gateway not started: {error}")
 
 
 def main() -> int:
@@ -90,6 +113,8 @@ def main() -> int:
                 raise SystemExit(f"[run] {error}") from None
             if not stop:
                 _say(f"{service.module}: ready on {service.url}")
+        if not stop:
+            _start_gateway()
         if not stop and profile == "dev":
             _seed_demo_policies()
         if not stop:
@@ -102,8 +127,15 @@ def main() -> int:
                     _say(f"{service.module}: exited ({code}); restart #{restarts[service.module]}")
                     time.sleep(RESTART_BACKOFF_SECONDS)
                     service.start(PROFILE=profile)
+            if GATEWAY.process is not None and not GATEWAY.is_running():
+                _say(f"gateway: exited ({GATEWAY.process.returncode}); restarting")
+                time.sleep(RESTART_BACKOFF_SECONDS)
+                _start_gateway()
             time.sleep(0.5)
     finally:
+        if GATEWAY.is_running():
+            _say("stopping the gateway ...")
+        GATEWAY.stop()
         _say("stopping services ...")
         stop_all(SERVICES)
         if started:

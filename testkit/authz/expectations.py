@@ -74,6 +74,9 @@ class Rule:
     ends_sessions: bool = False
     # Needs a recent login (issue 15 item 7): each row logs in (and exchanges) afresh.
     fresh_login: bool = False
+    # ``{document_id}`` is an inbox document (issue 19 item 1: the subject's claim
+    # acknowledgement letter), not a claim's evidence document.
+    inbox_document: bool = False
 
 
 PUBLIC_RULE = Rule(why="public: no token (operations, discovery, login, sign-up)", public=True)
@@ -253,6 +256,8 @@ MATRIX: dict[str, Rule] = {
     "identity POST /v1/me/compromised": own_account(
         200, why="LF-4: report compromise, own session only", ends_sessions=True
     ),
+    # issue 18 item 3: staff re-announce the directory (the backfill; idempotent, EI-2)
+    "identity POST /v1/jobs/reannounce": staff_only(202, why="EI-2 backfill: staff only"),
     # ---------------------------------------------------------------- billing-svc
     # issue 18 items 5, 6: the conditions' versions and the maintenance window are public
     **_public("billing", "GET /v1/terms", "GET /v1/maintenance"),
@@ -284,6 +289,41 @@ MATRIX: dict[str, Rule] = {
     # ---------------------------------------------------------------- inbox-svc
     **_public("inbox"),
     "inbox GET /v1/members/{member_id}/documents": dossier(why="IN-1, AC-1..AC-5"),
+    # issue 19 items 1, 2: the member's marks are theirs (a titular acting for them);
+    # staff read a document but do not mark it; another member's document is a 404
+    "inbox POST /v1/documents/{document_id}/read": resource(
+        staff=403, why="IN-1, AC-1..AC-5; staff do not set the member's marks", inbox_document=True
+    ),
+    "inbox DELETE /v1/documents/{document_id}/read": resource(
+        staff=403, why="IN-1, AC-1..AC-5; staff do not set the member's marks", inbox_document=True
+    ),
+    "inbox POST /v1/documents/{document_id}/archive": resource(
+        staff=403, why="IN-1, AC-1..AC-5; staff do not set the member's marks", inbox_document=True
+    ),
+    "inbox DELETE /v1/documents/{document_id}/archive": resource(
+        staff=403, why="IN-1, AC-1..AC-5; staff do not set the member's marks", inbox_document=True
+    ),
+    "inbox GET /v1/documents/{document_id}/content": resource(
+        why="IN-1, AC-1..AC-5; 404 otherwise (a letter: its stored PDF)", inbox_document=True
+    ),
+    "inbox GET /v1/members/{member_id}/inbox-settings": dossier(why="IN-3, AC-1..AC-5"),
+    "inbox PUT /v1/members/{member_id}/inbox-settings": replace(
+        dossier(why="IN-3, AC-1..AC-5; switched on again: idempotent"), body="inbox_settings"
+    ),
+    # issue 19 item 3 (ES-1..ES-3): the member (a titular acting for them) sends; staff
+    # read and block on the member's call, but never send in a member's name
+    "inbox POST /v1/members/{member_id}/messages": replace(
+        dossier(201, why="ES-1, AC-1..AC-5; staff do not send in a member's name"),
+        expect={**dossier(201).expect, STAFF: 403},
+        body="message",
+    ),
+    "inbox GET /v1/members/{member_id}/messages": dossier(why="ES-1, AC-1..AC-5"),
+    "inbox GET /v1/messages/{message_id}": resource(why="ES-1, AC-1..AC-5; 404 otherwise"),
+    "inbox GET /v1/messages/integrity": staff_only(200, why="ES-2: staff"),
+    "inbox PUT /v1/members/{member_id}/signing-block": replace(
+        dossier(why="ES-3: the member, a titular acting for them, staff on their call"),
+        body="signing_block",
+    ),
     # ---------------------------------------------------------------- policy-svc
     **_public("policy"),
     "policy POST /v1/policies": staff_only(),
@@ -384,4 +424,27 @@ MATRIX: dict[str, Rule] = {
     "claims GET /v1/worklist": staff_only(200, why="CL-1 deadlines: staff's worklist"),
     # ---------------------------------------------------------------- notify-svc
     **_public("notify"),
+    # issue 19 items 4, 6 (EI-4): the member, a titular acting for them and staff read;
+    # only the member or the titular acting for them write (staff read only). Writes are
+    # sent without a body: 422 = passed authorization (checked before the body), nothing
+    # changes and no code is e-mailed.
+    "notify GET /v1/members/{member_id}/preferences": dossier(why="EI-4, AC-1..AC-5"),
+    "notify PUT /v1/members/{member_id}/preferences": replace(
+        dossier(422, why="EI-4, AC-1..AC-5; staff read only"),
+        expect={**dossier(422).expect, STAFF: 403},
+    ),
+    "notify PUT /v1/members/{member_id}/email": replace(
+        dossier(422, why="EI-4, AC-1..AC-5: the member changes the address; staff do not"),
+        expect={**dossier(422).expect, STAFF: 403},
+    ),
+    "notify POST /v1/members/{member_id}/email/confirm": replace(
+        dossier(422, why="EI-4, AC-1..AC-5: the member confirms the code; staff do not"),
+        expect={**dossier(422).expect, STAFF: 403},
+    ),
+    "notify GET /v1/members/{member_id}/notifications": dossier(
+        why="EI-4, issue 19 item 6, AC-1..AC-5: the notification log"
+    ),
+    "notify GET /v1/notifications": staff_only(
+        200, why="issue 19 item 6: staff's list of deliveries (failed ones by default)"
+    ),
 }

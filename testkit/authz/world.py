@@ -40,6 +40,9 @@ from identity.service.context import IdentityContext
 from identity.service.directory import Directory
 from identity.service.use_cases import IdentityUseCases
 from identity.settings import DEV_SERVICE_CLIENT_SECRET, IdentitySettings
+from inbox.domain.messages import StoredFile
+from inbox.service.messages import Sender
+from inbox.service.use_cases import InboxUseCases
 from mylm_shared.auth import TokenVerifier
 from mylm_shared.kernel.periods import belgian_today
 from mylm_shared.service import use_cases_of
@@ -120,6 +123,8 @@ class Target:
     settled_claim_id: str = ""
     offer_id: str = ""
     payout_id: str = "no-such-payout"
+    inbox_document_id: str = ""  # the claim acknowledgement in the inbox (issue 19)
+    message_id: str = ""  # a message to the mutuality in the dossier (ES-1..ES-3)
 
 
 @dataclass
@@ -393,6 +398,19 @@ class Seeder:
         )
         return claim["claim_id"], document["document_id"]
 
+    async def inbox_letter(self, member_id: str, claim_id: str) -> str:
+        """The claim's acknowledgement letter once inbox filed it (issue 19 item 1)."""
+        path = f"/v1/members/{member_id}/documents"
+        params = {"kind": "claim_acknowledgement"}
+
+        async def letters() -> list[dict[str, Any]]:
+            answer = await self.c["inbox"].get(path, params=params, headers=self.staff)
+            return [d for d in answer.json().get("items", []) if d["source_id"] == claim_id]
+
+        [letter] = await eventually(letters, until=bool, what=f"inbox letter of {claim_id}")
+        document_id: str = letter["document_id"]
+        return document_id
+
     async def settled(
         self, member_id: str, policy_id: str, claimant: Headers
     ) -> tuple[str, str, str]:
@@ -453,6 +471,19 @@ async def seed(
     invoices = await asyncio.gather(*(seeder.invoice(m) for m in targets))
     for target, invoice_id in zip(targets.values(), invoices, strict=True):
         target.invoice_id = invoice_id
+    # ES-1..ES-3 (issue 19 item 3): one (unsigned) message in each dossier, for its reads.
+    messages = use_cases_of(apps["inbox"], InboxUseCases).messages
+    for target in targets.values():
+        content = StoredFile("message.txt", "text/plain", b"authorization matrix")
+        sent = await messages.send(
+            target.member_id,
+            subject="authz",
+            content=content,
+            attachments=[],
+            signature=None,
+            sender=Sender("authz-seed"),
+        )
+        target.message_id = sent.message_id
     family = await seeder.policy(TITULAR, jan, "family")
     emma_policy = await seeder.policy(ADULT, emma, "single")
     adult2_policy = await seeder.policy(adult2, adult2_own, "single")
@@ -474,6 +505,7 @@ async def seed(
             target.member_id, target.policy_id if target.member_id != ADULT else family, staff
         )
         target.settled_claim_id, target.offer_id = target.claim_id, "no-such-offer"
+        target.inbox_document_id = await seeder.inbox_letter(target.member_id, target.claim_id)
     # The claimants who accept offers: Jan, and Jan acting for the child and for Emma.
     for member_id, claimant in ((TITULAR, jan), (CHILD, for_child), (ADULT, for_emma)):
         target = targets[member_id]

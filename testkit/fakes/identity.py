@@ -17,7 +17,7 @@ import hmac
 import math
 import secrets
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from identity.adapters.audit import AuditingMapper, audited
 from identity.adapters.keys import SigningKey
+from identity.adapters.reannouncement import announcement
 from identity.adapters.store import AccountMapper, MemberMapper
 from identity.bootstrap import bootstrap
 from identity.domain.accounts import Account
@@ -51,13 +52,16 @@ from identity.domain.codes import (
 from identity.domain.csam import LoginRejected, PendingLogin, PendingSignup, digest
 from identity.domain.members import Member, MemberEntry
 from identity.domain.password_policy import normalized
+from identity.domain.reannouncement import Replayed, Run, StoredAccount, StoredMember
 from identity.domain.sessions import Family
 from identity.service.audit import AuditAnchors
 from identity.service.context import Origin
 from identity.service.ports import ReuseRecorder
 from identity.service.use_cases import IdentityUseCases
 from identity.settings import IdentitySettings
-from mylm_shared.aggregates import AggregateStore
+from mylm_shared.aggregates import AGGREGATE_ID, SAVED_AT, VERSION, AggregateStore, _loaded
+from mylm_shared.fanout import Announcement
+from mylm_shared.mongo import Document
 from mylm_shared.unique_keys import Keys
 
 from testkit.fakes.shared import InMemoryAggregates, InMemoryKeys
@@ -559,6 +563,107 @@ class FakeCheckpoints:
         return self.latest.get(trail)
 
 
+# --- the re-announcement of the directory (issue 18 item 3, EI-2) ---------------------
+
+
+def _versions_after(
+    documents: dict[str, Document], after: str, limit: int
+) -> tuple[dict[str, list[Document]], str, bool]:
+    """``mylm_shared.aggregates.versions_after`` over the in-memory store's documents."""
+    ordered = sorted(
+        (d for d in documents.values() if d[AGGREGATE_ID] > after),
+        key=lambda d: (d[AGGREGATE_ID], d[VERSION]),
+    )
+    size = max(limit, 2)
+    page, exhausted = ordered[:size], len(ordered) <= size
+    grouped: dict[str, list[Document]] = {}
+    for doc in page:
+        grouped.setdefault(doc[AGGREGATE_ID], []).append(doc)
+    if not grouped:
+        return {}, after, True
+    last = next(reversed(grouped))
+    grouped[last] = [d for d in ordered if d[AGGREGATE_ID] == last]
+    return grouped, last, exhausted
+
+
+class FakeDirectorySnapshot:
+    """``DirectorySnapshot`` over the fake stores' documents (their ``saved_at``)."""
+
+    def __init__(self, stores: FakeIdentityStores) -> None:
+        self._stores = stores
+        self.pages = 0  # pages read
+
+    async def members_after(self, after: str, limit: int) -> tuple[list[StoredMember], str, bool]:
+        self.pages += 1
+        store = self._stores.member_store
+        grouped, end, exhausted = _versions_after(store.documents, after, limit)
+        members = [
+            StoredMember(_loaded(store._mapper, docs[-1]), docs[-1][VERSION], docs[-1][SAVED_AT])
+            for docs in grouped.values()
+        ]
+        return members, end, exhausted
+
+    async def accounts_after(self, after: str, limit: int) -> tuple[list[StoredAccount], str, bool]:
+        self.pages += 1
+        store = self._stores.account_store
+        grouped, end, exhausted = _versions_after(store.documents, after, limit)
+        accounts = [
+            StoredAccount(_loaded(store._mapper, docs[-1]), docs[0][SAVED_AT])
+            for docs in grouped.values()
+        ]
+        return accounts, end, exhausted
+
+
+class FakeReannouncements:
+    """``Reannouncements``: runs and batches in memory; ``published`` every batch's
+    events as the relay would publish them (mapped by the adapter's ``announcement``),
+    once per batch written (a batch written twice is one batch)."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, tuple[datetime, bool]] = {}
+        self.batches: dict[tuple[str, int], tuple[str, list[Announcement], bool]] = {}
+
+    async def open(self, run_id: str, at: datetime) -> None:
+        self.runs.setdefault(run_id, (at, False))
+
+    async def request(self, at: datetime) -> str:
+        requests = sorted(r for r in self.runs if r.startswith("request-"))
+        pending = [r for r in requests if not self.runs[r][1]]
+        if pending:
+            return pending[0]
+        run_id = f"request-{len(requests) + 1:06d}"
+        await self.open(run_id, at)
+        return run_id
+
+    async def pending(self) -> list[Run]:
+        runs = sorted((at, run_id) for run_id, (at, done) in self.runs.items() if not done)
+        return [Run(run_id, at) for at, run_id in runs]
+
+    async def finish(self, run_id: str, at: datetime) -> None:
+        self.runs[run_id] = (self.runs[run_id][0], True)
+
+    async def done(self, run_id: str) -> bool:
+        return run_id in self.runs and self.runs[run_id][1]
+
+    async def resume(self, run_id: str) -> tuple[int, str] | None:
+        number, after = 0, ""
+        while (batch := self.batches.get((run_id, number))) is not None:
+            if batch[2]:
+                return None
+            number, after = number + 1, batch[0]
+        return number, after
+
+    async def add_batch(
+        self, run_id: str, number: int, after: str, events: Sequence[Replayed], last: bool
+    ) -> None:
+        announcements = [announcement(replayed) for replayed in events]
+        self.batches.setdefault((run_id, number), (after, announcements, last))
+
+    @property
+    def published(self) -> list[Announcement]:
+        return [a for _, (_, events, _) in sorted(self.batches.items()) for a in events]
+
+
 # --- all of them, wired ---------------------------------------------------------------
 
 
@@ -592,6 +697,12 @@ class IdentityFakes:
         self.code_delivery = FakeCodeDelivery()
         self.csam_provider = FakeCsamProvider(self.settings.csam_national_number_claim)
         self.csam_logins = FakeCsamLogins()
+        self.directory_snapshot = FakeDirectorySnapshot(self.stores)
+        self.reannouncements = FakeReannouncements()
+        self.paused: list[float] = []  # the re-announcement's pauses between batches
+
+    async def _pause(self, seconds: float) -> None:
+        self.paused.append(seconds)
 
     def use_cases(self) -> IdentityUseCases:
         return bootstrap(
@@ -607,7 +718,10 @@ class IdentityFakes:
             code_delivery=self.code_delivery,
             csam_provider=self.csam_provider,
             csam_logins=self.csam_logins,
+            directory_snapshot=self.directory_snapshot,
+            reannouncements=self.reannouncements,
             clock=self.clock,
+            sleep=self._pause,
         )
 
 

@@ -15,6 +15,14 @@ class Updated:
 
 
 @dataclass
+class Found:
+    documents: list[dict[str, Any]]
+
+    async def to_list(self) -> list[dict[str, Any]]:
+        return self.documents
+
+
+@dataclass
 class FakeCollection:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     finds: int = 0
@@ -26,15 +34,29 @@ class FakeCollection:
         found = self.documents.get(query["_id"])
         return dict(found) if found is not None else None
 
+    def find(self, query: dict[str, Any], projection: dict[str, int] | None = None) -> "Found":
+        """Top-level equality filters only (an aggregate's versions by ``aggregate_id``)."""
+        self.finds += 1
+        return Found(
+            [
+                dict(d)
+                for d in self.documents.values()
+                if all(d.get(k) == v for k, v in query.items())
+            ]
+        )
+
     async def insert_one(self, document: dict[str, Any]) -> None:
         if document["_id"] in self.documents:
             raise DuplicateKeyError("E11000 duplicate key")
         self.documents[document["_id"]] = dict(document)
 
     async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> Updated:
-        """Only the filter ``apply_newer`` uses: ``_id`` and an older (or no) ``as_of``."""
+        """By ``_id``: ``apply_newer``'s (an older or no ``as_of``), or a plain ``$set``."""
         stored = self.documents.get(query["_id"])
         changes = update["$set"]
+        if stored is not None and AS_OF not in changes:
+            stored.update(changes)
+            return Updated(1)
         if stored is None or stored.get(AS_OF, "") >= changes[AS_OF]:
             return Updated(0)
         stored.update(changes)

@@ -4,11 +4,12 @@ the revocation feed, Kafka's topic admin, and clocks a test moves by hand."""
 import asyncio
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic
 
 from mylm_shared.aggregates import (
     AGGREGATE_ID,
+    SAVED_AT,
     VERSION,
     A,
     DuePass,
@@ -56,6 +57,7 @@ class InMemoryAggregates(Generic[A]):
             **self._mapper.to_document(aggregate),
             AGGREGATE_ID: aggregate.aggregate_id,
             VERSION: version,
+            SAVED_AT: datetime.now(UTC),  # real time, as the Mongo store's
         }
         self.published += [m for e in aggregate.events for m in self._mapper.to_messages(e)]
         aggregate.version = version

@@ -184,3 +184,17 @@ def test_ei3_closing_an_account_without_e_invoicing_records_nothing() -> None:
     state = EInvoicing("m-1")
     assert state.on_account_closed("evt-closed", T0) is None
     assert (state.history, state.events) == ((), [])
+
+
+def test_ei3_a_first_switch_to_paper_without_any_record_is_recorded() -> None:
+    """EI-3, issue 18 item 3 (EI-2 backfill): a member billing has no record of (their
+    account is older than billing's e-invoicing) who switches it off has made a choice:
+    it is recorded with time and actor, so identity's replayed ``account.created``,
+    dated at the account's original creation, does not switch it back on."""
+    state = EInvoicing("m-1")
+    record = state.switch(False, MEMBER, at(60))
+    assert record is not None and state.last == record and not state.enabled
+    assert state.on_account_created("evt-replayed", at(-365 * 24 * 60)) is None
+    assert not state.enabled and state.channel_at(at(61)) == "paper"
+    # the system never records "off" over nothing: no account, paper already
+    assert EInvoicing("m-2").switch(False, SYSTEM, at(1), cause="evt") is None

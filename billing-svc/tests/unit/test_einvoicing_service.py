@@ -227,3 +227,34 @@ async def test_a_paper_invoice_without_a_known_address_is_still_printed_ei_2() -
     [request] = prints(fakes)
     assert request.invoice_id == invoice_id
     assert (request.address, request.address_missing) == (None, True)
+
+
+async def test_a_replayed_account_created_backfills_and_never_undoes_a_switch_ei_2() -> None:
+    """Issue 18 item 3, EI-2 (identity's re-announcement): an ``account.created`` of long
+    ago arriving now switches on a member billing had no record of, since the account's
+    creation; a member who switched off after that creation stays off, whether billing
+    had the original event or not; the replay delivered twice changes nothing more."""
+    fakes = BillingFakes("m-1", "m-2", "m-3", with_accounts=False)
+    service = fakes.use_cases().einvoicing
+    long_ago = fakes.now - timedelta(days=700)
+    # m-1: billing never heard of the account (created before this version)
+    replay = account_created("m-1", long_ago)
+    for _ in range(2):
+        await service.on_account_created(replay, ACCOUNT_CREATED.parse(replay))
+    state = await service.state("m-1")
+    assert state is not None and state.enabled and state.last is not None
+    assert (state.last.at, state.last.actor.changed_by) == (long_ago, "system")
+    # m-2: had the original event, then switched off; m-3: no record, switched off
+    original = account_created("m-2", long_ago + timedelta(microseconds=7))
+    await service.on_account_created(original, ACCOUNT_CREATED.parse(original))
+    for member in ("m-2", "m-3"):
+        await service.switch(member, False, Actor("member", member))
+        replay = account_created(member, long_ago)
+        await service.on_account_created(replay, ACCOUNT_CREATED.parse(replay))
+        assert await service.channel_at(member, fakes.now + timedelta(seconds=1)) == "paper"
+    assert changes(fakes) == [
+        (True, "system"),
+        (True, "system"),
+        (False, "member"),
+        (False, "member"),
+    ]

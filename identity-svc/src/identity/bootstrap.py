@@ -8,7 +8,9 @@ signing key, audit trail and its checkpoints, codes, throttle, CSAM), hands them
 the checkpoint publisher.
 """
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
@@ -23,6 +25,9 @@ from mylm_shared.events import (
     MEMBER_REGISTERED,
     MEMBER_UPDATED,
 )
+from mylm_shared.failures import ShuttingDown
+from mylm_shared.lease import LEASES, Lease
+from mylm_shared.scheduler import Scheduler
 from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from identity.adapters.audit import (
@@ -38,6 +43,11 @@ from identity.adapters.csam_store import csam_adapters
 from identity.adapters.keys import load_signing_key
 from identity.adapters.legacy import upgrade_legacy_documents
 from identity.adapters.passwords import Argon2Passwords
+from identity.adapters.reannouncement import (
+    REANNOUNCE_BATCHES,
+    MongoDirectorySnapshot,
+    MongoReannouncements,
+)
 from identity.adapters.refresh_tokens import REFRESH_TOKEN_INDEXES, RefreshTokens
 from identity.adapters.store import ACCOUNTS, INDEXES, MEMBERS, OUTBOX_COLLECTIONS, IdentityStores
 from identity.adapters.throttle import THROTTLE_INDEXES, login_throttle
@@ -48,6 +58,7 @@ from identity.entrypoints import (
     api_csam,
     api_directory,
     api_dossiers,
+    api_jobs,
     api_members,
     api_oauth,
     api_registration,
@@ -65,6 +76,8 @@ from identity.service.csam import CsamLogin
 from identity.service.directory import Directory
 from identity.service.dossiers import Dossiers
 from identity.service.password_reset import PasswordReset
+from identity.service.reannouncement import LEASE_NAME as REANNOUNCE_LEASE
+from identity.service.reannouncement import Reannouncement
 from identity.service.registration import Registration
 from identity.service.sessions import Sessions
 from identity.service.use_cases import IdentityUseCases
@@ -80,6 +93,7 @@ ROUTERS = [
     api_accounts.router,
     api_audit.router,
     api_oauth.router,
+    api_jobs.router,
 ]
 
 
@@ -97,10 +111,14 @@ def bootstrap(
     code_delivery: ports.CodeDelivery,
     csam_provider: ports.CsamProvider | None,
     csam_logins: ports.CsamLogins,
+    directory_snapshot: ports.DirectorySnapshot,
+    reannouncements: ports.Reannouncements,
     clock: Clock = utc_now,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> IdentityUseCases:
     """identity's use cases over these ports; ``clock`` is injectable so tests can move
-    time (AC-6's 18th birthday, code expiry, throttle windows)."""
+    time (AC-6's 18th birthday, code expiry, throttle windows); ``sleep`` paces the
+    re-announcement's batches."""
     context = IdentityContext(
         settings=settings,
         clock=clock,
@@ -130,6 +148,14 @@ def bootstrap(
         account_life=AccountLife(context),
         audit=AuditUseCases(context, anchors),
         service_tokens=ServiceTokens(context),
+        # Issue 18 item 3 (EI-2): the directory re-announced (real time: see there).
+        reannouncement=Reannouncement(
+            directory_snapshot,
+            reannouncements,
+            batch_size=settings.reannounce_batch_size,
+            pause_seconds=settings.reannounce_batch_pause_seconds,
+            sleep=sleep,
+        ),
         status_verifier=TokenVerifier(
             settings.jwt_issuer, settings.jwt_audience, jwks=signing_key.jwks(), clock=clock
         ),
@@ -179,6 +205,16 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
         codes = await one_time_codes(db, config, clock)
         csam = csam_adapters(db, config)
         stores = IdentityStores(db, source=f"/{config.service_name}")
+        # Issue 18 item 3: a stop interrupts a re-announcement between two batches (it
+        # resumes after its last batch at the next start), never waits for its end.
+        stopping = asyncio.Event()
+
+        async def pause(seconds: float) -> None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), seconds)
+            if stopping.is_set():
+                raise ShuttingDown("identity-svc stops; the re-announcement resumes at start")
+
         use_cases = bootstrap(
             config,
             stores=stores,
@@ -200,7 +236,10 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
             code_delivery=codes.delivery,
             csam_provider=csam.provider,
             csam_logins=csam.store,
+            directory_snapshot=MongoDirectorySnapshot(db),
+            reannouncements=MongoReannouncements(db, source=f"/{config.service_name}"),
             clock=clock,
+            sleep=pause,
         )
         # identity-svc checks its own tokens with the key it holds, not over HTTP.
         # An exchanged token is also re-checked against identity's own store (AC-3..6).
@@ -217,9 +256,22 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
             await seed_demo_data(use_cases.context)
         checkpoints.start()
         app.state.audit_checkpoints = checkpoints
+        # Issue 18 item 3 (EI-2): this backfill generation's run, once (recorded done),
+        # and any staff request, by one replica (the lease), paced and resumable.
+        await use_cases.reannouncement.at_start_up()
+        every = config.reannounce_check_seconds
+        reannounce = Scheduler(
+            [use_cases.reannouncement.run],
+            interval_seconds=every,
+            lease=Lease(db[LEASES], REANNOUNCE_LEASE, ttl_seconds=max(10.0, 3 * every)),
+            name=REANNOUNCE_LEASE,
+        )
+        reannounce.start()
         try:
             yield use_cases
         finally:
+            stopping.set()
+            await reannounce.stop()
             await checkpoints.stop()
 
     definition = ServiceDefinition(
@@ -241,7 +293,7 @@ def create_app(settings: IdentitySettings | None = None, *, clock: Clock = utc_n
             ACCOUNT_STATUS_CHANGED,
             ACCESS_CHANGED,
         ],
-        outbox_collections=OUTBOX_COLLECTIONS,
+        outbox_collections=[*OUTBOX_COLLECTIONS, REANNOUNCE_BATCHES],
         bootstrap=live,
     )
     app = create_service_app(config, definition)

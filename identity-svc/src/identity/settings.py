@@ -144,6 +144,16 @@ class IdentitySettings(ServiceSettings):
     # by their HMAC only (a deleted tail is noticed from the next checkpoint on).
     audit_checkpoint_seconds: float = Field(default=60.0, gt=0)
 
+    # --- re-announcing the directory (issue 18 item 3, EI-2) ---
+    # The backfill generation (``identity.domain.reannouncement.GENERATION``) and
+    # ``POST /v1/jobs/reannounce`` publish every member (member.updated) and open account
+    # (account.created) again, in batches of about ``reannounce_batch_size`` stored
+    # versions read, ``reannounce_batch_pause_seconds`` apart; the job looks every
+    # ``reannounce_check_seconds`` for a run to do (one replica: a lease).
+    reannounce_batch_size: int = Field(default=200, ge=1)
+    reannounce_batch_pause_seconds: float = Field(default=1.0, ge=0)
+    reannounce_check_seconds: float = Field(default=5.0, gt=0)
+
     @property
     def clients(self) -> dict[str, ServiceClient]:
         if self.service_clients is not None:

@@ -10,6 +10,8 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -180,6 +182,16 @@ async def test_rg1_rg2_rg4_registration_by_email_code_end_to_end(env: Env) -> No
     code, message = await env.code_sent_to(person.email)
     assert message["Subject"] == "Votre code d'inscription à My LM"  # the member's language
     assert "15 minutes" in message["Text"]
+    # issue 19 item 5: multipart/alternative as it arrived, the code in the text and the
+    # HTML part (in French, greeting by first name), never in the subject
+    sent = message_from_bytes(await env.mailpit.raw(message["ID"]), policy=policy.default)
+    assert isinstance(sent, EmailMessage)
+    assert sent.get_content_type() == "multipart/alternative"
+    parts = {part.get_content_type(): part.get_content() for part in sent.iter_parts()}
+    assert list(parts) == ["text/plain", "text/html"]
+    assert all(code in content and "Bonjour Test," in content for content in parts.values())
+    assert '<html lang="fr"' in parts["text/html"]
+    assert code not in message["Subject"]
 
     opened = await env.confirm(registration_id, code, username="New.Member-1")
     assert opened.status_code == 201, opened.text

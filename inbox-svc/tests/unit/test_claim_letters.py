@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from inbox.domain import claims
+from inbox.domain.documents import DocumentQuery
 from mylm_shared.events import (
     CLAIM_ACCEPTED,
     CLAIM_CLOSED,
@@ -241,7 +242,7 @@ async def test_the_inbox_files_one_letter_per_fact_even_under_a_new_event_id_in_
         again = event.model_copy(update={"id": str(uuid.uuid4())})
         for delivered in (event, event, again):
             await handlers[spec.topic](delivered, spec.parse(delivered))
-    documents = await inbox.documents_of(member_id, limit=10, offset=0)
+    documents = (await inbox.documents_of(member_id, DocumentQuery(limit=10))).items
     assert [d.kind for d in documents] == [
         "claim_payment",
         "claim_offer",
@@ -266,7 +267,7 @@ async def test_a_rejection_and_a_closure_are_filed_for_the_claimant() -> None:
     await inbox.on_claim_rejected(event, CLAIM_REJECTED.parse(event))
     event = _event(CLAIM_CLOSED, closed)  # type: ignore[arg-type]
     await inbox.on_claim_closed(event, CLAIM_CLOSED.parse(event))
-    documents = await inbox.documents_of("m-2", limit=10, offset=0)
+    documents = (await inbox.documents_of("m-2", DocumentQuery(limit=10))).items
     # unknown language: Dutch, like invoices
     assert {d.title for d in documents} == {
         f"Schadegeval {NUMBER}: niet gedekt",

@@ -4,6 +4,7 @@
 from datetime import date
 from decimal import Decimal
 
+from inbox.domain.documents import DocumentQuery
 from mylm_shared.events import (
     INVOICE_ISSUED,
     MEMBER_REGISTERED,
@@ -29,7 +30,7 @@ async def test_an_invoice_is_filed_once_in_the_members_language_in_1() -> None:
     event = invoice_issued(member.subject or "", total="5.00")
     for _ in range(2):  # redelivered
         await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
-    [document] = await inbox.documents_of(member.subject or "", limit=10, offset=0)
+    [document] = (await inbox.documents_of(member.subject or "", DocumentQuery(limit=10))).items
     assert document.title.startswith("Facture +++000/0000/00101+++")
     assert document.kind == "invoice"
 
@@ -39,7 +40,7 @@ async def test_a_member_not_known_yet_gets_a_dutch_title_and_sees_only_their_own
     first, second = invoice_issued("m-1"), invoice_issued("m-2")
     for event in (first, second):
         await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
-    [document] = await inbox.documents_of("m-1", limit=10, offset=0)
+    [document] = (await inbox.documents_of("m-1", DocumentQuery(limit=10))).items
     assert document.title.startswith("Factuur")
     assert document.source_id == first.data["invoice_id"]
 
@@ -58,7 +59,7 @@ async def test_after_member_updated_documents_are_titled_in_the_new_language() -
     await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
     event = invoice_issued(member_id)
     await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
-    [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+    [document] = (await inbox.documents_of(member_id, DocumentQuery(limit=10))).items
     assert document.title.startswith("Facture")
 
 
@@ -89,7 +90,7 @@ async def test_an_issued_policy_files_its_conditions_once_in_the_members_languag
     event = policy_issued(member_id)
     for copy in (event, event.model_copy(update={"id": "another-event-id"})):  # redelivered
         await inbox.on_policy_issued(copy, POLICY_ISSUED.parse(copy))
-    [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+    [document] = (await inbox.documents_of(member_id, DocumentQuery(limit=10))).items
     assert (document.kind, document.source_id) == ("policy_conditions", "p-1")
     assert document.title.startswith("Conditions particulières")
     assert document.download == "/v1/policies/p-1/conditions"
@@ -100,7 +101,7 @@ async def test_a_premium_invoice_is_filed_with_a_premium_title_pc_8() -> None:
     event = invoice_issued("m-1")
     event = event.model_copy(update={"data": {**event.data, "kind": "premium", "policy_id": "p-1"}})
     await inbox.on_invoice_issued(event, INVOICE_ISSUED.parse(event))
-    [document] = await inbox.documents_of("m-1", limit=10, offset=0)
+    [document] = (await inbox.documents_of("m-1", DocumentQuery(limit=10))).items
     assert (document.kind, document.title[:6]) == ("invoice", "Premie")
     # issue 18 item 2 (EI-1): the document links to billing-svc's PDF of the invoice
     assert document.download == f"/v1/invoices/{event.data['invoice_id']}.pdf"
@@ -135,7 +136,7 @@ async def test_an_accepted_amendment_files_new_conditions_once_per_amendment_pc_
         await inbox.on_policy_amended(copy, POLICY_AMENDED.parse(copy))
     second = policy_amended("m-1", "am-2")
     await inbox.on_policy_amended(second, POLICY_AMENDED.parse(second))
-    documents = await inbox.documents_of("m-1", limit=10, offset=0)
+    documents = (await inbox.documents_of("m-1", DocumentQuery(limit=10))).items
     new = sorted((d for d in documents if d.source_id != "p-1"), key=lambda d: d.source_id)
     assert [d.source_id for d in new] == ["p-1:am-1", "p-1:am-2"]
     assert new[0].kind == "policy_conditions"
@@ -157,6 +158,6 @@ async def test_new_conditions_are_titled_in_the_members_language_pc_7() -> None:
         await inbox.on_member_registered(member, MEMBER_REGISTERED.parse(member))
         event = policy_amended(member_id, f"am-{language}")
         await inbox.on_policy_amended(event, POLICY_AMENDED.parse(event))
-        [document] = await inbox.documents_of(member_id, limit=10, offset=0)
+        [document] = (await inbox.documents_of(member_id, DocumentQuery(limit=10))).items
         assert document.title.startswith(start)
         assert "10 avril 2026" in document.title or "10. April 2026" in document.title

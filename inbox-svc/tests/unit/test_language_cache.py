@@ -3,6 +3,7 @@ store): one store read per member for a while, a ``member.updated`` handled here
 to the next document at once, another replica's change shows within the TTL, and a
 member not known yet is asked again every time."""
 
+from inbox.adapters.letter_pdf import render_letter
 from inbox.adapters.repository import DOCUMENTS, MEMBERS, InboxRepository
 from inbox.domain.documents import document_id_for
 from inbox.service.handlers import InboxService
@@ -23,7 +24,7 @@ class World:
             max_entries=100, ttl_seconds=TTL, timer=lambda: self.now
         )
         self.repository = InboxRepository(self.db, languages=languages)  # type: ignore[arg-type]
-        self.inbox = InboxService(self.repository)
+        self.inbox = InboxService(self.repository, render_letter)
 
     @property
     def member_reads(self) -> int:

@@ -16,3 +16,15 @@ class NotifySettings(ServiceSettings):
     # replica shows here within the TTL; 0 switches the cache off.
     member_cache_ttl_seconds: float = Field(default=30.0, ge=0)
     member_cache_max_entries: int = Field(default=10_000, ge=0)
+    # Issue 19 item 6: deliveries after a temporary SMTP failure (4xx, refused) are tried
+    # again by one replica's job every ``delivery_check_seconds``, after a pause doubling
+    # from ``delivery_backoff_seconds`` up to ``delivery_backoff_max_seconds``. A new
+    # delivery belongs to its first attempt for ``delivery_claim_seconds`` (more than an
+    # SMTP timeout): the job takes it over after that only if a crash interrupted it.
+    delivery_check_seconds: float = Field(default=2.0, gt=0)
+    delivery_backoff_seconds: float = Field(default=5.0, gt=0)
+    delivery_backoff_max_seconds: float = Field(default=900.0, gt=0)
+    delivery_claim_seconds: float = Field(default=30.0, gt=0)
+    # Issue 19 item 4: the HMAC secret of the address-confirmation codes (a mounted file,
+    # at least 32 bytes); dev/test generate one and keep it in the database.
+    code_secret_file: str | None = None

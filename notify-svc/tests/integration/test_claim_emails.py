@@ -19,8 +19,10 @@ from mylm_shared.events import (
     LocalizedTextV1,
     new_event,
 )
+from mylm_shared.service import use_cases_of
 from notify.adapters.repository import RECIPIENTS
 from notify.bootstrap import create_app
+from notify.service.use_cases import NotifyUseCases
 from notify.settings import NotifySettings
 
 from testkit.apps import member_registered, serving
@@ -63,7 +65,10 @@ async def notify(platform: Endpoints, run_id: str) -> AsyncIterator[Notify]:
             return await recipients.count_documents({"_id": member.subject})
 
         await eventually(known, what="notify learns the recipient")
-        await recipients.update_one({"_id": member.subject}, {"$set": {"invoice_emails": False}})
+        # EI-4's switch for invoice e-mails (issue 19 item 4): not the one for claims
+        await use_cases_of(app, NotifyUseCases).members.change_preferences(
+            member.subject or "", {"invoices": False}
+        )
         yield Notify(f"{run_id}.test", mailpit, send, member.subject or "")
     await mailpit.aclose()
 
@@ -98,18 +103,24 @@ async def test_a_claims_milestones_send_four_emails_in_french_once_cl_1_la_6_pa_
         notify.emails, until=lambda e: len(e) >= 5, what="four claim e-mails and the fence"
     )
     assert len(emails) == 5
-    subjects = sorted(e["Subject"] for e in emails if number in e["Subject"])
-    assert subjects == sorted(
+    # issue 19 item 5: the claim's number and facts are in the body, the subject names
+    # the kind of milestone only
+    read = [await notify.mailpit.message(e["ID"]) for e in emails]
+    ours = {m["Subject"]: m["Text"] for m in read if number in m["Text"]}
+    assert sorted(ours) == sorted(
         [
-            f"Sinistre {number} : déclaration reçue, prochaine échéance le 05/04/2027",
-            f"Sinistre {number} : couvert",
-            f"Sinistre {number} : offre définitive de 1\u202f234,50\u00a0€,"
-            " à accepter avant le 31/01/2027",
-            f"Sinistre {number} : 1\u202f234,50\u00a0€ payés le 20/01/2027",
+            "Sinistre : déclaration reçue",
+            "Sinistre : décision",
+            "Sinistre : offre définitive",
+            "Sinistre : paiement effectué",
         ]
     )
-    decision = next(e for e in emails if e["Subject"].endswith(": couvert"))
-    message = await notify.mailpit.message(decision["ID"])
+    assert "05/04/2027" in ours["Sinistre : déclaration reçue"]
+    offer = ours["Sinistre : offre définitive"]
+    assert "1\u202f234,50\u00a0€" in offer and "31/01/2027" in offer
+    assert "le 20/01/2027 1\u202f234,50\u00a0€" in ours["Sinistre : paiement effectué"]
+    assert not [m for m in read if number in m["Subject"]]
+    message = next(m for m in read if m["Subject"] == "Sinistre : décision" and number in m["Text"])
     assert "Motif : La fraude est couverte." in message["Text"]
     assert "Plafond : 5\u202f000,00\u00a0€" in message["Text"]
     assert message["MessageID"].endswith("@notify.mylm")
@@ -145,15 +156,14 @@ async def test_a_payout_account_set_then_changed_emails_the_claimant_masked_once
         await notify.publish("claim.payout_account_changed", event)
 
     emails = await eventually(notify.emails, until=lambda e: len(e) >= 2, what="two e-mails")
-    assert sorted(e["Subject"] for e in emails) == [
-        f"Sinistre {number} : compte pour le paiement **** **** **** 4300",
-        f"Sinistre {number} : compte pour le paiement **** **** **** 6769",
-    ]
-    latest = next(e for e in emails if e["Subject"].endswith("4300"))
-    text = (await notify.mailpit.message(latest["ID"]))["Text"]
-    assert "modifié de **** **** **** 6769 en **** **** **** 4300" in text
-    first = next(e for e in emails if e["Subject"].endswith("6769"))
-    assert "par votre titulaire pour vous" in (await notify.mailpit.message(first["ID"]))["Text"]
+    # issue 19 item 5: the accounts (masked) in the body only
+    assert [e["Subject"] for e in emails] == ["Sinistre : compte pour le paiement"] * 2
+    bodies = [(await notify.mailpit.message(e["ID"]))["Text"] for e in emails]
+    latest = next(text for text in bodies if "en **** **** **** 4300" in text)
+    assert "modifié de **** **** **** 6769 en **** **** **** 4300" in latest
+    first = next(text for text in bodies if text is not latest)
+    assert "le compte **** **** **** 6769" in first
+    assert "par votre titulaire pour vous" in first
     # A fence on the same partition (same member key), after the redelivered event.
     fence = changed("1111", "4300", datetime(2027, 1, 12, 9, tzinfo=UTC))
     await notify.publish("claim.payout_account_changed", fence)

@@ -5,13 +5,14 @@ per amendment deadline (PC-7)."""
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from mylm_shared.events import AMENDMENT_REMINDED, AmendmentRemindedV1, CloudEvent, new_event
 from notify.adapters.repository import RECIPIENTS, NotifyRepository
 from notify.bootstrap import create_app
+from notify.domain.delivery import Delivery
 from notify.settings import NotifySettings
 from pymongo import AsyncMongoClient
 
@@ -120,23 +121,49 @@ async def test_an_amendment_reminder_sends_one_email_in_the_members_language_pc_
     await notify.publish("amendment.reminded", fence)
     emails = await eventually(notify.emails, until=lambda e: len(e) >= 2)
     assert len(emails) == 2
-    subjects = sorted(e["Subject"] for e in emails)
-    assert subjects[0].startswith("Rappel") and "28/02/2026" in subjects[0]
-    message = await notify.mailpit.message(emails[0]["ID"])
-    assert "vous pouvez résilier votre police" in message["Text"]
+    # issue 19 item 5: the deadline is in the body, the subject names the reminder only
+    assert all(e["Subject"].startswith("Rappel") and "/20" not in e["Subject"] for e in emails)
+    bodies = sorted([(await notify.mailpit.message(e["ID"]))["Text"] for e in emails])
+    assert ["au plus tard le 28/02/2026" in body for body in bodies] == [True, False]
+    assert ["au plus tard le 31/03/2026" in body for body in bodies] == [False, True]
+    assert all("vous pouvez résilier votre police" in body for body in bodies)
 
 
 async def test_a_send_interrupted_by_a_crash_is_retried_and_a_finished_one_is_not(
     platform: Endpoints, run_id: str
 ) -> None:
+    """Issue 19 item 6: a delivery is stored once per e-mail id (a redelivered event finds
+    it); the job's attempts after the first are counted before they begin."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.mongodb_uri)
     repository = NotifyRepository(client[f"{run_id}_notify"])
+    now = datetime.now(UTC)
+    delivery = Delivery(
+        delivery_id="ev-1",
+        member_id="m-1",
+        kind="invoice_issued",
+        to="jan@example.test",
+        subject="Nieuwe factuur",
+        message_id="<ev-1@notify.mylm>",
+        body="text",
+        html="<p>text</p>",
+        status="pending",
+        created_at=now,
+        updated_at=now,
+        next_attempt_at=now,
+    )
     try:
-        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sending"
-        # the process died before mark_sent: the redelivered event sends again
-        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sending"
-        await repository.mark_sent("ev-1")
-        assert await repository.claim_email("ev-1", "m-1", "invoice_issued") == "sent"
+        assert await repository.add_delivery(delivery) is None
+        again = await repository.add_delivery(delivery)  # the redelivered event
+        assert again is not None and again.status == "pending"
+        # the process died before recording the outcome: the job takes it over
+        assert [d.delivery_id for d in await repository.due(now, 10)] == ["ev-1"]
+        await repository.note_retry("ev-1", now)
+        await repository.record_attempt(
+            "ev-1", status="sent", attempts=1, at=now, next_attempt_at=now, error=None
+        )
+        assert await repository.due(now, 10) == []
+        stored = await repository.add_delivery(delivery)
+        assert stored is not None and stored.status == "sent" and stored.body is None
         assert await repository.attempts() == {"ev-1": 2}
     finally:
         await client.drop_database(f"{run_id}_notify")

@@ -74,11 +74,7 @@ async def test_after_member_updated_invoice_emails_go_to_the_new_address_in_fren
             )
             stored = await recipient()
             assert stored is not None
-            assert (stored["email"], stored["language"], stored["invoice_emails"]) == (
-                new,
-                "fr",
-                True,
-            )
+            assert (stored["email"], stored["language"]) == (new, "fr")
 
             await send("invoice.issued", invoice_issued(member_id, total="5.00"))
             emails = await eventually(lambda: mailpit.messages_to(domain), what="the e-mail")

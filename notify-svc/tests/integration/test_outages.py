@@ -62,6 +62,10 @@ async def setup(platform: Endpoints, run_id: str) -> AsyncIterator[Setup]:
             "consumer_backoff_seconds": 0.1,
             "consumer_backoff_max_seconds": 2.0,
             "consumer_dependency_wait_seconds": 600.0,
+            # issue 19 item 6: deliveries retried by the job, soon after the outage
+            "delivery_check_seconds": 0.5,
+            "delivery_backoff_seconds": 0.5,
+            "delivery_backoff_max_seconds": 3.0,
         }
     )
     mailpit = Mailpit(platform.mailpit_api)

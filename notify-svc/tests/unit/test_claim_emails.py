@@ -1,5 +1,7 @@
 """Claim e-mails on fakes of notify's ports (CL-1): one per milestone in the claimant's
-language with the claim number in the subject, amounts as on invoices, dates dd/mm/yyyy;
+language with the claim number in the body (issue 19 item 5: the subject names the kind
+of milestone only, no number, amount, date or account), amounts as on invoices, dates
+dd/mm/yyyy;
 one per business fact (a re-publish under a new event id sends nothing more); sent even
 when invoice e-mails are off; skipped without an address; an unknown claimant waits."""
 
@@ -94,7 +96,7 @@ def render(claim: ClaimEvent, language: str) -> Email:
 
 def test_the_acknowledgement_e_mail_names_the_claim_and_the_next_deadline_cl_1_la_6() -> None:
     email = render(declared(), "nl")
-    assert email.subject == f"Schadegeval {NUMBER}: aangifte ontvangen, volgende termijn 05/04/2027"
+    assert email.subject == "Schadegeval: aangifte ontvangen"
     assert email.body.startswith(
         "Beste Jan,\n\n"
         "Wij ontvingen op 05/11/2026 uw aangifte van identiteitsdiefstal van 02/11/2026.\n"
@@ -102,25 +104,33 @@ def test_the_acknowledgement_e_mail_names_the_claim_and_the_next_deadline_cl_1_l
         "Volgende termijn: terugbetaling door LAR (door ons) — 05/04/2027\n\n"
         "U vindt deze brief ook in uw inbox in My LM."
     )
-    assert render(declared(), "fr").subject == (
-        f"Sinistre {NUMBER} : déclaration reçue, prochaine échéance le 05/04/2027"
-    )
-    assert render(declared(), "de").subject == (
-        f"Schadensfall {NUMBER}: Meldung erhalten, nächste Frist am 05/04/2027"
-    )
+    french = render(declared(), "fr")
+    assert french.subject == "Sinistre : déclaration reçue"
+    assert NUMBER in french.body and "05/04/2027" in french.body
+    german = render(declared(), "de")
+    assert german.subject == "Schadensfall: Meldung erhalten"
+    assert NUMBER in german.body and "05/04/2027" in german.body
 
 
 @pytest.mark.parametrize(
-    ("language", "subject", "line"),
+    ("language", "subject", "outcome", "line"),
     [
-        ("nl", f"Schadegeval {NUMBER}: gedekt", "Plafond: €\u00a05.000,00"),
-        ("fr", f"Sinistre {NUMBER} : couvert", "Plafond : 5\u202f000,00\u00a0€"),
-        ("de", f"Schadensfall {NUMBER}: gedeckt", "Höchstbetrag: 5.000,00\u00a0€"),
+        ("nl", "Schadegeval: beslissing", "Beslissing: gedekt", "Plafond: €\u00a05.000,00"),
+        ("fr", "Sinistre : décision", "Décision : couvert", "Plafond : 5\u202f000,00\u00a0€"),
+        (
+            "de",
+            "Schadensfall: Entscheidung",
+            "Entscheidung: gedeckt",
+            "Höchstbetrag: 5.000,00\u00a0€",
+        ),
     ],
 )
-def test_the_decision_e_mail_per_language(language: str, subject: str, line: str) -> None:
+def test_the_decision_e_mail_per_language(
+    language: str, subject: str, outcome: str, line: str
+) -> None:
     email = render(accepted(), language)
     assert email.subject == subject
+    assert outcome in email.body.splitlines() and NUMBER in email.body
     assert line in email.body.splitlines()
     assert "LA-6" in email.body
 
@@ -132,16 +142,16 @@ def test_reasons_exist_in_nl_and_fr_a_german_member_reads_the_french_one() -> No
     assert "Reden: Het ongeval is gedekt." in render(rejected, "nl").body
     assert "Motif : L'accident est couvert." in render(rejected, "fr").body
     german = render(rejected, "de")
-    assert german.subject == f"Schadensfall {NUMBER}: abgelehnt"
+    assert german.subject == "Schadensfall: Entscheidung"
+    assert "Entscheidung: abgelehnt" in german.body.splitlines()
     assert "Grund: L'accident est couvert." in german.body
 
 
 def test_offer_acceptance_and_payment_e_mails_pa_8_la_6() -> None:
     offer = render(offer_made(), "de")
-    assert offer.subject == (
-        f"Schadensfall {NUMBER}: Vorschuss über 1.234,50\u00a0€, anzunehmen bis 31/01/2027"
-    )
+    assert offer.subject == "Schadensfall: Vorschuss"
     assert "bieten wir Ihnen einen Vorschuss über 1.234,50\u00a0€ an." in offer.body
+    assert "31/01/2027" in offer.body and NUMBER in offer.body
     acceptance = ClaimOfferAcceptedV1(
         claim_id="c-1",
         claim_number=NUMBER,
@@ -151,12 +161,13 @@ def test_offer_acceptance_and_payment_e_mails_pa_8_la_6() -> None:
         accepted_on=date(2027, 1, 10),
         pay_by=date(2027, 2, 9),  # LA-6: 30 days
     )
-    assert render(acceptance, "nl").subject == (
-        f"Schadegeval {NUMBER}: voorstel van €\u00a01.234,50 aanvaard,"
-        " betaling uiterlijk op 09/02/2027"
-    )
+    accepted_nl = render(acceptance, "nl")
+    assert accepted_nl.subject == "Schadegeval: voorstel aanvaard"
+    assert f"ons voorstel van €\u00a01.234,50 voor uw dossier {NUMBER}." in accepted_nl.body
+    assert "Wij betalen het uiterlijk op 09/02/2027." in accepted_nl.body
     payment = render(paid(), "fr")
-    assert payment.subject == f"Sinistre {NUMBER} : 1\u202f234,50\u00a0€ payés le 20/01/2027"
+    assert payment.subject == "Sinistre : paiement effectué"
+    assert "Nous avons versé le 20/01/2027 1\u202f234,50\u00a0€" in payment.body
     assert "sur votre compte **** **** **** 4321" in payment.body
 
 
@@ -188,20 +199,25 @@ def event_for(claim: ClaimEvent) -> CloudEvent:
 
 async def test_one_e_mail_per_fact_even_under_a_new_event_id_and_with_invoice_emails_off() -> None:
     fakes = NotifyFakes()
-    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
+    sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service)
-    recipients.recipients[member]["invoice_emails"] = False  # EI-4's switch: not for claims
+    # EI-4's invoice switch: not for claims
+    await fakes.use_cases().members.change_preferences(member, {"invoices": False})
     for claim in (declared(member), accepted(member), offer_made(member), paid(member)):
         event = event_for(claim)
         again = event.model_copy(update={"id": str(uuid.uuid4())})
         for delivered in (event, event, again):
             await service.on_claim_event(delivered, claim)
     assert [e.subject.split(" : ")[1] for e in sender.outbox] == [
-        "déclaration reçue, prochaine échéance le 05/04/2027",
-        "couvert",
-        "avance de 1\u202f234,50\u00a0€, à accepter avant le 31/01/2027",
-        "1\u202f234,50\u00a0€ payés le 20/01/2027",
+        "déclaration reçue",
+        "décision",
+        "avance",
+        "paiement effectué",
     ]
+    facts = [("05/04/2027",), ("couvert",), ("1\u202f234,50\u00a0€", "31/01/2027")]
+    facts.append(("1\u202f234,50\u00a0€", "20/01/2027"))
+    for email, said in zip(sender.outbox, facts, strict=True):
+        assert NUMBER in email.body and all(fact in email.body for fact in said)
     assert {e.to for e in sender.outbox} == {"marie@example.org"}
 
 
@@ -235,19 +251,19 @@ def account_changed(
     [
         (
             "nl",
-            f"Schadegeval {NUMBER}: rekening voor de betaling **** **** **** 4300",
+            "Schadegeval: rekening voor de betaling",
             "Op 11/01/2027 werd de rekening voor de betaling van uw dossier "
             f"{NUMBER} gewijzigd van **** **** **** 6769 naar **** **** **** 4300.",
         ),
         (
             "fr",
-            f"Sinistre {NUMBER} : compte pour le paiement **** **** **** 4300",
+            "Sinistre : compte pour le paiement",
             f"Le 11/01/2027, le compte pour le paiement de votre dossier {NUMBER} a été "
             "modifié de **** **** **** 6769 en **** **** **** 4300.",
         ),
         (
             "de",
-            f"Schadensfall {NUMBER}: Konto für die Zahlung **** **** **** 4300",
+            "Schadensfall: Konto für die Zahlung",
             f"Am 11/01/2027 wurde das Konto für die Zahlung Ihrer Akte {NUMBER} von "
             "**** **** **** 6769 auf **** **** **** 4300 geändert.",
         ),

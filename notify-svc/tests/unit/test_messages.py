@@ -1,4 +1,5 @@
-"""EI-4: the invoice e-mail gives amount, due date and structured reference, per language."""
+"""EI-4: the invoice e-mail gives amount, due date and structured reference, per language
+(issue 19 item 5: in the body, the subject carries none of them)."""
 
 from datetime import date
 from decimal import Decimal
@@ -24,7 +25,8 @@ def test_dutch_email_carries_amount_due_date_and_reference() -> None:
     message = email("nl")
     assert message.subject.startswith("Nieuwe factuur")
     assert "Beste Jan" in message.body
-    assert "€\u00a01.234,50"  # nl_BE: dot grouping, no-break space in message.body
+    assert "€\u00a01.234,50" in message.body  # nl_BE: dot grouping, no-break space
+    assert "1.234,50" not in message.subject and "23/12/2026" not in message.subject
     assert "23/12/2026" in message.body
     assert "+++000/0000/00101+++" in message.body
 
@@ -32,14 +34,20 @@ def test_dutch_email_carries_amount_due_date_and_reference() -> None:
 def test_french_email_is_in_french() -> None:
     message = email("fr")
     assert "facture" in message.subject.lower()
-    assert "1\u202f234,50\u00a0€"  # fr_BE: narrow no-break space grouping in message.body
+    assert "1\u202f234,50\u00a0€" in message.body  # fr_BE: narrow no-break space grouping
     assert "23/12/2026" in message.body
     assert "+++000/0000/00101+++" in message.body
     assert "Beste" not in message.body
 
 
-def test_german_speakers_get_dutch_until_a_german_template_exists() -> None:
-    assert email("de").subject == email("nl").subject
+def test_german_speakers_get_the_german_invoice_email_issue_19_item_5() -> None:
+    """Until issue 19 item 5 they got the Dutch one; now the German template exists."""
+    message = email("de")
+    assert message.subject == "Neue Rechnung in My LM" != email("nl").subject
+    assert "Guten Tag Jan" in message.body
+    assert "Betrag: 1.234,50\u00a0€" in message.body  # de_BE: dot grouping, euro after
+    assert "23/12/2026" in message.body and "+++000/0000/00101+++" in message.body
+    assert '<html lang="de"' in message.html
 
 
 def test_message_id_derives_from_the_event() -> None:
@@ -79,7 +87,7 @@ def test_an_amendment_reminder_names_the_step_the_deadline_and_what_follows_pc_7
         email_id="r-1",
     )
     assert message.subject.startswith(subject)
-    assert "28/02/2026" in message.subject and "28/02/2026" in message.body
+    assert "28/02/2026" not in message.subject and "28/02/2026" in message.body
     assert consequence in message.body
     assert message.message_id == "<r-1@notify.mylm>"
 

@@ -54,9 +54,9 @@ async def test_an_issued_invoice_emails_the_address_on_file_once_ei_4() -> None:
 
 async def test_no_invoice_email_when_the_member_switched_them_off_ei_4() -> None:
     fakes = NotifyFakes()
-    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
+    sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service)
-    recipients.recipients[member]["invoice_emails"] = False
+    await fakes.use_cases().members.change_preferences(member, {"invoices": False})
     await issue(service, member)
     assert sender.outbox == []
 
@@ -82,10 +82,11 @@ async def test_after_member_updated_emails_go_to_the_new_address_in_the_new_lang
     await issue(service, member)
     assert [e.to for e in sender.outbox] == ["new@example.org"]
     assert sender.outbox[0].subject.startswith("Nieuwe factuur")
-    recipients.recipients[member]["invoice_emails"] = False
+    await fakes.use_cases().members.change_preferences(member, {"invoices": False})
     again = member_updated(member, email="again@example.org", language="fr")
     await service.on_member_updated(again, MEMBER_UPDATED.parse(again))
-    assert recipients.recipients[member]["invoice_emails"] is False
+    assert recipients.recipients[member]["email"] == "again@example.org"
+    assert (await fakes.member_settings.preferences(member)).invoices is False
 
 
 def reminded(member_id: str, deadline: date = date(2026, 2, 28)) -> CloudEvent:
@@ -103,9 +104,9 @@ async def test_an_amendment_reminder_is_emailed_once_per_step_and_deadline_pc_7(
     """A redelivery or the same reminder requested again under a new event id sends
     nothing more; a later deadline is a new reminder. The invoice switch does not apply."""
     fakes = NotifyFakes()
-    recipients, sender, service = fakes.recipients, fakes.sender, fakes.use_cases().notify
+    sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service, language="fr")
-    recipients.recipients[member]["invoice_emails"] = False
+    await fakes.use_cases().members.change_preferences(member, {"invoices": False})
     event = reminded(member)
     for copy in (event, event, event.model_copy(update={"id": str(uuid.uuid4())})):
         await service.on_amendment_reminded(copy, AMENDMENT_REMINDED.parse(copy))
@@ -163,11 +164,14 @@ async def test_one_email_per_reminder_level_none_on_paper_ei_5_issue_18_item_4()
     for level, channel in ((1, "electronic"), (1, "electronic"), (2, "paper"), (2, "electronic")):
         event = invoice_reminder(member, level, channel)
         await service.on_invoice_reminder_due(event, INVOICE_REMINDER_DUE.parse(event))
+    # issue 19 item 5: the subject names the reminder, the body the invoice
     assert [e.subject for e in sender.outbox] == [
-        "Herinnering: factuur +++000/0000/00101+++ — €\u00a025,00, vervallen op 30/01/2026",
-        "Tweede herinnering: factuur +++000/0000/00101+++ — €\u00a025,00, vervallen op 30/01/2026",
+        "Herinnering: factuur in My LM",
+        "Tweede herinnering: factuur in My LM",
     ]
-    assert "+++000/0000/00101+++" in sender.outbox[0].body
+    for email in sender.outbox:
+        assert "+++000/0000/00101+++" in email.body
+        assert "€\u00a025,00" in email.body and "30/01/2026" in email.body
 
 
 def terms_changed(member_id: str) -> CloudEvent:
@@ -187,7 +191,7 @@ async def test_one_email_per_terms_version_even_with_invoice_emails_off_ei_6() -
     fakes = NotifyFakes()
     sender, service = fakes.sender, fakes.use_cases().notify
     member = await registered(service)
-    fakes.recipients.recipients[member]["invoice_emails"] = False
+    await fakes.use_cases().members.change_preferences(member, {"invoices": False})
     for _ in range(2):
         event = terms_changed(member)
         await service.on_terms_changed(event, TERMS_CHANGED.parse(event))

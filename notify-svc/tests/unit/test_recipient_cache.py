@@ -9,8 +9,9 @@ from mylm_shared.failures import MissingDependency
 from mylm_shared.mongo import Document
 from mylm_shared.read_cache import ReadThroughCache
 from notify.adapters.repository import RECIPIENTS, NotifyRepository
+from notify.bootstrap import bootstrap
 from notify.domain.messages import Email
-from notify.service.handlers import NotifyService
+from notify.settings import NotifySettings
 
 from testkit.apps import invoice_issued, member_registered, member_updated
 from testkit.fakes.mongo import FakeDatabase
@@ -27,7 +28,14 @@ class World:
             max_entries=100, ttl_seconds=TTL, timer=lambda: self.now
         )
         repository = NotifyRepository(self.db, recipients=recipients)  # type: ignore[arg-type]
-        self.notify = NotifyService(repository, self)
+        self.notify = bootstrap(
+            NotifySettings(profile="test"),
+            recipients=repository,
+            sender=self,
+            deliveries=repository,
+            member_settings=repository,
+            code_secret=b"s" * 32,
+        ).notify
 
     async def send(self, email: Email) -> None:
         self.outbox.append(email)

@@ -100,6 +100,37 @@ def due_indexes(collection: str, field: str) -> list[IndexSpec]:
     return [IndexSpec(collection, [(field, 1)]), IndexSpec(collection, [(SAVED_AT, 1)])]
 
 
+async def versions_after(
+    collection: AsyncCollection[Document],
+    after: str,
+    limit: int,
+    projection: Document | None = None,
+) -> tuple[dict[str, list[Document]], str, bool]:
+    """A page of the store in ``aggregate_id`` order after ``after`` (a fan-out's cursor,
+    ``mylm_shared.fanout``): every stored version of each aggregate on it, oldest first
+    (about ``limit`` versions read), the aggregate id the page ends at (the next
+    cursor) and whether no aggregate follows. The page's last aggregate is read whole:
+    its versions may go on beyond the page. Uses the ``store_indexes`` index."""
+    size = max(limit, 2)
+    docs = await (
+        collection.find({AGGREGATE_ID: {"$gt": after}}, projection)
+        .sort([(AGGREGATE_ID, 1), (VERSION, 1)])
+        .limit(size)
+        .to_list()
+    )
+    exhausted = len(docs) < size
+    grouped: dict[str, list[Document]] = {}
+    for doc in docs:
+        grouped.setdefault(doc[AGGREGATE_ID], []).append(doc)
+    if not grouped:
+        return {}, after, exhausted
+    last = next(reversed(grouped))
+    if not exhausted:
+        versions = await collection.find({AGGREGATE_ID: last}, projection).to_list()
+        grouped[last] = sorted(versions, key=lambda d: int(d[VERSION]))
+    return grouped, last, exhausted
+
+
 def _newest(documents: Sequence[Document]) -> list[Document]:
     newest: dict[str, Document] = {}
     for document in documents:

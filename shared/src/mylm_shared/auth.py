@@ -11,6 +11,8 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mylm_shared.kernel import switches
+
 # The roles live in the kernel (pure); re-exported here for the entrypoints and testkit.
 from mylm_shared.kernel.roles import MEMBER as MEMBER
 from mylm_shared.kernel.roles import SERVICE as SERVICE
@@ -242,3 +244,23 @@ def ensure_member_access(principal: Principal, member_id: str) -> None:
     if principal.is_staff or principal.member_id == member_id:
         return
     raise forbidden("You may only access your own dossier.")
+
+
+async def dossier_access(member_id: str, principal: CurrentPrincipal) -> Principal:
+    """FastAPI dependency for ``/v1/members/{member_id}/…`` routes: AC-1..AC-5, checked
+    before the body is read; 403 for anyone else, whether or not the member exists."""
+    ensure_member_access(principal, member_id)
+    return principal
+
+
+DossierPrincipal = Annotated[Principal, Depends(dossier_access)]
+
+
+def actor_of(principal: Principal, member_id: str) -> switches.Actor:
+    """Who switches a member's switch (``mylm_shared.kernel.switches``): staff (their
+    subject), the titular acting for the member (``act``), or the member."""
+    if principal.is_staff:
+        return switches.Actor("staff", principal.subject)
+    if principal.actor is not None:
+        return switches.Actor("titular", principal.actor.member_id or principal.actor.account_id)
+    return switches.Actor("member", member_id)

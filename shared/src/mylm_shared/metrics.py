@@ -10,10 +10,15 @@
   for each of its messages; ``mylm_handler_duration_seconds`` is the per-message figure.
 - The platform's own: ``mylm_consumer_lag`` per group/topic/partition (measured when
   scraped), ``mylm_dead_letters_total``, ``mylm_handler_duration_seconds`` (the effect,
-  by outcome), ``mylm_outbox_backlog``.
+  by outcome), ``mylm_outbox_backlog`` and ``mylm_outbox_oldest_age_seconds`` (measured
+  by the relay's sweep), ``mylm_scheduler_last_success_timestamp_seconds``,
+  ``mylm_scheduler_interval_seconds`` and ``mylm_scheduler_task_failures_total`` (the
+  periodic jobs of ``mylm_shared.scheduler``), ``mylm_revocations_*``
+  (``mylm_shared.revocations``). The alerts and the dashboard built on them:
+  infra/k8s/base/observability, docs/operations.md.
 
 Every app has its own registry, so tests that build several apps in one process do not
-collide. The three delivery metrics are module-level and registered in every app's
+collide. The delivery and scheduler metrics are module-level and registered in every app's
 registry: the consumer and the relay update them without a handle on the app (one
 service per process in production; in a test process the apps share them).
 """
@@ -54,6 +59,40 @@ OUTBOX_BACKLOG = Gauge(
     ["collection"],
     registry=None,
 )
+OUTBOX_OLDEST_AGE = Gauge(
+    "mylm_outbox_oldest_age_seconds",
+    "Age of the oldest event still in a collection's outbox at the last sweep (0: none).",
+    ["collection"],
+    registry=None,
+)
+SCHEDULER_LAST_SUCCESS = Gauge(
+    "mylm_scheduler_last_success_timestamp_seconds",
+    "Unix time of the scheduler's last pass in which every task succeeded.",
+    ["scheduler"],
+    registry=None,
+)
+SCHEDULER_INTERVAL = Gauge(
+    "mylm_scheduler_interval_seconds",
+    "How often the scheduler runs its tasks (on the replica holding its lease).",
+    ["scheduler"],
+    registry=None,
+)
+SCHEDULER_FAILURES = Counter(
+    "mylm_scheduler_task_failures",
+    "Scheduler tasks that raised (tried again on the next pass).",
+    ["scheduler"],
+    registry=None,
+)
+# Module-level: registered in every app's registry (ServiceMetrics).
+SHARED = (
+    DEAD_LETTERS,
+    HANDLER_DURATION,
+    OUTBOX_BACKLOG,
+    OUTBOX_OLDEST_AGE,
+    SCHEDULER_LAST_SUCCESS,
+    SCHEDULER_INTERVAL,
+    SCHEDULER_FAILURES,
+)
 
 
 def record_dead_letter(topic: str, reason: str) -> None:
@@ -67,9 +106,23 @@ def observe_handler(consumer: str, seconds: float, outcome: str) -> None:
     HANDLER_DURATION.labels(consumer=consumer, outcome=outcome).observe(seconds)
 
 
-def set_outbox_backlog(collection: str, pending: int) -> None:
-    """How many events ``collection``'s outbox holds after a relay pass or sweep."""
+def set_outbox_backlog(collection: str, pending: int, oldest_age_seconds: float = 0.0) -> None:
+    """How many events ``collection``'s outbox holds after a relay pass or sweep, and how
+    long the oldest of them has waited."""
     OUTBOX_BACKLOG.labels(collection=collection).set(pending)
+    OUTBOX_OLDEST_AGE.labels(collection=collection).set(oldest_age_seconds)
+
+
+def scheduler_configured(scheduler: str, interval_seconds: float) -> None:
+    SCHEDULER_INTERVAL.labels(scheduler=scheduler).set(interval_seconds)
+
+
+def record_scheduler_pass(scheduler: str, failures: int, at: float) -> None:
+    """One pass of ``scheduler`` (Unix time ``at``): a success only if no task failed."""
+    if failures:
+        SCHEDULER_FAILURES.labels(scheduler=scheduler).inc(failures)
+    else:
+        SCHEDULER_LAST_SUCCESS.labels(scheduler=scheduler).set(at)
 
 
 class ConsumerLag(Collector):
@@ -182,7 +235,7 @@ class ServiceMetrics:
 
     def __init__(self, service_name: str, bootstrap_servers: str) -> None:
         self.registry = CollectorRegistry()
-        for shared in (DEAD_LETTERS, HANDLER_DURATION, OUTBOX_BACKLOG):
+        for shared in SHARED:
             self.registry.register(shared)
         self.lag = ConsumerLag(bootstrap_servers, client_id=f"{service_name}-lag")
         self.registry.register(self.lag)

@@ -23,6 +23,7 @@ lease) uses the ``_outbox.id`` index; on FerretDB it scans, hence rarely.
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -96,6 +97,16 @@ async def insert_with_events(
     await wake_relay(collection, document["_id"])
 
 
+def _stored_at(entry: Document) -> datetime | None:
+    """When an outbox entry was stored: its event's ``time`` (events are made when they
+    are stored); None if the entry does not say."""
+    try:
+        stored = datetime.fromisoformat(json.loads(entry["value"])["time"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+
+
 class OutboxRelay:
     """Publishes the events of hinted documents, then removes them from the documents."""
 
@@ -136,17 +147,22 @@ class OutboxRelay:
 
     async def sweep(self) -> int:
         """Hint every document that still carries events (after a crash, a lost hint);
-        also measures the backlog (events not yet published) for ``/metrics``."""
+        also measures the backlog for ``/metrics``: the events not yet published and the
+        age of the oldest (from its CloudEvent ``time``, set when it was stored)."""
         hinted = 0
         for collection in self._collections.values():
             pending = 0
-            cursor = collection.find({f"{OUTBOX}.id": {"$exists": True}}, {f"{OUTBOX}.id": 1})
+            oldest: datetime | None = None
+            cursor = collection.find({f"{OUTBOX}.id": {"$exists": True}}, {OUTBOX: 1})
             async for document in cursor:
                 if document.get(OUTBOX):
                     await wake_relay(collection, document["_id"])
                     hinted += 1
                     pending += len(document[OUTBOX])
-            set_outbox_backlog(collection.name, pending)
+                    for stored in filter(None, map(_stored_at, document[OUTBOX])):
+                        oldest = stored if oldest is None else min(oldest, stored)
+            age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+            set_outbox_backlog(collection.name, pending, max(0.0, age))
         return hinted
 
     async def publish_pending(self) -> int:

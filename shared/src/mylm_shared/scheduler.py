@@ -20,11 +20,13 @@ replica takes the lease over) and then once a day from a configured Belgian time
 import asyncio
 import contextlib
 import logging
+import time as clock
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
 
 from mylm_shared.kernel.periods import BRUSSELS, belgian_today
 from mylm_shared.lease import Lease
+from mylm_shared.metrics import record_scheduler_pass, scheduler_configured
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +50,21 @@ class Scheduler:
         self._name = name
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        scheduler_configured(name, interval_seconds)
 
     async def tick(self) -> None:
         """Run every task once with today's date; a failing task is logged, the others
-        still run, and it is tried again on the next tick."""
+        still run, and it is tried again on the next tick. A pass without failures sets
+        ``mylm_scheduler_last_success_timestamp_seconds`` (alert MylmSchedulerNotRunning)."""
         today = self._today()
+        failures = 0
         for task in self._tasks:
             try:
                 await task(today)
             except Exception:
+                failures += 1
                 log.exception("scheduler task failed", extra={"task": repr(task)[:200]})
+        record_scheduler_pass(self._name, failures, clock.time())
 
     async def run(self) -> None:
         while not self._stopping.is_set():

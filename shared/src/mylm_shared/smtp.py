@@ -2,9 +2,15 @@
 
 ``smtp://host:1025`` (plain, the local sink), ``smtp+starttls://user:pass@host:587``,
 ``smtps://user:pass@host:465`` (implicit TLS).
+
+``email_message`` builds what every sender sends (issue 19 item 5): an e-mail is
+multipart/alternative, its plain text first and the same words as HTML
+(``mylm_shared.texts.Mail``); only an SMS handed to the local sink is text alone.
 """
 
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -44,3 +50,26 @@ class SmtpEndpoint:
             "use_tls": self.use_tls,
             "start_tls": self.start_tls,
         }
+
+
+def email_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """One e-mail: headers, the text part and (``html`` given) the HTML alternative after
+    it, as clients prefer the last part they can show (RFC 2046 5.1.4)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id or make_msgid(domain="mylm.lm.be")
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message

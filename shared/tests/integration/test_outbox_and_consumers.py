@@ -8,6 +8,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from mylm_shared import dlq as dlq_tool
@@ -15,9 +16,11 @@ from mylm_shared.consumer import Consumer, DeadLetters, ProcessedEvents, registe
 from mylm_shared.events import INVOICE_ISSUED, CloudEvent, InvoiceIssuedV1
 from mylm_shared.failures import MissingDependency, Unavailable
 from mylm_shared.kafka import ensure_topics, make_broker, make_producer, topics_with_dead_letters
+from mylm_shared.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from mylm_shared.mongo import make_mongo_client
 from mylm_shared.outbox import OutboxRelay, insert_with_events, outbox_entry, with_outbox
 from mylm_shared.settings import ServiceSettings
+from prometheus_client import Gauge
 
 from testkit.apps import invoice_issued
 from testkit.kafka import event_ids, publish, read_all
@@ -296,3 +299,45 @@ async def test_the_dlq_can_be_listed_inspected_and_redriven_once(
     assert consuming.handled == [invoice_id(poisoned)]
     [summary] = await dlq_tool.list_dlqs(bootstrap, prefix=settings.topic_prefix + "invoice")
     assert summary.not_redriven == 0
+
+
+def gauge(metric: Gauge, collection: str) -> float:
+    (value,) = [
+        sample.value
+        for family in metric.collect()
+        for sample in family.samples
+        if sample.labels == {"collection": collection}
+    ]
+    return value
+
+
+async def test_the_sweep_measures_the_backlog_and_the_age_of_its_oldest_event(
+    settings: ServiceSettings,
+) -> None:
+    """Issue 21 item 6: ``mylm_outbox_backlog`` and ``mylm_outbox_oldest_age_seconds``
+    (the OutboxBacklogLarge / OutboxBacklogOld alerts) come from the relay's sweep."""
+    mongo = make_mongo_client(settings.mongodb_uri, "tests")
+    producer = make_producer(settings)  # not started: the sweep publishes nothing
+    name = f"aged_{uuid.uuid4().hex[:8]}"  # the gauges are per collection, process-wide
+    try:
+        collection = mongo[settings.database_name][name]
+        old = invoice_issued(str(uuid.uuid4())).model_copy(
+            update={"time": datetime.now(UTC) - timedelta(minutes=20)}
+        )
+        new = invoice_issued(str(uuid.uuid4()))
+        await collection.insert_one(with_outbox({"_id": "old"}, outbox_entry("t", old)))
+        await collection.insert_one(with_outbox({"_id": "new"}, outbox_entry("t", new)))
+        relay = OutboxRelay([collection], producer, topic_prefix=settings.topic_prefix)
+
+        assert await relay.sweep() == 2
+        assert gauge(OUTBOX_BACKLOG, name) == 2
+        age = gauge(OUTBOX_OLDEST_AGE, name)
+        assert 20 * 60 <= age < 25 * 60
+
+        await collection.update_many({}, {"$set": {"_outbox": []}})  # published
+        await relay.sweep()
+        assert gauge(OUTBOX_BACKLOG, name) == 0
+        assert gauge(OUTBOX_OLDEST_AGE, name) == 0
+    finally:
+        await mongo.drop_database(settings.database_name)
+        await mongo.close()

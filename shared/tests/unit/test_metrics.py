@@ -9,6 +9,7 @@ from mylm_shared.metrics import (
     record_dead_letter,
     set_outbox_backlog,
 )
+from mylm_shared.scheduler import Scheduler
 from prometheus_client.parser import text_string_to_metric_families
 
 
@@ -78,3 +79,40 @@ async def test_the_delivery_metrics_appear_in_every_apps_registry() -> None:
 async def test_no_lag_is_reported_for_a_service_without_consumers() -> None:
     found = await scrape(instrumented_app())
     assert "mylm_consumer_lag" not in found  # and no Kafka call was attempted
+
+
+async def test_a_scheduler_pass_sets_its_last_success_and_counts_failures() -> None:
+    """Issue 21 item 6: the SchedulerNotRunning alert reads the last successful pass and
+    the interval; a failing task leaves the last success where it was and is counted."""
+
+    async def fine(today: object) -> None:
+        return None
+
+    async def broken(today: object) -> None:
+        raise RuntimeError("the job failed")
+
+    name = "tests-scheduler-metrics"
+    await Scheduler([fine], interval_seconds=42, name=name).tick()
+    found = await scrape(instrumented_app())
+    assert ({"scheduler": name}, 42.0) in found["mylm_scheduler_interval_seconds"]
+    (succeeded,) = [
+        v
+        for labels, v in found["mylm_scheduler_last_success_timestamp_seconds"]
+        if labels == {"scheduler": name}
+    ]
+    assert succeeded > 1_700_000_000
+
+    await Scheduler([broken, fine], interval_seconds=42, name=name).tick()
+    found = await scrape(instrumented_app())
+    assert ({"scheduler": name}, succeeded) in found[
+        "mylm_scheduler_last_success_timestamp_seconds"
+    ]
+    assert ({"scheduler": name}, 1.0) in found["mylm_scheduler_task_failures_total"]
+
+
+async def test_the_outbox_backlog_carries_the_age_of_its_oldest_event() -> None:
+    """Issue 21 item 6: the OutboxBacklogOld alert's metric, set with the backlog."""
+    set_outbox_backlog("tests-outbox-age", 3, 125.5)
+    found = await scrape(instrumented_app())
+    assert ({"collection": "tests-outbox-age"}, 3.0) in found["mylm_outbox_backlog"]
+    assert ({"collection": "tests-outbox-age"}, 125.5) in found["mylm_outbox_oldest_age_seconds"]

@@ -26,6 +26,7 @@ from mylm_shared.events import (
     LocalizedTextV1,
 )
 from mylm_shared.kernel.masking import masked_iban
+from mylm_shared.texts import catalogue
 from mylm_shared.texts.catalogue import TEMPLATES, TextKind
 
 TEMPLATE_DIR = Path(texts.__file__).parent / "templates"
@@ -117,6 +118,14 @@ FACTS: dict[TextKind, dict[str, Any]] = {
         "reason": LocalizedTextV1(nl="Nieuwe versie.", fr="Nouvelle version."),
     },
     **{(t := texts.claim_text(event)).kind: t.facts for event in CLAIM_EVENTS},
+    # RG-2 (issue 19 item 5): the codes identity-svc e-mails
+    **{kind: {"code": "012345", "minutes": 15} for kind in texts.ACCOUNT_CODE_KINDS},
+    # EI-4 (issue 19 item 4): a new notification address, its code and the notice
+    "notification_address_code": {"code": "042917", "minutes": 15},
+    "notification_address_changed": {
+        "new_address": "m***@example.org",
+        "changed_on": date(2027, 1, 11),
+    },
 }
 
 
@@ -130,7 +139,8 @@ def test_every_kind_has_facts_to_render_it_and_claim_events_write_every_claim_te
 
 def test_every_kind_is_written_in_every_language_but_the_listed_gaps() -> None:
     """Issue 17 item 4: one template per kind and language; a missing one is a listed gap
-    (today the German invoice e-mail) and no template is left over."""
+    and no template is left over. Issue 19 item 5: no gap left (the German invoice e-mail
+    was the last)."""
     expected = {
         f"{kind}.{language}.txt"
         for kind in texts.PARTS
@@ -139,7 +149,7 @@ def test_every_kind_is_written_in_every_language_but_the_listed_gaps() -> None:
     }
     written = {p.name for p in TEMPLATE_DIR.glob("*.txt") if not p.name.startswith("_")}
     assert written == expected
-    assert {("invoice_issued", "de")} == texts.NOT_WRITTEN
+    assert frozenset() == texts.NOT_WRITTEN
 
 
 @pytest.mark.parametrize("language", texts.LANGUAGES)
@@ -159,14 +169,18 @@ def test_every_part_of_every_kind_renders_in_every_language(kind: TextKind, lang
 @pytest.mark.parametrize("language", texts.LANGUAGES)
 @pytest.mark.parametrize("kind", texts.CLAIM_LETTER_KINDS)
 def test_a_claims_letter_and_its_e_mail_say_the_same_cl_1(kind: TextKind, language: str) -> None:
-    """The e-mail's subject is the letter's title; the e-mail greets, gives every amount,
-    date, number and account of the letter (and names the claim) and signs."""
+    """The e-mail greets, gives every amount, date, number and account of the letter and
+    of its title (and names the claim) and signs. Issue 19 item 5: the letter's title names
+    the claim and its fact, the e-mail's subject only the kind of milestone, no figures."""
     letter = texts.letter(kind, language, **FACTS[kind])  # type: ignore[arg-type]
     mail = texts.mail(kind, language, first_name="Jan", **FACTS[kind])
-    assert mail.subject == letter.title and NUMBER in letter.title
+    assert NUMBER in letter.title and NUMBER not in mail.subject
+    assert letter.title.split(NUMBER)[0].strip() == mail.subject.split(":")[0].strip()
+    assert FIGURES.findall(mail.subject) == []
     greeting = {"nl": "Beste Jan,\n\n", "fr": "Bonjour Jan,\n\n", "de": "Guten Tag Jan,\n\n"}
     assert mail.body.startswith(greeting[language]) and NUMBER in mail.body
     assert set(FIGURES.findall(letter.body)) <= set(FIGURES.findall(mail.body))
+    assert all(figure in mail.body for figure in FIGURES.findall(letter.title))
     assert FIGURES.findall(letter.body)
 
 
@@ -183,14 +197,32 @@ def test_the_members_languages_are_kept() -> None:
     assert len(titles) == 3
 
 
-def test_a_text_not_written_in_german_is_read_in_dutch_amounts_included_ei_4() -> None:
-    """The invoice e-mail exists in nl and fr: a German-speaking member gets the Dutch one,
-    amounts formatted as in Dutch; the German inbox title exists."""
+def test_a_text_not_written_in_german_is_read_in_dutch_amounts_included_ei_4(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text missing in a language (a listed gap) is read in Dutch, amounts formatted as
+    in Dutch, its HTML marked Dutch; the German inbox title exists. Issue 19 item 5: the
+    German invoice e-mail exists now, so the gap is made here."""
+    monkeypatch.setattr(catalogue, "NOT_WRITTEN", frozenset({("invoice_issued", "de")}))
     assert texts.written_language("invoice_issued", "de") == "nl"
     german = texts.mail("invoice_issued", "de", first_name="Jan", **INVOICE)
     assert german == texts.mail("invoice_issued", "nl", first_name="Jan", **INVOICE)
-    assert "€\u00a01.234,50" in german.subject
+    assert "€\u00a01.234,50" in german.body and '<html lang="nl"' in german.html
     assert texts.title("invoice", "de", **INVOICE).startswith("Prämie")
+
+
+def test_the_german_invoice_e_mail_is_german_ei_4_issue_19_item_5() -> None:
+    """Issue 19 item 5: the invoice e-mail in German, amounts as German-speaking Belgians
+    read them, and the promise of EI-4 (switch off, change the address in My Settings)."""
+    assert texts.written_language("invoice_issued", "de") == "de"
+    german = texts.mail("invoice_issued", "de", first_name="Jan", **INVOICE)
+    assert german.subject == "Prämie Ihrer Police in My LM"
+    assert german.body.startswith("Guten Tag Jan,\n\n")
+    assert "Betrag: 1.234,50\u00a0€" in german.body.splitlines()
+    assert "Zahlbar bis: 23/12/2026" in german.body.splitlines()
+    assert "in Meine Einstellungen ausschalten" in german.body
+    care = texts.mail("invoice_issued", "de", first_name="Jan", **(INVOICE | {"premium": False}))
+    assert care.subject == "Neue Rechnung in My LM" and '<html lang="de"' in care.html
 
 
 def test_german_members_read_the_engines_french_reason_cl_1() -> None:
@@ -213,7 +245,7 @@ def test_an_account_is_shown_masked_its_last_four_only() -> None:
         changed = texts.mail(
             "claim_payout_account", language, first_name="J", **FACTS["claim_payout_account"]
         )
-        assert "**** **** **** 4300" in changed.subject
+        assert "**** **** **** 4300" in changed.body and "4300" not in changed.subject
         assert "**** **** **** 6769" in changed.body
 
 

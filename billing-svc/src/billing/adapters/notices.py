@@ -6,16 +6,13 @@ or a change of one document by its single writer (the ``announced`` mark, set by
 lease holder): safe on FerretDB v1 and MongoDB alike.
 """
 
-import contextlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from mylm_shared.aggregates import AGGREGATE_ID, VERSION, Message
-from mylm_shared.events import CloudEvent
+from mylm_shared.aggregates import AGGREGATE_ID, VERSION, Message, versions_after
+from mylm_shared.fanout import Announcement, MongoBatches
 from mylm_shared.mongo import Document, IndexSpec
-from mylm_shared.outbox import insert_with_events, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -110,56 +107,27 @@ def _window(doc: Document) -> MaintenanceWindow:
     )
 
 
-def batch_id(notice_id: str, number: int) -> str:
-    return f"{notice_id}:{number:06d}"
-
-
 def event_id(notice_id: str, member_id: str) -> str:
     """One event per (notice, member), whichever run writes it: consumers dedupe on it."""
     return str(uuid5(NAMESPACE_URL, f"mylm:billing:notice:{notice_id}:{member_id}"))
 
 
 class MongoNotices:
-    """The batches of each notice: ``_id`` equality reads only (FerretDB pushes them down)."""
+    """The batches of each notice (``mylm_shared.fanout.MongoBatches``), their events'
+    ids derived from (notice, member)."""
 
     def __init__(self, db: AsyncDatabase[Document], source: str) -> None:
-        self._collection = db[NOTICE_BATCHES]
-        self._source = source
+        self._batches = MongoBatches(db[NOTICE_BATCHES], source)
 
     async def resume(self, notice_id: str) -> tuple[int, str] | None:
-        number, after = 0, ""
-        while True:
-            doc = await self._collection.find_one({"_id": batch_id(notice_id, number)})
-            if doc is None:
-                return number, after
-            if doc.get("last"):
-                return None
-            number, after = number + 1, doc["after"]
+        return await self._batches.resume(notice_id)
 
     async def add_batch(
         self, notice_id: str, number: int, after: str, messages: Sequence[Message], last: bool
     ) -> None:
-        document: dict[str, Any] = {
-            "_id": batch_id(notice_id, number),
-            "notice_id": notice_id,
-            "after": after,
-            "last": last,
-            "members": [m.subject for m in messages],
-        }
-        entries = [outbox_entry(m.spec.topic, self._event(notice_id, m)) for m in messages]
-        # Written before a crash: its events are in its outbox already.
-        with contextlib.suppress(DuplicateKeyError):
-            await insert_with_events(self._collection, document, *entries)
-
-    def _event(self, notice_id: str, message: Message) -> CloudEvent:
-        return CloudEvent(
-            id=event_id(notice_id, message.subject),
-            source=self._source,
-            type=message.spec.event_type,
-            time=datetime.now(UTC),
-            subject=message.subject,
-            data=message.payload.model_dump(mode="json"),
-        )
+        now = datetime.now(UTC)
+        announcements = [Announcement(m, event_id(notice_id, m.subject), now) for m in messages]
+        await self._batches.add_batch(notice_id, number, after, announcements, last)
 
 
 class MongoEInvoicingMembers:
@@ -170,25 +138,7 @@ class MongoEInvoicingMembers:
         self._collection = db[EINVOICING]
 
     async def enabled_after(self, after: str, limit: int) -> tuple[list[str], str, bool]:
-        page = max(limit, 2)
-        docs = await (
-            self._collection.find(
-                {AGGREGATE_ID: {"$gt": after}}, {AGGREGATE_ID: 1, VERSION: 1, "enabled": 1}
-            )
-            .sort([(AGGREGATE_ID, 1), (VERSION, 1)])
-            .limit(page)
-            .to_list()
-        )
-        exhausted = len(docs) < page
-        newest: dict[str, Document] = {}
-        for doc in docs:
-            newest[doc[AGGREGATE_ID]] = doc  # versions ascending: the newest stays
-        ids = list(newest)
-        if not exhausted and ids:
-            # The last member's versions may go on beyond the page: read them whole.
-            last = ids[-1]
-            versions = await self._collection.find({AGGREGATE_ID: last}).to_list()
-            newest[last] = max(versions, key=lambda d: int(d[VERSION]))
-        members = [m for m in ids if newest[m].get("enabled")]
-        end = ids[-1] if ids else after
+        projection = {AGGREGATE_ID: 1, VERSION: 1, "enabled": 1}
+        versions, end, exhausted = await versions_after(self._collection, after, limit, projection)
+        members = [m for m, docs in versions.items() if docs[-1].get("enabled")]
         return members, end, exhausted

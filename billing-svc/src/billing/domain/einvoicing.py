@@ -23,92 +23,53 @@ EI-4). Pure: no I/O; ``EInvoicing`` is an aggregate the store can keep, one per 
 Switches are idempotent: switching to the state the member already has records nothing
 (``switch`` answers ``None``). The contract's ``since`` then keeps saying since when the
 member has had it, which a retried PUT must not reset; and every record in the history is
-a real change, as "every switch is recorded with time and actor" asks.
+a real change, as "every switch is recorded with time and actor" asks. One exception: a
+person's first switch to "off" on a member without any record (an account of before
+billing knew of accounts) IS recorded, with its time: it is the member's choice, and an
+``account.created`` replayed later (identity's re-announcement, issue 18 item 3, EI-2),
+dated at the account's original creation and so before that choice, must not switch it
+back on (``on_account_created`` ignores an event older than the last switch).
 """
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
-from mylm_shared.kernel.domain import Aggregate
+from mylm_shared.kernel.switches import (
+    ACTOR_KINDS,
+    SYSTEM,
+    Actor,
+    ActorKind,
+    InvalidSwitch,
+    Switch,
+    SwitchChanged,
+    SwitchState,
+    aware,
+)
 
 from billing.domain.invoice_lines import Channel
 
-ActorKind = Literal["member", "titular", "staff", "system"]
-ACTOR_KINDS: tuple[ActorKind, ...] = ("member", "titular", "staff", "system")
+__all__ = [
+    "ACTOR_KINDS",
+    "SYSTEM",
+    "Actor",
+    "ActorKind",
+    "EInvoicing",
+    "EInvoicingChanged",
+    "InvalidSwitch",
+    "Switch",
+    "channel_at",
+]
 
 
-class InvalidSwitch(ValueError):
-    """A switch breaks a rule (a system switch without its cause, a time without zone)."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who switched: the member, a titular acting for them (``actor_id`` the titular's
-    member id), a staff member (their id), or the system (``actor_id`` empty)."""
-
-    kind: ActorKind
-    actor_id: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in ACTOR_KINDS:
-            raise InvalidSwitch(f"unknown actor {self.kind!r}")
-        if self.kind == "system" and self.actor_id:
-            raise InvalidSwitch("the system acts without an id")
-        if self.kind != "system" and not self.actor_id.strip():
-            raise InvalidSwitch("a person who switches is named by their id")
-
-    @property
-    def changed_by(self) -> str:
-        """``member``, ``titular:<id>``, ``staff:<id>`` or ``system`` (the contract's field)."""
-        return self.kind if self.kind in ("member", "system") else f"{self.kind}:{self.actor_id}"
-
-
-SYSTEM = Actor("system")
-
-
-@dataclass(frozen=True)
-class Switch:
-    """One change of the state. ``cause``: for the system, the event that caused it (the
-    ``account.created`` event id), so a redelivered event is recognised."""
-
-    enabled: bool
-    at: datetime
-    actor: Actor
-    cause: str = ""
-
-
-@dataclass(frozen=True)
-class EInvoicingChanged:
+class EInvoicingChanged(SwitchChanged):
     """Domain event (``einvoicing.changed``): the member's state changed."""
 
-    member_id: str
-    switch: Switch
 
+class EInvoicing(SwitchState):
+    """Off without any record (no My LM account: paper); the switch, history and state in
+    force are the shared ``mylm_shared.kernel.switches``; the rules below are EI-2/EI-3's."""
 
-@dataclass
-class EInvoicing(Aggregate):
-    member_id: str
-    history: tuple[Switch, ...] = ()
-
-    @property
-    def aggregate_id(self) -> str:
-        return self.member_id
-
-    @property
-    def enabled(self) -> bool:
-        """On once switched on and not switched off since; off without any record."""
-        return bool(self.history) and self.history[-1].enabled
-
-    @property
-    def last(self) -> Switch | None:
-        return self.history[-1] if self.history else None
-
-    def enabled_at(self, at: datetime) -> bool:
-        """The state in force at ``at``: the last switch made at or before it."""
-        _aware(at)
-        in_force = [s for s in self.history if s.at <= at]
-        return bool(in_force) and in_force[-1].enabled
+    DEFAULT = False
+    CHANGED = EInvoicingChanged
 
     def channel_at(self, at: datetime) -> Channel:
         """rule EI-2, EI-3: the channel of an invoice issued at ``at`` (kept on it)."""
@@ -116,47 +77,36 @@ class EInvoicing(Aggregate):
 
     def switch(self, enabled: bool, actor: Actor, at: datetime, cause: str = "") -> Switch | None:
         """Record a change; ``None`` (nothing recorded) when it is the state already."""
-        _aware(at)
+        aware(at)
         if actor.kind == "system" and not cause:
             raise InvalidSwitch("a system switch names the event that caused it")
         last = self.last
         if last is not None and at < last.at:
             raise InvalidSwitch("a switch cannot be dated before the last one")
-        if enabled == self.enabled:
-            return None
-        record = Switch(enabled, at, actor, cause)
-        self.history = (*self.history, record)
-        self.raise_event(EInvoicingChanged(self.member_id, record))
-        return record
+        if enabled == self.enabled and (self.history or actor.kind == "system"):
+            return None  # a person's first choice is recorded even if it is "off" (below)
+        return self.record(enabled, actor, at, cause)
 
     def on_account_created(self, event_id: str, at: datetime) -> Switch | None:
         """rule EI-2: on automatically with the account. A redelivered event, or one older
         than the last switch (the member switched it off after the account was created),
         changes nothing."""
-        _aware(at)
-        if any(s.cause == event_id for s in self.history):
-            return None
-        last = self.last
-        if last is not None and at <= last.at:
-            return None
-        return self.switch(True, SYSTEM, at, cause=event_id)
+        return self._on_account_event(True, event_id, at)
 
     def on_account_closed(self, event_id: str, at: datetime) -> Switch | None:
         """No account, no inbox: paper resumes (EI-3). Same redelivery rules as above."""
-        _aware(at)
-        if any(s.cause == event_id for s in self.history):
+        return self._on_account_event(False, event_id, at)
+
+    def _on_account_event(self, enabled: bool, event_id: str, at: datetime) -> Switch | None:
+        aware(at)
+        if self.caused_by(event_id):
             return None
         last = self.last
         if last is not None and at <= last.at:
             return None
-        return self.switch(False, SYSTEM, at, cause=event_id)
+        return self.switch(enabled, SYSTEM, at, cause=event_id)
 
 
 def channel_at(state: EInvoicing | None, at: datetime) -> Channel:
     """The channel for an invoice issued at ``at``; no state at all (no account): paper."""
     return "paper" if state is None else state.channel_at(at)
-
-
-def _aware(at: datetime) -> None:
-    if at.tzinfo is None:
-        raise InvalidSwitch("a switch time carries its time zone")

@@ -30,6 +30,7 @@ from mylm_shared.events import (
     MaintenanceAnnouncedV1,
     TermsChangedV1,
 )
+from mylm_shared.fanout import fan_out
 from mylm_shared.kernel.periods import belgian_date
 from mylm_shared.read_cache import ReadThroughCache
 
@@ -169,19 +170,14 @@ class NoticeFanout:
         return written
 
     async def _fan_out(self, notice_id: str, message: Callable[[str], Message]) -> int:
-        position = await self.notices.resume(notice_id)
-        written = 0
-        while position is not None:
-            number, after = position
+        async def page(after: str) -> tuple[list[Message], str, bool]:
             members, end, exhausted = await self.members.enabled_after(after, self.batch_size)
-            await self.notices.add_batch(
-                notice_id, number, end, [message(m) for m in members], exhausted
-            )
-            written += len(members)
-            if exhausted:
-                break
-            position = (number + 1, end)
-            await self.sleep(self.pause_seconds)  # keep the bus and SMTP steady
+            return [message(m) for m in members], end, exhausted
+
+        # The shared paced, resumable fan-out (``mylm_shared.fanout``).
+        written = await fan_out(
+            notice_id, self.notices, page, pause_seconds=self.pause_seconds, sleep=self.sleep
+        )
         log.info("notice announced", extra={"notice": notice_id, "members": written})
         return written
 

@@ -5,7 +5,11 @@ Kafka (it would sit in a topic, readable and replayable, for the retention time)
 
 - ``CodeDelivery``: what the use cases call (``service/ports.py``), over one
   ``CodeSender`` per channel.
-- E-mail: ``EmailCodeSender`` over ``SmtpMailer`` (aiosmtplib, SMTP_URL).
+- E-mail: ``EmailCodeSender`` over ``SmtpMailer`` (aiosmtplib, SMTP_URL). Worded from the
+  one text catalogue (``mylm_shared.texts``, kinds ``registration_code`` and
+  ``password_reset_code``, issue 19 item 5): multipart/alternative, text and the same
+  words as HTML, greeting by first name; the subject names the kind of code only (never
+  the code, nothing personal), the code is in the body.
 - SMS: ``SmsCodeSender`` over an ``SmsProvider`` port. Locally ``MailpitSmsSink`` hands
   each SMS to the SMTP sink as an e-mail to ``<msisdn>@<SMS_SINK_DOMAIN>`` with subject
   "SMS to +32…", so tests and people read it in Mailpit (http://127.0.0.1:8025). In
@@ -19,12 +23,11 @@ and without the address; the user simply asks for a new code.
 import asyncio
 import logging
 from collections.abc import Coroutine
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
 import aiosmtplib
-from mylm_shared.smtp import SmtpEndpoint
+from mylm_shared import texts
+from mylm_shared.smtp import SmtpEndpoint, email_message
 
 from identity.domain.codes import CODE_LIFETIME, Channel, CodeMessage, Purpose, e164
 from identity.domain.members import Language
@@ -38,6 +41,7 @@ __all__ = [
     "SmsCodeSender",
     "SmsProvider",
     "SmtpMailer",
+    "code_mail",
     "local_code_delivery",
 ]
 
@@ -65,47 +69,32 @@ class SmtpMailer:
         self._sender = sender
         self._timeout = timeout
 
-    async def send(self, to: str, subject: str, body: str) -> None:
-        message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain="mylm.lm.be")
-        message.set_content(body)
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        """An e-mail: ``text``, and ``html`` as its alternative (issue 19 item 5); text
+        alone only for an SMS handed to the local sink."""
+        message = email_message(sender=self._sender, to=to, subject=subject, text=text, html=html)
         await aiosmtplib.send(message, **self._endpoint.client_options(), timeout=self._timeout)
 
 
-_SUBJECTS: dict[Purpose, dict[Language, str]] = {
-    "registration": {
-        "nl": "Uw registratiecode voor My LM",
-        "fr": "Votre code d'inscription à My LM",
-        "de": "Ihr Registrierungscode für My LM",
-    },
-    "password-reset": {
-        "nl": "Uw code om uw wachtwoord voor My LM te herstellen",
-        "fr": "Votre code pour réinitialiser votre mot de passe My LM",
-        "de": "Ihr Code zum Zurücksetzen Ihres My LM-Passworts",
-    },
+_KINDS: dict[Purpose, texts.AccountCodeKind] = {
+    "registration": "registration_code",
+    "password-reset": "password_reset_code",
 }
-_EMAIL_BODIES: dict[Language, str] = {
-    "nl": (
-        "Beste,\n\nUw code is: {code}\n\nDe code is {minutes} minuten geldig. Deel hem met "
-        "niemand: uw ziekenfonds vraagt hem nooit.\nHebt u niets gevraagd? Dan mag u dit "
-        "bericht negeren.\n\nMy LM — Liberale Mutualiteit\n"
-    ),
-    "fr": (
-        "Bonjour,\n\nVotre code est : {code}\n\nIl est valable {minutes} minutes. Ne le "
-        "communiquez à personne : votre mutualité ne vous le demandera jamais.\nVous n'avez "
-        "rien demandé ? Ignorez ce message.\n\nMy LM — Mutualité Libérale\n"
-    ),
-    "de": (
-        "Guten Tag,\n\nIhr Code lautet: {code}\n\nEr ist {minutes} Minuten gültig. Geben Sie "
-        "ihn niemandem weiter: Ihre Krankenkasse fragt nie danach.\nHaben Sie nichts "
-        "angefordert? Dann ignorieren Sie diese Nachricht.\n\nMy LM — Liberale "
-        "Krankenkasse\n"
-    ),
-}
+
+
+def code_mail(message: CodeMessage) -> texts.Mail:
+    """The code e-mail in the member's language, from the text catalogue (RG-2, issue 19
+    item 5): subject, text and HTML; the code in the body only."""
+    return texts.mail(
+        _KINDS[message.purpose],
+        message.language,
+        first_name=message.first_name,
+        code=message.code,
+        minutes=_MINUTES,
+    )
+
+
+# SMS stay plain text (160 characters, no HTML), in the member's language.
 _SMS_TEXTS: dict[Language, str] = {
     "nl": "My LM: uw code is {code}. {minutes} min geldig. Deel hem met niemand.",
     "fr": "My LM : votre code est {code}. Valable {minutes} min. Ne le partagez pas.",
@@ -118,8 +107,8 @@ class EmailCodeSender:
         self._mailer = mailer
 
     async def send(self, message: CodeMessage) -> None:
-        body = _EMAIL_BODIES[message.language].format(code=message.code, minutes=_MINUTES)
-        await self._mailer.send(message.to, _SUBJECTS[message.purpose][message.language], body)
+        mail = code_mail(message)
+        await self._mailer.send(message.to, mail.subject, mail.body, mail.html)
 
 
 class SmsCodeSender:

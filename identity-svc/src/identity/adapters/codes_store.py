@@ -19,19 +19,19 @@
   one chosen for an identifier is kept (``decoy_choices``, insert-once), so asking
   twice shows the same.
 
-The HMAC secret comes from CODE_SECRET_FILE (a mounted secret) or, in dev/test only, is
-generated once and kept in the database, like the signing key (``keys.py``).
+The HMAC secret (``mylm_shared.code_secret``) comes from CODE_SECRET_FILE (a mounted
+secret) or, in dev/test only, is generated once and kept in the database, like the
+signing key (``keys.py``).
 """
 
 import contextlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from mylm_shared.auth import Clock, utc_now
+from mylm_shared.code_secret import load_code_secret
 from mylm_shared.mongo import Document, IndexSpec, as_utc
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -60,10 +60,8 @@ from identity.settings import IdentitySettings
 CODES = "one_time_codes"
 ATTEMPTS = "one_time_code_attempts"
 SENDS = "one_time_code_sends"
-SECRETS = "code_secrets"
 MASKS = "decoy_masks"
 DECOYS = "decoy_choices"
-MIN_SECRET_BYTES = 32
 MASK_SLOTS = 256
 CODE_INDEXES = [IndexSpec(CODES, [("series", 1)]), IndexSpec(MASKS, [("channel", 1)])]
 
@@ -75,36 +73,6 @@ class GuessBudgets:
 
     per_target: Budget
     per_address: Budget
-
-
-class CodeSecretMissing(RuntimeError):
-    """No usable HMAC secret: identity-svc must not start."""
-
-
-async def load_code_secret(
-    db: AsyncDatabase[Document], secret_file: str | None, *, generate_if_missing: bool
-) -> bytes:
-    if secret_file:
-        return _read_secret_file(secret_file)
-    if not generate_if_missing:
-        raise CodeSecretMissing("CODE_SECRET_FILE is required: no code secret is generated in prod")
-    with contextlib.suppress(DuplicateKeyError):  # another replica made one first
-        await db[SECRETS].insert_one({"_id": "current", "secret": secrets.token_hex(32)})
-    stored = await db[SECRETS].find_one({"_id": "current"})
-    assert stored is not None
-    return bytes.fromhex(stored["secret"])
-
-
-def _read_secret_file(secret_file: str) -> bytes:
-    try:
-        secret = Path(secret_file).read_bytes().strip()
-    except OSError as error:  # names the file, never its content
-        raise CodeSecretMissing(f"CODE_SECRET_FILE {secret_file}: {error.strerror}") from None
-    if len(secret) < MIN_SECRET_BYTES:
-        raise CodeSecretMissing(
-            f"CODE_SECRET_FILE {secret_file}: needs at least {MIN_SECRET_BYTES} bytes"
-        )
-    return secret
 
 
 class CodeStore:

@@ -10,17 +10,38 @@ and guesses are budgeted per target and purpose across codes, so asking for new 
 buys an attacker no further guesses.
 """
 
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from mylm_shared.kernel.codes import (
+    CODE_DIGITS,
+    CodeExpired,
+    CodeLocked,
+    CodeProblem,
+    WrongCode,
+    code_digest,
+    new_code,
+    well_formed,
+)
+from mylm_shared.kernel.masking import EMAIL_STARS as _STARS
+from mylm_shared.kernel.masking import mask_email
+
 from identity.domain.members import Language, valid_national_number
 
-CODE_DIGITS = 6
+__all__ = [
+    "CODE_DIGITS",
+    "CodeExpired",
+    "CodeLocked",
+    "CodeProblem",
+    "WrongCode",
+    "code_digest",
+    "mask_email",
+    "new_code",
+    "well_formed",
+]
+
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 
@@ -29,45 +50,20 @@ Purpose = Literal["registration", "password-reset"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms")
 
 
-def new_code() -> str:
-    """A uniformly random 6-digit code (leading zeros kept)."""
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def well_formed(code: str) -> bool:
-    return len(code) == CODE_DIGITS and code.isascii() and code.isdigit()
-
-
-def code_digest(secret: bytes, code_id: str, purpose: Purpose, code: str) -> str:
-    """HMAC-SHA256 of the code, bound to its request and purpose: a 6-digit code has only
-    10^6 values, so a plain hash would be reversed at once; without the server's secret
-    the stored digest says nothing."""
-    message = f"{purpose}\x00{code_id}\x00{code}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
 @dataclass(frozen=True)
 class CodeMessage:
-    """What to tell whom (RG-2): ``to`` is an e-mail address or a mobile number on file."""
+    """What to tell whom (RG-2): ``to`` is an e-mail address or a mobile number on file;
+    an e-mail greets the member by ``first_name`` (issue 19 item 5)."""
 
     to: str
     code: str
     purpose: Purpose
     language: Language
-
-
-class CodeProblem(Exception):
-    """The code cannot be used; ``reason`` says why (shown to the user)."""
-
-    reason = "invalid"
+    first_name: str
 
 
 class UnknownCode(CodeProblem):
     reason = "unknown"
-
-
-class CodeExpired(CodeProblem):
-    reason = "expired"
 
 
 class CodeUsed(CodeProblem):
@@ -78,20 +74,6 @@ class CodeSuperseded(CodeProblem):
     """A newer code was asked for the same purpose and target: only the newest counts."""
 
     reason = "superseded"
-
-
-class CodeLocked(CodeProblem):
-    """All attempts are used up: the user asks for a new code."""
-
-    reason = "attempts-exhausted"
-
-
-class WrongCode(CodeProblem):
-    reason = "wrong-code"
-
-    def __init__(self, attempts_left: int) -> None:
-        super().__init__(f"wrong code, {attempts_left} attempts left")
-        self.attempts_left = attempts_left
 
 
 @dataclass(frozen=True)
@@ -149,17 +131,6 @@ def national_number_in(identifier: str) -> str | None:
 
 
 # --- masking: enough to recognise one's own contact, not enough to learn it ---
-
-_STARS = "*****"  # always five: the length of the hidden part is not shown
-
-
-def mask_email(address: str) -> str:
-    """``titular@demo.lm.test`` → ``t*****r@demo.lm.test``."""
-    local, _, domain = address.rpartition("@")
-    if not local:
-        return f"{_STARS}@{domain}"
-    last = local[-1] if len(local) > 1 else ""
-    return f"{local[0]}{_STARS}{last}@{domain}"
 
 
 def e164(mobile: str) -> str:

@@ -7,7 +7,7 @@ domain's (``domain/attempts.py``, ``domain/sessions.py``, ``domain/codes.py``,
 never import this module.
 """
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -21,6 +21,7 @@ from identity.domain.audit import AuditEntry, Operation
 from identity.domain.codes import Channel, CodeMessage, CodeRequest, Purpose
 from identity.domain.csam import PendingLogin, PendingSignup
 from identity.domain.members import Member
+from identity.domain.reannouncement import Replayed, Run, StoredAccount, StoredMember
 from identity.domain.sessions import Family
 
 # --- members and accounts --------------------------------------------------------------
@@ -183,3 +184,47 @@ class AuditTrail(Protocol):
     def audited(
         self, operation: Operation, into: str | None = None
     ) -> AbstractAsyncContextManager[dict[str, Any]]: ...
+
+
+# --- the re-announcement of the directory (issue 18 item 3, EI-2) ---------------------
+
+
+class DirectorySnapshot(Protocol):
+    """Accounts and members in id order, a page at a time (about ``limit`` stored
+    versions read): their newest states, the id the page ends at (the next cursor) and
+    whether nothing follows."""
+
+    async def accounts_after(
+        self, after: str, limit: int
+    ) -> tuple[list[StoredAccount], str, bool]: ...
+
+    async def members_after(
+        self, after: str, limit: int
+    ) -> tuple[list[StoredMember], str, bool]: ...
+
+
+class Reannouncements(Protocol):
+    """The runs of the re-announcement (a backfill generation or a staff request; one
+    document each, done or not) and their batches (``mylm_shared.fanout.Batches``)."""
+
+    async def open(self, run_id: str, at: datetime) -> None:
+        """The run, to be done; a run opened already (done or not) is left as it is."""
+        ...
+
+    async def request(self, at: datetime) -> str:
+        """A staff request's run: the one still to be done, else a new one."""
+        ...
+
+    async def pending(self) -> list[Run]:
+        """The runs to be done, oldest first."""
+        ...
+
+    async def finish(self, run_id: str, at: datetime) -> None: ...
+
+    async def done(self, run_id: str) -> bool: ...
+
+    async def resume(self, run_id: str) -> tuple[int, str] | None: ...
+
+    async def add_batch(
+        self, run_id: str, number: int, after: str, events: Sequence[Replayed], last: bool
+    ) -> None: ...

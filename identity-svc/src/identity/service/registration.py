@@ -151,7 +151,8 @@ async def issue_code(
     delivery.in_background(store.remember_mask(channel, member.member_id, sent_to))
     if not live:
         return CodeSent(code_id, sent_to)
-    delivery.dispatch(channel, CodeMessage(contact, code, purpose, member.language), code_id)
+    message = CodeMessage(contact, code, purpose, member.language, member.first_name)
+    delivery.dispatch(channel, message, code_id)
     delivery.in_background(
         context.record(
             member.member_id,

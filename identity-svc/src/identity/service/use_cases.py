@@ -16,6 +16,7 @@ from identity.service.csam import CsamLogin
 from identity.service.directory import Directory
 from identity.service.dossiers import Dossiers
 from identity.service.password_reset import PasswordReset
+from identity.service.reannouncement import Reannouncement
 from identity.service.registration import Registration
 from identity.service.sessions import Sessions
 from identity.settings import IdentitySettings
@@ -36,6 +37,8 @@ class IdentityUseCases:
     account_life: AccountLife
     audit: AuditUseCases
     service_tokens: ServiceTokens
+    # Issue 18 item 3 (EI-2): the directory re-announced to its consumers.
+    reannouncement: Reannouncement
     # LF-3: ``GET /v1/me/status`` checks tokens with identity's own keys and no
     # revocation list (a suspended user reads why); see ``entrypoints/api_accounts.py``.
     status_verifier: TokenVerifier

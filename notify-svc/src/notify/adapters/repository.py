@@ -1,24 +1,50 @@
-"""notify-svc's Mongo database: recipients (address, language) and the e-mails it sent."""
+"""notify-svc's Mongo database (FerretDB v1: inserts with unique ``_id``s and one writer
+per document, ARCHITECTURE "Data").
+
+- ``recipients``: the directory's members (address on file, language, first name), from
+  ``member.registered``/``member.updated`` (``mylm_shared.projections``), read through a
+  short-lived cache.
+- ``deliveries``: one per e-mail (``_id``: the e-mail's id, from the event or the fact),
+  inserted pending before its first attempt; then written by one worker at a time (the
+  first attempt, later the pending-deliveries job). ``emails_sent``: one entry per e-mail
+  the SMTP server accepted (insert-only); ``email_retries``: one per attempt the job
+  began after the first (insert-only, written before the attempt), so ``attempts`` counts
+  a send a crash interrupted too.
+- ``preferences`` and ``notification_addresses``: the member's choices, one document per
+  member each, written only by the member's own requests.
+- ``address_changes``: one per request (insert-only: the code's keyed hash, never the
+  code); ``address_change_attempts``: ``<change>@<n>`` per guess, ``<change>@used`` once
+  confirmed (insert-only: the unique ``_id`` bounds concurrent guesses).
+"""
 
 import contextlib
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any
 
-from mylm_shared.mongo import Document
+from mylm_shared.mongo import Document, IndexSpec, as_utc
 from mylm_shared.projections import apply_newer, insert_first
 from mylm_shared.read_cache import ReadThroughCache
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from notify.domain.address import AddressChange
+from notify.domain.delivery import Delivery, Status
+from notify.domain.preferences import Preferences
+
 RECIPIENTS = "recipients"
-EMAILS = "emails"  # one claim per e-mail (the event id)
+DELIVERIES = "deliveries"
 SENT = "emails_sent"  # one entry per e-mail the SMTP server accepted
-RETRIES = "email_retries"  # one entry per claim taken again after a crash
+RETRIES = "email_retries"  # one entry per attempt after the first
+PREFERENCES = "preferences"
+ADDRESSES = "notification_addresses"
+CHANGES = "address_changes"
+CHANGE_ATTEMPTS = "address_change_attempts"
 
-EmailState = Literal["sending", "sent"]
-
-# EI-4: invoice e-mails are on unless the member switches them off.
-_DEFAULTS = {"invoice_emails": True}
+INDEXES = [
+    IndexSpec(DELIVERIES, [("member_id", 1)]),
+    IndexSpec(DELIVERIES, [("status", 1)]),
+    IndexSpec(CHANGES, [("member_id", 1)]),
+]
 
 
 def _recipient(email: str | None, language: str, first_name: str) -> Document:
@@ -28,6 +54,43 @@ def _recipient(email: str | None, language: str, first_name: str) -> Document:
         "first_name": first_name,
         "updated_at": datetime.now(UTC),
     }
+
+
+def _optional_utc(value: Any) -> datetime | None:
+    return as_utc(value) if isinstance(value, datetime) else None
+
+
+def _delivery(doc: Document) -> Delivery:
+    return Delivery(
+        delivery_id=doc["_id"],
+        member_id=doc["member_id"],
+        kind=doc["kind"],
+        to=doc["to"],
+        subject=doc["subject"],
+        message_id=doc["message_id"],
+        body=doc.get("body"),
+        html=doc.get("html"),
+        status=doc["status"],
+        created_at=as_utc(doc["created_at"]),
+        updated_at=as_utc(doc["updated_at"]),
+        next_attempt_at=as_utc(doc["next_attempt_at"]),
+        attempts=int(doc.get("attempts", 0)),
+        sent_at=_optional_utc(doc.get("sent_at")),
+        error=doc.get("error"),
+    )
+
+
+def _newest_first(
+    docs: list[Document], limit: int, after: tuple[datetime, str] | None
+) -> list[Delivery]:
+    deliveries = sorted(
+        (_delivery(doc) for doc in docs),
+        key=lambda d: (d.created_at, d.delivery_id),
+        reverse=True,
+    )
+    if after is not None:
+        deliveries = [d for d in deliveries if (d.created_at, d.delivery_id) < after]
+    return deliveries[:limit]
 
 
 class NotifyRepository:
@@ -45,9 +108,13 @@ class NotifyRepository:
             else ReadThroughCache[str, Document](max_entries=0, ttl_seconds=0)
         )
         self._recipients = db[RECIPIENTS]
-        self._emails = db[EMAILS]
+        self._deliveries = db[DELIVERIES]
         self._sent = db[SENT]
         self._retries = db[RETRIES]
+        self._preferences = db[PREFERENCES]
+        self._addresses = db[ADDRESSES]
+        self._changes = db[CHANGES]
+        self._change_attempts = db[CHANGE_ATTEMPTS]
 
     # Recipients: ``member.registered`` only inserts, only the ``member.updated``
     # consumer (keyed by member) writes in place, never over a newer state
@@ -59,7 +126,7 @@ class NotifyRepository:
     ) -> None:
         fields = _recipient(email, language, first_name)
         try:
-            await insert_first(self._recipients, member_id, {**fields, **_DEFAULTS}, as_of)
+            await insert_first(self._recipients, member_id, fields, as_of)
         finally:
             self._known.invalidate(member_id)
 
@@ -68,7 +135,7 @@ class NotifyRepository:
     ) -> None:
         fields = _recipient(email, language, first_name)
         try:
-            await apply_newer(self._recipients, member_id, fields, as_of, on_insert=_DEFAULTS)
+            await apply_newer(self._recipients, member_id, fields, as_of)
         finally:
             self._known.invalidate(member_id)
 
@@ -79,32 +146,165 @@ class NotifyRepository:
             member_id, lambda: self._recipients.find_one({"_id": member_id})
         )
 
-    async def claim_email(self, email_id: str, member_id: str, kind: str) -> EmailState:
-        """Claim the e-mail for an event; returns its state (``sent`` means: do nothing).
-
-        Append-only (inserts and ``_id`` reads): on FerretDB an update costs a scan of
-        the collection, an insert does not.
-        """
-        claim = {"_id": email_id, "member_id": member_id, "kind": kind, "at": datetime.now(UTC)}
+    # Deliveries (issue 19 item 6).
+    async def add_delivery(self, delivery: Delivery) -> Delivery | None:
+        doc: Document = {
+            "_id": delivery.delivery_id,
+            "member_id": delivery.member_id,
+            "kind": delivery.kind,
+            "to": delivery.to,
+            "subject": delivery.subject,
+            "message_id": delivery.message_id,
+            "body": delivery.body,
+            "html": delivery.html,
+            "status": delivery.status,
+            "created_at": delivery.created_at,
+            "updated_at": delivery.updated_at,
+            "next_attempt_at": delivery.next_attempt_at,
+            "attempts": delivery.attempts,
+            "sent_at": None,
+            "error": None,
+        }
         try:
-            await self._emails.insert_one(claim)
-            return "sending"
+            await self._deliveries.insert_one(doc)
+            return None
         except DuplicateKeyError:
-            pass  # claimed before: sent, or interrupted by a crash
-        if await self._sent.find_one({"_id": email_id}, {"_id": 1}) is not None:
-            return "sent"
-        # A crash interrupted the earlier attempt, which the SMTP server may or may not
-        # have accepted; the resend carries the same Message-ID. Kept for the record.
-        await self._retries.insert_one({"email_id": email_id, "at": datetime.now(UTC)})
-        return "sending"
+            pass
+        stored = await self._deliveries.find_one({"_id": delivery.delivery_id})
+        assert stored is not None  # deliveries are never deleted
+        return _delivery(stored)
 
-    async def mark_sent(self, email_id: str) -> None:
-        with contextlib.suppress(DuplicateKeyError):
-            await self._sent.insert_one({"_id": email_id, "at": datetime.now(UTC)})
+    async def record_attempt(
+        self,
+        delivery_id: str,
+        *,
+        status: Status,
+        attempts: int,
+        at: datetime,
+        next_attempt_at: datetime,
+        error: str | None,
+    ) -> None:
+        fields: Document = {
+            "status": status,
+            "attempts": attempts,
+            "updated_at": at,
+            "next_attempt_at": next_attempt_at,
+            "error": error,
+        }
+        if status == "sent":
+            fields["sent_at"] = at
+        if status != "pending":  # nothing more to send: the content is not kept
+            fields["body"] = None
+            fields["html"] = None
+        await self._deliveries.update_one({"_id": delivery_id}, {"$set": fields})
+        if status == "sent":
+            with contextlib.suppress(DuplicateKeyError):
+                await self._sent.insert_one({"_id": delivery_id, "at": at})
+
+    async def note_retry(self, delivery_id: str, at: datetime) -> None:
+        await self._retries.insert_one({"email_id": delivery_id, "at": at})
+
+    async def due(self, now: datetime, limit: int) -> list[Delivery]:
+        pending = [_delivery(doc) async for doc in self._deliveries.find({"status": "pending"})]
+        due = sorted(
+            (d for d in pending if d.next_attempt_at <= now), key=lambda d: d.next_attempt_at
+        )
+        return due[:limit]
+
+    async def of_member(
+        self, member_id: str, *, limit: int, after: tuple[datetime, str] | None
+    ) -> list[Delivery]:
+        docs = await self._deliveries.find(
+            {"member_id": member_id}, {"body": 0, "html": 0}
+        ).to_list()
+        return _newest_first(docs, limit, after)
+
+    async def with_status(
+        self, status: Status, *, limit: int, after: tuple[datetime, str] | None
+    ) -> list[Delivery]:
+        docs = await self._deliveries.find({"status": status}, {"body": 0, "html": 0}).to_list()
+        return _newest_first(docs, limit, after)
 
     async def attempts(self) -> dict[str, int]:
-        """How often each e-mail was claimed (1 unless a crash interrupted a send)."""
-        counts = {claim["_id"]: 1 async for claim in self._emails.find({}, {"_id": 1})}
+        """How often sending each e-mail began (more than once after a temporary failure,
+        or when a crash interrupted an attempt)."""
+        counts = {d["_id"]: 1 async for d in self._deliveries.find({}, {"_id": 1})}
         async for retry in self._retries.find({}, {"email_id": 1}):
-            counts[retry["email_id"]] += 1
+            counts[retry["email_id"]] = counts.get(retry["email_id"], 1) + 1
         return counts
+
+    # The member's settings (issue 19 item 4).
+    async def preferences(self, member_id: str) -> Preferences:
+        stored = await self._preferences.find_one({"_id": member_id})
+        return Preferences.of(stored.get("email") if stored else None)
+
+    async def save_preferences(
+        self, member_id: str, preferences: Preferences, at: datetime
+    ) -> None:
+        await self._preferences.replace_one(
+            {"_id": member_id},
+            {"email": preferences.as_dict(), "updated_at": at},
+            upsert=True,
+        )
+
+    async def confirmed_address(self, member_id: str) -> str | None:
+        stored = await self._addresses.find_one({"_id": member_id})
+        return str(stored["address"]) if stored else None
+
+    async def confirm_address(
+        self, member_id: str, address: str, change_id: str, at: datetime
+    ) -> None:
+        await self._addresses.replace_one(
+            {"_id": member_id},
+            {"address": address, "change_id": change_id, "confirmed_at": at},
+            upsert=True,
+        )
+
+    async def add_address_change(self, change: AddressChange) -> None:
+        await self._changes.insert_one(
+            {
+                "_id": change.change_id,
+                "member_id": change.member_id,
+                "address": change.address,
+                "digest": change.digest,
+                "created_at": change.created_at,
+                "expires_at": change.expires_at,
+            }
+        )
+
+    async def latest_address_change(self, member_id: str) -> AddressChange | None:
+        docs = await self._changes.find({"member_id": member_id}).to_list()
+        if not docs:
+            return None
+        latest = max(docs, key=lambda doc: (as_utc(doc["created_at"]), doc["_id"]))
+        return AddressChange(
+            change_id=latest["_id"],
+            member_id=latest["member_id"],
+            address=latest["address"],
+            digest=latest["digest"],
+            created_at=as_utc(latest["created_at"]),
+            expires_at=as_utc(latest["expires_at"]),
+        )
+
+    async def take_attempt(self, change_id: str, limit: int) -> int | None:
+        for n in range(1, limit + 1):
+            try:
+                await self._change_attempts.insert_one(
+                    {"_id": f"{change_id}@{n}", "at": datetime.now(UTC)}
+                )
+                return n
+            except DuplicateKeyError:
+                continue
+        return None
+
+    async def use_change(self, change_id: str) -> bool:
+        try:
+            await self._change_attempts.insert_one(
+                {"_id": f"{change_id}@used", "at": datetime.now(UTC)}
+            )
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def change_used(self, change_id: str) -> bool:
+        return await self._change_attempts.find_one({"_id": f"{change_id}@used"}) is not None

@@ -7,12 +7,12 @@ A connection the server closed meanwhile is replaced and the e-mail sent on the 
 
 import asyncio
 from email.message import EmailMessage
-from email.utils import formatdate
 
 import aiosmtplib
 from mylm_shared.failures import Unavailable
-from mylm_shared.smtp import SmtpEndpoint
+from mylm_shared.smtp import SmtpEndpoint, email_message
 
+from notify.domain.delivery import SendRejected
 from notify.domain.messages import Email
 
 
@@ -24,19 +24,21 @@ class SmtpSender:
         self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
 
     async def send(self, email: Email) -> None:
-        message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = email.to
-        message["Subject"] = email.subject
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = email.message_id
-        message.set_content(email.body)
+        # issue 19 item 5: multipart/alternative, the text part first, then the HTML
+        message = email_message(
+            sender=self._sender,
+            to=email.to,
+            subject=email.subject,
+            text=email.body,
+            html=email.html,
+            message_id=email.message_id,
+        )
         try:
             await self._send(message)
+        except aiosmtplib.SMTPRecipientsRefused as error:  # issue 19 item 6: per recipient
+            raise _classified(error.recipients[0]) from error
         except aiosmtplib.SMTPResponseException as error:
-            if 400 <= error.code < 500:  # 4xx: the server asks us to try again later
-                raise Unavailable(f"SMTP {error.code}") from error
-            raise
+            raise _classified(error) from error
         except (ConnectionError, TimeoutError) as error:  # refused, dropped, timed out
             raise Unavailable(f"SMTP server unreachable: {error!r}") from error
 
@@ -75,3 +77,11 @@ class SmtpSender:
                     await client.quit()
                 except aiosmtplib.SMTPException:
                     client.close()
+
+
+def _classified(error: aiosmtplib.SMTPResponseException) -> Exception:
+    """4xx: the server asks us to try again later (``Unavailable``); 5xx: it refuses the
+    e-mail for good (``SendRejected``, recorded as failed, issue 19 item 6)."""
+    if 400 <= error.code < 500:
+        return Unavailable(f"SMTP {error.code}: {error.message}"[:500])
+    return SendRejected(error.code, error.message[:500])

@@ -1,6 +1,7 @@
 """What notify-svc tells members: the e-mails of the catalogue (``mylm_shared.texts``:
-subjects and bodies per kind and language, a language without its text falls back to
-Dutch) addressed, with their Message-IDs."""
+subjects, text and HTML bodies per kind and language, a language without its text falls
+back to Dutch) addressed, with their Message-IDs. Issue 19 item 5: every e-mail has both
+bodies (sent as multipart/alternative) and a subject without personal data."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -16,10 +17,13 @@ from notify.domain.claims import ClaimNotice
 
 @dataclass(frozen=True)
 class Email:
+    """``body`` is the text part, ``html`` the same words as an HTML document."""
+
     to: str
     subject: str
     body: str
     message_id: str
+    html: str
 
 
 def invoice_issued_email(
@@ -122,11 +126,12 @@ def amendment_reminder_email(
 
 
 def claim_email(*, to: str, language: str, first_name: str, notice: ClaimNotice) -> Email:
-    """CL-1: a claim's milestone, the claim number in the subject; the Message-ID derives
-    from the fact (``ClaimNotice.email_id``), so a re-publish is recognisably the same."""
+    """CL-1: a claim's milestone (the subject names the kind only, the claim number is in
+    the body: issue 19 item 5); the Message-ID derives from the fact
+    (``ClaimNotice.email_id``), so a re-publish is recognisably the same."""
     mail = texts.mail(notice.kind, language, first_name=first_name, **notice.facts)
     return _email(to, mail, notice.email_id)
 
 
 def _email(to: str, mail: texts.Mail, key: str) -> Email:
-    return Email(to, mail.subject, mail.body, f"<{key}@notify.mylm>")
+    return Email(to, mail.subject, mail.body, f"<{key}@notify.mylm>", mail.html)

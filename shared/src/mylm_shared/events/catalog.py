@@ -486,6 +486,60 @@ class AuditCheckpointV1(_Payload):
     mac: str
 
 
+class DocumentPrintRequestedV1(_Payload):
+    """Issue 19 item 2 (IN-3): a document for a member whose inbox is off goes by post,
+    for the print shop (as ``invoice.print_requested``). ``content``: the path of the
+    PDF to print on ``content_service`` (billing-svc's invoice PDF, policy-svc's
+    conditions, or the letter inbox-svc rendered and stores: ``/v1/documents/{id}/content``
+    on inbox-svc). ``member_name`` and ``address`` are the member's as the directory last
+    said; with no known address, ``address`` is null and ``address_missing`` true (never
+    dropped: the print shop takes the address from the member file by ``member_id``)."""
+
+    document_id: str
+    member_id: str
+    kind: str
+    title: str
+    language: Language
+    mutuality: str = ""
+    member_name: str = ""
+    address: PostalAddressV1 | None = None
+    address_missing: bool = False
+    content: str
+    content_service: Literal["inbox", "billing", "policy"]
+    created_at: datetime
+
+
+class MessageReceivedV1(_Payload):
+    """ES-1..ES-3 (issue 19 item 3): a member sent the mutuality a message, for staff
+    tooling. ``verification``: ``valid`` (eID signature verified), ``rejected`` (signed,
+    but not acceptable: ``reason`` says why, e.g. a blocked card) or ``unsigned``;
+    ``sent_by``: the account that sent it (a titular's when acting for a dependant). The
+    message itself is read at ``GET /v1/messages/{message_id}`` on inbox-svc."""
+
+    message_id: str
+    member_id: str
+    subject: str
+    verification: Literal["valid", "rejected", "unsigned"]
+    reason: str | None = None
+    signer_subject: str | None = None
+    content_sha256: str
+    attachments: int = 0
+    received_at: datetime
+    sent_by: str
+    acting_for: str | None = None
+
+
+class InboxSettingsChangedV1(_Payload):
+    """IN-3: a member's inbox was switched on or off, by whom (``changed_by``:
+    ``member``, ``titular:<id>``, ``staff:<id>``) and from when; off, new documents go by
+    post (``document.print_requested``)."""
+
+    member_id: str
+    enabled: bool
+    since: datetime
+    changed_by: str
+
+
 MEMBER_REGISTERED: EventSpec[MemberRegisteredV1] = EventSpec(
     topic="member.registered",
     event_type="be.mylm.member.registered.v1",
@@ -678,6 +732,32 @@ CLAIM_CLOSED: EventSpec[ClaimClosedV1] = EventSpec(
     description="A claim was closed.",
 )
 
+DOCUMENT_PRINT_REQUESTED: EventSpec[DocumentPrintRequestedV1] = EventSpec(
+    topic="document.print_requested",
+    event_type="be.mylm.document.print_requested.v1",
+    model=DocumentPrintRequestedV1,
+    description="A document for a member whose inbox is off: the print shop posts it (IN-3).",
+)
+INBOX_SETTINGS_CHANGED: EventSpec[InboxSettingsChangedV1] = EventSpec(
+    topic="inbox.settings_changed",
+    event_type="be.mylm.inbox.settings_changed.v1",
+    model=InboxSettingsChangedV1,
+    description="A member's inbox was switched on or off (IN-3).",
+)
+
+MESSAGE_RECEIVED: EventSpec[MessageReceivedV1] = EventSpec(
+    topic="message.received",
+    event_type="be.mylm.message.received.v1",
+    model=MessageReceivedV1,
+    description="A member sent the mutuality a message, eID-signed or not (ES-1..ES-3).",
+)
+
+MESSAGE_CHECKPOINT: EventSpec[AuditCheckpointV1] = EventSpec(
+    topic="message.checkpoint",
+    event_type="be.mylm.message.checkpoint.v1",
+    model=AuditCheckpointV1,
+    description="The HMAC'd head of a member's chain of received messages (ES-2).",
+)
 AUDIT_CHECKPOINT: EventSpec[AuditCheckpointV1] = EventSpec(
     topic="audit.checkpoint",
     event_type="be.mylm.audit.checkpoint.v1",

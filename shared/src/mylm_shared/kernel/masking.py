@@ -13,3 +13,16 @@ IBAN_MASK = "**** **** ****"
 def masked_iban(last4: str) -> str:
     """``"4321"`` → ``"**** **** **** 4321"``."""
     return f"{IBAN_MASK} {last4}"
+
+
+EMAIL_STARS = "*****"  # always five: the length of the hidden part is not shown
+
+
+def mask_email(address: str) -> str:
+    """``titular@demo.lm.test`` → ``t*****r@demo.lm.test``: enough to recognise one's own
+    address (identity's code screens, notify's notification log), not to learn it."""
+    local, _, domain = address.rpartition("@")
+    if not local:
+        return f"{EMAIL_STARS}@{domain}"
+    last = local[-1] if len(local) > 1 else ""
+    return f"{local[0]}{EMAIL_STARS}{last}@{domain}"

@@ -5,14 +5,17 @@ texts (``claims``). Masks: ``mylm_shared.kernel.masking``.
 
     letter = texts.letter("claim_payment", "fr", **facts)   # inbox-svc: title, body
     mail = texts.mail("claim_payment", "fr", first_name="Marie", **facts)   # notify-svc
+    mail.subject, mail.body, mail.html   # no personal data; text; the same words as HTML
 
 Pure (no FastAPI, Kafka or Mongo): domain modules may import it.
 """
 
 from mylm_shared.texts.catalogue import (
+    ACCOUNT_CODE_KINDS,
     CLAIM_LETTER_KINDS,
     NOT_WRITTEN,
     PARTS,
+    AccountCodeKind,
     ClaimLetterKind,
     ClaimTextKind,
     Letter,
@@ -34,11 +37,13 @@ from mylm_shared.texts.languages import (
 )
 
 __all__ = [
+    "ACCOUNT_CODE_KINDS",
     "CLAIM_LETTER_KINDS",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "NOT_WRITTEN",
     "PARTS",
+    "AccountCodeKind",
     "ClaimEvent",
     "ClaimLetterEvent",
     "ClaimLetterKind",

@@ -4,7 +4,7 @@
   (de for completeness)"). A member whose language is unknown (not projected yet) or not
   one of these reads Dutch: ``language_of``.
 - A text the catalogue does not have in the member's language is read in Dutch
-  (``mylm_shared.texts.catalogue``; today only the invoice e-mail lacks German).
+  (``mylm_shared.texts.catalogue``; ``NOT_WRITTEN``, empty since issue 19 item 5).
 - Texts that exist in Dutch and French only (the cover engine's reasons,
   ``LocalizedTextV1``): a German-speaking member reads the French one (the German-speaking
   Community lies in Wallonia, where French is the administrative second language):

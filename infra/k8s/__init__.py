@@ -1,0 +1,1 @@
+"""Kubernetes delivery (issue 21): the generated Kustomize base and overlays, the checks."""

@@ -1,0 +1,116 @@
+"""The local gateway's configuration agrees with services.toml, the Kubernetes Ingress and
+the services' own routes and limits (issue 20 item 1). Fast: nothing is started (``nginx
+-t`` checks the configuration); tests-e2e/test_gateway.py runs the real thing.
+"""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from mylm_shared.bodies import route_input, served_routes
+from mylm_shared.settings import ServiceSettings
+
+from infra.gateway import config
+from infra.gateway.config import RATE_LIMITS, UPLOAD_ROUTES, Layout, Route, render
+from infra.gateway.process import GatewayProcess, nginx_binary
+from infra.k8s import generate
+from infra.k8s.generate import gateway_routes, workloads
+from infra.manifest import load
+from testkit.services import create_app
+
+MANIFEST = load()
+
+
+@pytest.fixture(scope="module")
+def apps() -> dict[str, FastAPI]:
+    return {s.name: create_app(s, profile="test") for s in MANIFEST.services}
+
+
+def _layout(tmp: Path) -> Layout:
+    return Layout(
+        upstreams={s.name: s.port for s in MANIFEST.services},
+        runtime_dir=tmp / "run",
+        log_dir=tmp / "logs",
+        certificate=tmp / "tls" / "gateway.pem",
+        key=tmp / "tls" / "gateway-key.pem",
+    )
+
+
+def test_the_gateway_routes_are_the_ingress_routes_are_the_manifests_services(
+    tmp_path: Path,
+) -> None:
+    """Issue 20 item 1 / issue 21: one list (``gateway_routes()``): each service of
+    services.toml at ``/api/<name>``, served by the gateway and the Ingress alike, with the
+    same rewrite (the route's prefix taken off, the rest passed on)."""
+    routes = gateway_routes()
+    assert routes == {s.name: f"/api/{s.name}" for s in MANIFEST.services}
+    ingress = generate.ingress(workloads())
+    ingress_paths = [p["path"] for p in ingress["spec"]["rules"][0]["http"]["paths"]]
+    assert ingress_paths == [f"{route}(/|$)(.*)" for route in routes.values()]
+    text = render(_layout(tmp_path))
+    prefixes = re.findall(r"^ {8}location (/api/[a-z]+)/ \{$", text, re.M)
+    exact = re.findall(r"^ {8}location = (/api/[a-z]+) \{$", text, re.M)
+    assert prefixes == exact == [*routes.values()] * 2  # the HTTP and the HTTPS listener
+    for name, route in routes.items():
+        upstream = re.search(rf"upstream svc_{name} \{{\s+server 127\.0\.0\.1:(\d+);", text)
+        assert upstream is not None and int(upstream[1]) == MANIFEST[name].port
+        # `proxy_pass http://svc/` in `location /api/<svc>/`: /api/<svc>/x → /x (= `/$2`)
+        block = text[text.index(f"location {route}/ {{") :]
+        assert re.search(rf"proxy_pass http://svc_{name}/;", block[: block.index("location ", 1)])
+
+
+def test_the_upload_routes_are_exactly_the_routes_taking_files(apps: dict[str, FastAPI]) -> None:
+    """Issue 20 item 1 / issue 15 item 5: the gateway lets the upload limit through where
+    a service takes a file, and the JSON limit everywhere else, like the services."""
+    defaults = ServiceSettings()
+    found = set()
+    for name, app in apps.items():
+        for served in served_routes(app):
+            limit = route_input(
+                served.route,
+                json_limit=defaults.max_json_body_bytes,
+                upload_limit=defaults.max_upload_body_bytes,
+            ).limit
+            if limit == defaults.max_upload_body_bytes:
+                found |= {Route(name, method, served.path) for method in served.methods}
+    assert found == set(UPLOAD_ROUTES)
+    at_the_gateway = (config.JSON_BODY_BYTES, config.UPLOAD_BODY_BYTES)
+    assert at_the_gateway == (defaults.max_json_body_bytes, defaults.max_upload_body_bytes)
+
+
+def test_the_rate_limited_routes_are_identitys_login_registration_code_and_reset_routes(
+    apps: dict[str, FastAPI],
+) -> None:
+    """Issue 20 item 1: every rate-limited route is served by identity (a renamed route
+    would otherwise leave the edge unguarded), and each kind of route has a budget."""
+    served = {(method, s.path) for s in served_routes(apps["identity"]) for method in s.methods}
+    limited = {(r.method, r.path) for limit in RATE_LIMITS for r in limit.routes}
+    assert limited <= served, limited - served
+    paths = {path for _, path in limited}
+    assert "/v1/sessions" in paths and "/v1/registrations" in paths
+    assert "/v1/password-resets" in paths
+    assert {p for p in paths if p.endswith("/confirm")} == {
+        "/v1/registrations/{registration_id}/confirm",
+        "/v1/password-resets/{reset_id}/confirm",
+    }
+
+
+def test_a_route_pattern_matches_its_paths_only() -> None:
+    route = Route("claims", "POST", "/v1/claims/{claim_id}/documents")
+    pattern = re.compile(route.pattern("/api/claims"))
+    assert pattern.match("/api/claims/v1/claims/c-1/documents")
+    assert not pattern.match("/api/claims/v1/claims/c-1/x/documents")
+    assert not pattern.match("/api/claims/v1/claims//documents")
+    assert not pattern.match("/api/claimsx/v1/claims/c-1/documents")
+
+
+def test_nginx_accepts_the_generated_configuration(tmp_path: Path) -> None:
+    """The configuration ``make run`` and the tests start is valid for the installed
+    nginx (Debian's, installed by infra/local/install.sh)."""
+    assert nginx_binary() is not None, "nginx missing: make platform-install installs it"
+    gateway = GatewayProcess(_layout(tmp_path))
+    command = gateway.prepare()  # writes the certificate and runs `nginx -t`
+    assert command[-1] == str(gateway.config_path)
+    assert subprocess.run([*command, "-t", "-q"], check=False).returncode == 0
