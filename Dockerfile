@@ -40,6 +40,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=policy-svc/pyproject.toml,target=policy-svc/pyproject.toml \
     --mount=type=bind,source=claims-svc/pyproject.toml,target=claims-svc/pyproject.toml \
     --mount=type=bind,source=notify-svc/pyproject.toml,target=notify-svc/pyproject.toml \
+    --mount=type=bind,source=portal-web/pyproject.toml,target=portal-web/pyproject.toml \
     uv sync --frozen --no-dev --no-install-workspace --package "mylm-${SERVICE}"
 # Then the project's own code: mylm_shared and the service, as wheels (no editable
 # install pointing back to /src, which the final stage does not have). Rebuilt every

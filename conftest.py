@@ -7,6 +7,9 @@ import pytest
 
 from testkit.platform import Endpoints, remove_run, running_platform
 
+# the headless browser fixtures (`browser`, `phone`) and their screenshots on failure
+pytest_plugins = ["testkit.browser"]
+
 
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Endpoints]:

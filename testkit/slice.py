@@ -31,6 +31,9 @@ class Slice:
     endpoints: Endpoints
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     gateway: GatewayProcess | None = None
+    # Issue 20 item 2: the member portal (start_portal(), before start_gateway()).
+    portal: ServiceProcess | None = None
+    portal_port: int = field(default_factory=free_port)
 
     @property
     def email_domain(self) -> str:
@@ -77,15 +80,39 @@ class Slice:
             log_dir=log_dir,
             http_port=free_port(),
             https_port=free_port(),
+            # `/` to the portal when it runs (start_portal() first), else a 404 problem
+            portal_port=self.portal_port if self.portal is not None else None,
         )
         self.gateway = GatewayProcess(layout).start()
         self.gateway.wait_ready()
         return self.gateway
 
+    def start_portal(self) -> ServiceProcess:
+        """The member portal (issue 20 item 2, ``python -m portal``) of this run: its own
+        sessions database, identity and billing at their ports, the gateway trusted."""
+        env = {
+            **as_env(
+                {
+                    "profile": "test",
+                    "mongodb_uri": self.endpoints.mongodb_uri,
+                    "mongodb_database": f"{self.run_id}_portal",
+                }
+            ),
+            "IDENTITY_URL": self.url("identity"),
+            "BILLING_URL": self.url("billing"),
+            "FORWARDED_ALLOW_IPS": PROXY_ADDRESS,
+            "SOURCE_ADDRESS": PROXY_ADDRESS,
+            "LOG_LEVEL": "WARNING",
+        }
+        log = LOG_ROOT / self.run_id / "portal.log"
+        self.portal = ServiceProcess("portal", self.portal_port, env, log).start()
+        self.portal.wait_ready()
+        return self.portal
+
     def stop(self) -> None:
         if self.gateway is not None:
             self.gateway.stop()
-        stop_all(list(self.services.values()))
+        stop_all([*self.services.values(), *([self.portal] if self.portal else [])])
 
     def url(self, module: str) -> str:
         return self.services[module].url

@@ -20,6 +20,8 @@ the same rewrite: ``/api/<svc>(/|$)(.*)`` → ``/$2``). What the edge adds (docs
 - The only trusted proxy: it connects to the services from its own loopback address
   (``PROXY_ADDRESS``, ``proxy_bind``), the one address the services' FORWARDED_ALLOW_IPS
   names locally; ``X-Forwarded-For`` is set to the address it saw (never appended to).
+- ``/`` (everything else): the member portal (issue 20 item 2, ``portal-web``), its
+  log-in form under the login budget.
 - ``/api/``: a page linking every service's OpenAPI document (served through the gateway
   with a ``servers`` entry naming its route).
 
@@ -48,6 +50,8 @@ from infra.manifest import Manifest, load
 PROXY_ADDRESS = "127.0.0.2"
 HTTP_PORT = 8080
 HTTPS_PORT = 8443
+# Issue 20 item 2: the member portal (portal-web, `python -m portal`) behind `/`.
+PORTAL_PORT = 8010
 
 # The services' limits (issue 15 item 5, mylm_shared.bodies): the gateway answers 413 for
 # what a service would refuse anyway, before a byte reaches it.
@@ -110,6 +114,9 @@ RATE_LIMITS = (
             _identity("POST", "/v1/oauth/token"),
             _identity("POST", "/v1/me/status"),
             _identity("PUT", "/v1/me/password"),
+            # the portal's log-in form (it calls identity from its own address, so the
+            # per-client budget is applied here, to the browser's address)
+            Route("portal", "POST", "/login"),
         ),
     ),
     RateLimit(
@@ -158,6 +165,7 @@ class Layout:
     https_port: int = HTTPS_PORT
     listen: str = "127.0.0.1"
     worker_user: str | None = None  # nginx ``user`` when started as root
+    portal_port: int | None = PORTAL_PORT  # None: nothing behind `/` (404)
 
     @property
     def pid_file(self) -> Path:
@@ -269,7 +277,8 @@ def _maps(limits: Iterable[RateLimit]) -> list[str]:
     for limit in limits:
         lines.append(f'    map "$request_method $uri" $gateway_limit_{limit.zone} {{')
         for route in limit.routes:
-            pattern = route.pattern(gateway_routes()[route.service]).removeprefix("^")
+            prefix = gateway_routes().get(route.service, "")  # the portal: at `/`
+            pattern = route.pattern(prefix).removeprefix("^")
             key = f"~^{route.method} {pattern}"
             lines.append(f'        "{key}" $binary_remote_addr;')
             retry.append(f'        "{key}" {limit.retry_after};')
@@ -338,6 +347,23 @@ def _service_locations(name: str, route: str) -> list[str]:
     return lines
 
 
+def _portal_location(layout: Layout) -> list[str]:
+    """Issue 20 item 2: everything not under ``/api/`` is the member portal's. It sends
+    its own security headers (a CSP allowing its own styles), so only the request id and
+    HSTS are added here."""
+    if layout.portal_port is None:
+        return ["        location / {", "            return 404;", "        }"]
+    indent = "            "
+    return [
+        "        location / {",
+        *_proxy_headers(indent),
+        f"{indent}add_header X-Request-ID $gateway_request_id always;",
+        f"{indent}add_header Strict-Transport-Security $gateway_hsts always;",
+        f"{indent}proxy_pass http://portal;",
+        "        }",
+    ]
+
+
 def _server(layout: Layout, manifest: Manifest, *, tls: bool) -> list[str]:
     port = layout.https_port if tls else layout.http_port
     lines = ["    server {", f"        listen {layout.listen}:{port}{' ssl' if tls else ''};"]
@@ -367,9 +393,11 @@ def _server(layout: Layout, manifest: Manifest, *, tls: bool) -> list[str]:
         *_security_headers("            "),
         f"            return 200 {_q(page)};",
         "        }",
-        "        location / {",
+        # no service of that name: the APIs' 404 problem, never the portal's page
+        "        location /api/ {",
         "            return 404;",
         "        }",
+        *_portal_location(layout),
     ]
     for status, (name, body) in PROBLEMS.items():
         lines += [
@@ -449,6 +477,13 @@ def render(layout: Layout, manifest: Manifest | None = None) -> str:
         lines += [
             f"    upstream svc_{name} {{",
             f"        server 127.0.0.1:{layout.upstreams[name]};",
+            "        keepalive 8;",
+            "    }",
+        ]
+    if layout.portal_port is not None:
+        lines += [
+            "    upstream portal {",
+            f"        server 127.0.0.1:{layout.portal_port};",
             "        keepalive 8;",
             "    }",
         ]

@@ -8,6 +8,7 @@
 # and PostgreSQL (FerretDB's backend) from Debian's package when it is missing, and
 # poppler-utils (pdftoppm, for the invoice PDF tests) likewise, and chromium + chromium-driver
 # (+ fonts-liberation) for the test that looks at the HTML e-mail in a headless browser,
+# axe-core (npm, pinned by axe/package-lock.json) for the portal's accessibility checks,
 # and nginx (Debian's binary only) for the gateway.
 # Idempotent: every component has a stamp file; a second run is a quick no-op.
 # A server whose variable (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI, SMTP_URL) points to a
@@ -337,6 +338,33 @@ install_oidc() {
   log "oidc-provider $(node -p "require('$dir/node_modules/oidc-provider/package.json').version"): installed ${dir#$ROOT/}"
 }
 
+# ---------------------------------------------------------------- axe-core (test tool)
+# axe-core from npm, pinned by infra/local/axe/package-lock.json: the portal's browser
+# tests (testkit/browser.py) inject its axe.min.js into each page (issue 20 item 3).
+# Not a server: always wanted.
+install_axe() {
+  local dir="$CACHE/axe" key
+  key="axe-$(sha256sum "$HERE/axe/package-lock.json" | cut -c1-16)-r$RECIPE"
+  if stamp_ok axe "$key" "$dir/node_modules/axe-core/axe.min.js"; then
+    log "axe-core: up to date"
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    log "axe-core: npm missing; the portal's browser tests need it (install Node.js + npm)"
+    return
+  fi
+  log "axe-core: npm ci (pinned by infra/local/axe/package-lock.json) ..."
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$HERE/axe/package.json" "$HERE/axe/package-lock.json" "$dir/"
+  (cd "$dir" && npm_config_cache="$CACHE/npm-cache" npm_config_update_notifier=false \
+      npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) >"$CACHE/axe-npm.log" 2>&1 \
+    || { tail -n 40 "$CACHE/axe-npm.log" >&2; die "npm ci of axe-core failed (log: $CACHE/axe-npm.log)"; }
+  [ -s "$dir/node_modules/axe-core/axe.min.js" ] || die "axe-core installed without axe.min.js"
+  stamp_set axe "$key"
+  log "axe-core $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$dir/node_modules/axe-core/package.json"): installed ${dir#$ROOT/}"
+}
+
 start=$SECONDS
 if wanted kafka; then install_kafka; fi
 if wanted postgres; then install_postgres; fi
@@ -345,5 +373,6 @@ if wanted mailpit; then install_mailpit; fi
 if wanted oidc; then install_oidc; fi
 install_poppler
 install_chromium
+install_axe
 install_nginx
 log "done in ${CACHE#$ROOT/} ($((SECONDS - start))s)"

@@ -18,7 +18,7 @@ from types import FrameType
 import httpx
 
 from infra import manifest
-from infra.gateway.config import PROXY_ADDRESS
+from infra.gateway.config import HTTP_PORT, PORTAL_PORT, PROXY_ADDRESS
 from infra.gateway.process import GatewayError, GatewayProcess, platform_layout
 from infra.local import demo_policies, servers
 from infra.local.processes import ServiceProcess, stop_all
@@ -42,7 +42,21 @@ def services(listed: Manifest) -> list[ServiceProcess]:
     return [ServiceProcess(s.module, s.port, {**trusted, **calls(s)}) for s in listed.services]
 
 
-SERVICES = services(manifest.load())
+def portal(listed: Manifest) -> ServiceProcess:
+    """Issue 20 item 2: the member portal on :8010, behind the gateway's `/`: identity at
+    its own port (portal-web/README.md "Login and the gateway"), billing via the gateway."""
+    env = {
+        "FORWARDED_ALLOW_IPS": PROXY_ADDRESS,
+        "SOURCE_ADDRESS": PROXY_ADDRESS,
+        "IDENTITY_URL": listed["identity"].url,
+        "BILLING_URL": f"http://127.0.0.1:{HTTP_PORT}/api/billing",
+    }
+    given = {name: value for name, value in env.items() if name not in os.environ}
+    return ServiceProcess("portal", PORTAL_PORT, given)
+
+
+PORTAL = portal(manifest.load())
+SERVICES = [*services(manifest.load()), PORTAL]
 # Issue 20 item 1: the one public entry, started once the services answer.
 GATEWAY = GatewayProcess(platform_layout({s.name: s.port for s in manifest.load().services}))
 
@@ -57,7 +71,9 @@ def _banner() -> None:
         "child, demo.teen and demo.adult), demo.teen, demo.adult, demo.other, demo.staff"
     )
     for service in SERVICES:
-        _say(f"  {service.module:9} {service.url}/docs")
+        if service is not PORTAL:
+            _say(f"  {service.module:9} {service.url}/docs")
+    _say(f"  portal    http://127.0.0.1:{HTTP_PORT}/ (the member portal; {PORTAL.url} direct)")
     if GATEWAY.is_running():
         _say(f"  gateway   {GATEWAY.url}/api/<service>/v1/… and {GATEWAY.https_url}/api/…")
         _say(f"            (OpenAPI index {GATEWAY.url}/api/; HTTPS trusts {GATEWAY.ca})")

@@ -5,6 +5,7 @@ the services' own routes and limits (issue 20 item 1). Fast: nothing is started 
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -86,8 +87,11 @@ def test_the_rate_limited_routes_are_identitys_login_registration_code_and_reset
     """Issue 20 item 1: every rate-limited route is served by identity (a renamed route
     would otherwise leave the edge unguarded), and each kind of route has a budget."""
     served = {(method, s.path) for s in served_routes(apps["identity"]) for method in s.methods}
-    limited = {(r.method, r.path) for limit in RATE_LIMITS for r in limit.routes}
+    routes = [r for limit in RATE_LIMITS for r in limit.routes]
+    limited = {(r.method, r.path) for r in routes if r.service == "identity"}
     assert limited <= served, limited - served
+    # issue 20 item 2: besides identity's, only the portal's log-in form
+    assert {r for r in routes if r.service != "identity"} == {Route("portal", "POST", "/login")}
     paths = {path for _, path in limited}
     assert "/v1/sessions" in paths and "/v1/registrations" in paths
     assert "/v1/password-resets" in paths
@@ -114,3 +118,24 @@ def test_nginx_accepts_the_generated_configuration(tmp_path: Path) -> None:
     command = gateway.prepare()  # writes the certificate and runs `nginx -t`
     assert command[-1] == str(gateway.config_path)
     assert subprocess.run([*command, "-t", "-q"], check=False).returncode == 0
+
+
+def test_everything_but_the_apis_goes_to_the_portal_with_its_login_limited(
+    tmp_path: Path,
+) -> None:
+    """Issue 20 item 2: `/` is the member portal's (its own CSP, not the APIs' one); the
+    portal's log-in form shares the login budget per client address."""
+    text = render(_layout(tmp_path))
+    assert re.search(r"upstream portal \{\s+server 127\.0\.0\.1:8010;", text)
+    blocks = re.findall(r"^ {8}location / \{\n(.*?)^ {8}\}", text, re.M | re.S)
+    assert len(blocks) == 2  # HTTP and HTTPS
+    for block in blocks:
+        assert "proxy_pass http://portal;" in block
+        assert "proxy_set_header X-Forwarded-For $remote_addr;" in block
+        assert "Content-Security-Policy" not in block
+    assert '"~^POST /login$" $binary_remote_addr;' in text
+    # an unknown /api/… path stays the APIs' 404 problem, never the portal's page
+    assert len(re.findall(r"^ {8}location /api/ \{\n {12}return 404;", text, re.M)) == 2
+    none = render(replace(_layout(tmp_path), portal_port=None))
+    assert "upstream portal" not in none
+    assert re.search(r"^ {8}location / \{\n {12}return 404;", none, re.M)

@@ -10,12 +10,10 @@ import asyncio
 import email
 import email.policy
 import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +22,11 @@ from notify.adapters.repository import RECIPIENTS
 from notify.bootstrap import create_app
 from notify.settings import NotifySettings
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.apps import invoice_issued, member_registered, serving
+from testkit.browser import ARTIFACTS, chrome
 from testkit.kafka import publish_event
 from testkit.mailpit import Mailpit
 from testkit.platform import Endpoints, isolated
@@ -37,8 +34,6 @@ from testkit.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / ".cache" / "test-artifacts"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 HOSTILE = "<b>Jan</b> & <script>alert(1)</script>"
 
 
@@ -120,20 +115,10 @@ async def test_the_invoice_email_is_multipart_text_and_html_issue_19_item_5(
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
-    """Debian's headless chromium driven by its chromedriver (no browser download)."""
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromium-driver are missing: run `make setup` (install.sh)")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=900,1000")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    """Debian's headless chromium driven by its chromedriver (testkit.browser), in the
+    window the e-mail's screenshots were made with."""
+    with chrome(width=900, height=1000) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _luminance(rgb: str) -> float:

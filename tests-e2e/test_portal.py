@@ -1,0 +1,341 @@
+"""The member portal (issue 20 items 2 and 3) in a real headless browser: Debian's chromium
+through Selenium (testkit.browser), at the gateway in front of the portal and the real
+services (every service of services.toml, one isolated run) on the real platform.
+
+One slice for the module (starting the services per test would dominate the run); each
+test has its own browser. Page structure (ids, labels): portal-web/README.md.
+"""
+
+import asyncio
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from identity.demo import TITULAR
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from testkit.browser import PHONE_WIDTH, assert_accessible, screenshot
+from testkit.platform import Endpoints, remove_run
+from testkit.polling import eventually
+from testkit.slice import PASSWORD, Slice, User
+
+pytestmark = pytest.mark.e2e
+
+SESSION_COOKIE = "mylm_session"
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}")  # a signed token's header.body
+AMOUNT = "12.50"
+
+
+@pytest.fixture(scope="module")
+def portal(platform: Endpoints) -> Iterator[Slice]:
+    run = f"t{uuid.uuid4().hex[:10]}"
+    running = Slice(run, platform)
+    try:
+        running.start()
+        running.start_portal()
+        running.start_gateway()
+        yield running
+    finally:
+        running.stop()
+        asyncio.run(remove_run(platform, run))
+
+
+@pytest.fixture(scope="module")
+def base(portal: Slice) -> str:
+    assert portal.gateway is not None
+    return portal.gateway.url.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+async def invoice(portal: Slice) -> AsyncIterator[dict[str, Any]]:
+    """One invoice of € 12,50 staff issue to Jan (demo.titular): billing learns the demo
+    household from member.registered, answering 422 until then."""
+    staff = await User.log_in(portal, "demo.staff")
+    try:
+
+        async def issue() -> httpx.Response:
+            return await staff.issue_invoice(TITULAR, key=f"portal-{portal.run_id}", amount=AMOUNT)
+
+        response = await eventually(
+            issue, until=lambda r: r.status_code == 201, within=60, what="the invoice issued"
+        )
+        issued: dict[str, Any] = response.json()
+        yield issued
+    finally:
+        await staff.aclose()
+
+
+def shown(driver: WebDriver, css: str) -> str:
+    """The text of an element as read, spaces (also the non-breaking ones) made plain."""
+    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
+    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
+
+
+def path_of(driver: WebDriver) -> str:
+    return httpx.URL(driver.current_url).path
+
+
+def wait_for_path(driver: WebDriver, path: str) -> None:
+    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
+
+
+def portal_session(portal: Slice, username: str = "demo.titular") -> str:
+    """A portal session opened with the log-in form at the portal's own port (its CSRF
+    token included), not through the gateway: the gateway's per-client login budget
+    (burst 5) is kept for the tests of the log-in page itself."""
+    assert portal.portal is not None
+    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
+        form = client.get("/login")
+        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
+        answer = client.post(
+            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
+        )
+        assert answer.status_code == 303, answer.text[:300]
+        return str(client.cookies[SESSION_COOKIE])
+
+
+def logged_in(driver: WebDriver, base: str, portal: Slice) -> str:
+    """The browser at the home page with a session of Jan's; the session cookie's value."""
+    session = portal_session(portal)
+    driver.get(f"{base}/login")
+    driver.delete_all_cookies()
+    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
+    driver.get(f"{base}/")
+    wait_for_path(driver, "/")
+    return session
+
+
+def http(base: str, session: str | None = None) -> httpx.Client:
+    """A client of the portal outside the browser, holding the browser's session cookie."""
+    cookies = {SESSION_COOKIE: session} if session else {}
+    return httpx.Client(base_url=base, cookies=cookies, timeout=30, follow_redirects=False)
+
+
+def focused(driver: WebDriver) -> str:
+    """The element with the focus, as ``#id`` or ``.class`` (the first class)."""
+    found: str = driver.execute_script(
+        "const e = document.activeElement;"
+        "return e.id ? '#' + e.id : (e.classList.length ? '.' + e.classList[0] : e.tagName);"
+    )
+    return found
+
+
+def tab_to(driver: WebDriver, target: str, presses: int = 30) -> None:
+    """Press TAB until ``target`` (``#id`` or ``.class``) has the focus, as a keyboard
+    user does."""
+    for _ in range(presses):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if focused(driver) == target:
+            return
+    raise AssertionError(f"{target} never got the focus with TAB")
+
+
+def test_jan_logs_in_with_the_keyboard_only_and_the_browser_holds_no_token(
+    browser: WebDriver, base: str, portal: Slice, invoice: dict[str, Any]
+) -> None:
+    """Issue 20 items 2 and 3: Jan (demo.titular) logs in at the gateway with TAB and
+    ENTER only and sees his name; the session cookie is HttpOnly and SameSite, scripts
+    cannot read it, and neither a cookie nor any page holds an access token (BFF: the
+    tokens stay server-side)."""
+    browser.get(f"{base}/")
+    wait_for_path(browser, "/login")
+    sources = [browser.page_source]
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert focused(browser) == "#skip-link"  # the first stop: straight to the content
+    tab_to(browser, "#username")
+    ActionChains(browser).send_keys("demo.titular").perform()
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert focused(browser) == "#password"
+    ActionChains(browser).send_keys(PASSWORD, Keys.ENTER).perform()
+    wait_for_path(browser, "/")
+    assert "Jan Peeters" in shown(browser, "h1")
+    assert "€ 12,50" in shown(browser, "#open-total")
+    screenshot(browser, "portal-home-after-keyboard-login")
+    sources.append(browser.page_source)
+    # on to the invoice, still with the keyboard only
+    tab_to(browser, "#nav-invoices")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for_path(browser, "/invoices")
+    tab_to(browser, ".invoice-link")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for_path(browser, f"/invoices/{invoice['invoice_id']}")
+    assert "Consultatie" in shown(browser, "#invoice-lines")
+
+    cookie = browser.get_cookie(SESSION_COOKIE)
+    assert cookie is not None
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] in {"Lax", "Strict"}
+    readable = browser.execute_script("return document.cookie")
+    assert SESSION_COOKIE not in readable and not JWT.search(readable)
+    for name in ("/invoices", f"/invoices/{invoice['invoice_id']}"):
+        browser.get(f"{base}{name}")
+        sources.append(browser.page_source)
+    for each in browser.get_cookies():
+        assert not JWT.search(each["value"]), each["name"]
+    for source in sources:
+        assert not JWT.search(source)
+    # the pattern does find identity's access tokens (the checks above can fail)
+    issued = httpx.post(
+        f"{portal.url('identity')}/v1/sessions",
+        json={"username": "demo.staff", "password": PASSWORD},
+        timeout=30,
+    )
+    assert JWT.fullmatch(issued.json()["access_token"].rsplit(".", 1)[0])
+    assert browser.execute_script("return window.localStorage.length") == 0
+    assert browser.execute_script("return window.sessionStorage.length") == 0
+
+
+def test_jans_invoice_its_lines_and_its_pdf_in_dutch(
+    browser: WebDriver, base: str, portal: Slice, invoice: dict[str, Any]
+) -> None:
+    """Issue 20 item 2: the staff-issued invoice is among Jan's open invoices with the
+    total due as Belgians read it in Dutch (€ 12,50); its page shows its lines and status;
+    the PDF comes with the session cookie only (application/pdf, %PDF)."""
+    session = logged_in(browser, base, portal)
+    browser.find_element(By.ID, "nav-invoices").click()
+    wait_for_path(browser, "/invoices")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
+    assert shown(browser, "#total-due") == "€ 12,50"
+    assert "€ 12,50" in shown(browser, "#invoices-table")
+    links = browser.find_elements(By.CSS_SELECTOR, "#invoices-table a.invoice-link")
+    (link,) = [a for a in links if invoice["invoice_id"] in (a.get_attribute("href") or "")]
+    link.click()
+    wait_for_path(browser, f"/invoices/{invoice['invoice_id']}")
+    lines = shown(browser, "#invoice-lines")
+    assert "Consultatie" in lines and "€ 12,50" in lines
+    status = browser.find_element(By.ID, "invoice-status")
+    assert status.text == "Open" and "status-open" in (status.get_attribute("class") or "")
+    href = browser.find_element(By.ID, "invoice-pdf").get_attribute("href")
+    assert href is not None
+
+    with http(base, session) as client:
+        pdf = client.get(httpx.URL(href).path)
+    assert pdf.status_code == 200, pdf.text[:200]
+    assert pdf.headers["content-type"].startswith("application/pdf")
+    assert pdf.content.startswith(b"%PDF")
+    with http(base) as stranger:  # without the session: to the log-in page, no PDF
+        refused = stranger.get(httpx.URL(href).path)
+    assert refused.status_code == 303 and refused.headers["location"].endswith("/login")
+
+
+def test_the_language_switch_shows_the_portal_in_french(
+    browser: WebDriver, base: str, portal: Slice, invoice: dict[str, Any]
+) -> None:
+    """Issue 20 item 2: the language switch turns the pages French (lang="fr") and the
+    amounts are written as French-speaking Belgians read them (12,50 €)."""
+    logged_in(browser, base, portal)
+    browser.find_element(By.ID, "lang-fr").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    )
+    browser.find_element(By.ID, "nav-invoices").click()
+    wait_for_path(browser, "/invoices")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert shown(browser, "#total-due") == "12,50 €"
+    assert shown(browser, "#nav-invoices") == "Factures"
+    browser.get(f"{base}/invoices/{invoice['invoice_id']}")
+    assert shown(browser, "#invoice-status") == "Ouverte"
+    assert "12,50 €" in shown(browser, "#invoice-lines")
+    screenshot(browser, "portal-invoice-fr")
+
+
+def test_a_forged_post_without_the_csrf_token_is_refused(
+    browser: WebDriver, base: str, portal: Slice, invoice: dict[str, Any]
+) -> None:
+    """Issue 20 item 2: every form carries a CSRF token; a POST with the member's session
+    cookie but without the token (a form forged on another site) is refused with 403 and
+    changes nothing: the session still works."""
+    session = logged_in(browser, base, portal)
+    with http(base, session) as forger:
+        forged = forger.post("/logout", data={})
+        assert forged.status_code == 403, forged.text[:200]
+        from_elsewhere = forger.post(
+            "/logout", data={"csrf_token": "guessed"}, headers={"Origin": "https://evil.test"}
+        )
+        assert from_elsewhere.status_code == 403
+        still = forger.get("/invoices")
+    assert still.status_code == 200
+    assert "12,50" in still.text
+
+
+def test_a_wrong_password_shows_the_error_in_the_members_language(
+    browser: WebDriver, base: str
+) -> None:
+    """Issue 20 item 2: a wrong password shows the error as the member reads it, in
+    French after the switch (Marie, demo.other), announced (role=alert) and linked to
+    the fields; no session is opened."""
+    browser.get(f"{base}/login")
+    browser.find_element(By.ID, "lang-fr").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    )
+    browser.find_element(By.ID, "username").send_keys("demo.other")
+    browser.find_element(By.ID, "password").send_keys("not-her-password")
+    browser.find_element(By.ID, "login-button").click()
+    error = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "login-error"))
+    assert shown(browser, "#login-error") == "Nom d'utilisateur ou mot de passe incorrect."
+    assert error.get_attribute("role") == "alert"
+    described = browser.find_element(By.ID, "password").get_attribute("aria-describedby")
+    assert "login-error" in (described or "").split()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert path_of(browser) == "/login"
+    screenshot(browser, "portal-login-error-fr")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+@pytest.mark.parametrize("screen", ["browser", "phone"])
+def test_every_page_passes_axe_on_a_desktop_and_a_360_px_phone(
+    screen: str,
+    language: str,
+    request: pytest.FixtureRequest,
+    base: str,
+    portal: Slice,
+    invoice: dict[str, Any],
+) -> None:
+    """Issue 20 item 3: axe-core (WCAG 2.1 A/AA) finds no serious or critical violation on
+    the log-in, home, invoices and invoice pages, in Dutch and in French, on a desktop
+    and on a phone 360 CSS pixels wide, where nothing scrolls sideways; a screenshot of
+    each page is kept."""
+    driver: WebDriver = request.getfixturevalue(screen)
+    pages = {
+        "login": f"/login?lang={language}",
+        "home": f"/?lang={language}",
+        "invoices": "/invoices",
+        "invoice": f"/invoices/{invoice['invoice_id']}",
+    }
+    for name, address in pages.items():
+        if name == "home":
+            logged_in(driver, base, portal)
+        driver.get(f"{base}{address}")
+        wait_for_path(driver, httpx.URL(address).path)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+        assert_accessible(driver, f"portal-{name}-{language}-{screen}")
+        if screen == "phone":
+            width, scroll = driver.execute_script(
+                "return [window.innerWidth, document.documentElement.scrollWidth]"
+            )
+            assert width == PHONE_WIDTH, "the page does not declare a device-width viewport"
+            assert scroll <= PHONE_WIDTH, f"{name}: {scroll} px wide on a 360 px screen"
+
+
+def test_after_logout_the_session_cookie_no_longer_works(
+    browser: WebDriver, base: str, portal: Slice
+) -> None:
+    """Issue 20 item 2: logging out (the form's button, with its CSRF token) ends the
+    portal session: the old cookie sent again only leads to the log-in page."""
+    session = logged_in(browser, base, portal)
+    browser.find_element(By.ID, "logout-button").click()
+    wait_for_path(browser, "/login")
+    with http(base, session) as replay:
+        answer = replay.get("/invoices")
+    assert answer.status_code == 303
+    assert httpx.URL(answer.headers["location"]).path == "/login"
+    browser.get(f"{base}/invoices")
+    wait_for_path(browser, "/login")
