@@ -346,7 +346,7 @@ install_axe() {
   local dir="$CACHE/axe" key
   key="axe-$(sha256sum "$HERE/axe/package-lock.json" | cut -c1-16)-r$RECIPE"
   if stamp_ok axe "$key" "$dir/node_modules/axe-core/axe.min.js"; then
-    log "axe-core: up to date"
+    log "axe-core: installed"
     return
   fi
   if ! command -v npm >/dev/null 2>&1; then
@@ -362,7 +362,9 @@ install_axe() {
     || { tail -n 40 "$CACHE/axe-npm.log" >&2; die "npm ci of axe-core failed (log: $CACHE/axe-npm.log)"; }
   [ -s "$dir/node_modules/axe-core/axe.min.js" ] || die "axe-core installed without axe.min.js"
   stamp_set axe "$key"
-  log "axe-core $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$dir/node_modules/axe-core/package.json"): installed ${dir#$ROOT/}"
+  # The same line as the other test tools (poppler-utils, chromium): "installed" ends it,
+  # so tests-e2e/test_local_platform.py tells tools from servers.
+  log "axe-core $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$dir/node_modules/axe-core/package.json") in ${dir#$ROOT/}: installed"
 }
 
 start=$SECONDS
