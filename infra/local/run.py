@@ -44,12 +44,15 @@ def services(listed: Manifest) -> list[ServiceProcess]:
 
 def portal(listed: Manifest) -> ServiceProcess:
     """Issue 20 item 2: the member portal on :8010, behind the gateway's `/`: identity at
-    its own port (portal-web/README.md "Login and the gateway"), billing via the gateway."""
+    its own port (portal-web/README.md "Login and the gateway"), the others via the gateway."""
     env = {
         "FORWARDED_ALLOW_IPS": PROXY_ADDRESS,
         "SOURCE_ADDRESS": PROXY_ADDRESS,
         "IDENTITY_URL": listed["identity"].url,
-        "BILLING_URL": f"http://127.0.0.1:{HTTP_PORT}/api/billing",
+        **{
+            f"{name.upper()}_URL": f"http://127.0.0.1:{HTTP_PORT}/api/{name}"
+            for name in ("billing", "inbox", "notify", "policy", "claims")
+        },
     }
     given = {name: value for name, value in env.items() if name not in os.environ}
     return ServiceProcess("portal", PORTAL_PORT, given)

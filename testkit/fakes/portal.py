@@ -1,20 +1,14 @@
-"""Fakes of the member portal's ports (``portal.ports``): identity, billing and the
-session store, in memory (issue 20 item 2)."""
+"""Fakes of the member portal's ports (``portal.ports``, ``portal.upstream``): identity,
+billing and the session store, in memory (issue 20 item 2)."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from portal.ports import (
-    Download,
-    Invoice,
-    InvoiceLine,
-    Member,
-    PortalSession,
-    ServiceProblem,
-    TokenPair,
-)
+from portal.ports import Download, PortalSession, ServiceProblem
+from portal.upstream.billing import Invoice, InvoiceLine
+from portal.upstream.identity import Member, TokenPair
 
 PASSWORD = "Demo-Passw0rd!"
 

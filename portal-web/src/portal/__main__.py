@@ -10,9 +10,12 @@ from fastapi import FastAPI
 from mylm_shared.mongo import make_mongo_client
 from mylm_shared.settings import load_settings
 
-from portal.adapters import HttpBilling, HttpIdentity, MongoSessions
+from portal.adapters import MongoSessions
 from portal.app import create_app
 from portal.settings import PortalSettings
+from portal.upstream import Upstreams
+from portal.upstream.billing import HttpBilling
+from portal.upstream.identity import HttpIdentity
 
 
 def live_app(settings: PortalSettings) -> FastAPI:
@@ -31,8 +34,10 @@ def live_app(settings: PortalSettings) -> FastAPI:
 
     app = create_app(
         settings,
-        identity=HttpIdentity(to_identity, settings.identity_url),
-        billing=HttpBilling(http, settings.billing_url),
+        services=Upstreams(
+            identity=HttpIdentity(to_identity, settings.identity_url),
+            billing=HttpBilling(http, settings.billing_url),
+        ),
         store=MongoSessions(db["sessions"]),
         ready=ready,
     )

@@ -1,10 +1,9 @@
-"""What the portal needs from identity, billing and its session store (the ports);
-the adapters are in ``portal.adapters``, fakes in the unit tests."""
+"""The portal's own ports and shared types: its session and session store, a service's
+problem, a streamed download. The services' ports: ``portal.upstream.<service>``."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 Language = Literal["nl", "fr"]
@@ -21,64 +20,12 @@ class ServiceProblem(Exception):
 
 
 @dataclass(frozen=True)
-class TokenPair:
-    access_token: str
-    refresh_token: str
-    expires_in: int
-
-
-@dataclass(frozen=True)
-class Member:
-    member_id: str
-    first_name: str
-    last_name: str
-    language: str
-    member_number: str
-    mutuality: str
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    service_date: date
-    description: str
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class Invoice:
-    invoice_id: str
-    issue_date: date
-    due_date: date
-    total: Decimal
-    outstanding: Decimal
-    status: str  # open | paid | overdue | cancelled
-    structured_reference: str
-    lines: tuple[InvoiceLine, ...] = field(default=())
-
-
-@dataclass(frozen=True)
 class Download:
     """A file streamed from a service: its chunks close the upstream answer when done."""
 
     media_type: str
     disposition: str
     chunks: AsyncIterator[bytes]
-
-
-class IdentityPort(Protocol):
-    async def log_in(
-        self, username: str, password: str, client_address: str | None = None
-    ) -> TokenPair: ...
-    async def refresh(self, refresh_token: str) -> TokenPair: ...
-    async def revoke(self, refresh_token: str) -> None: ...
-    async def log_out_everywhere(self, access_token: str) -> None: ...
-    async def me(self, access_token: str) -> Member | None: ...
-
-
-class BillingPort(Protocol):
-    async def open_invoices(self, access_token: str, member_id: str) -> list[Invoice]: ...
-    async def invoice(self, access_token: str, invoice_id: str) -> Invoice | None: ...
-    async def invoice_pdf(self, access_token: str, invoice_id: str) -> Download | None: ...
 
 
 @dataclass

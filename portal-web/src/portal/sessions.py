@@ -9,15 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from portal.ports import (
-    IdentityPort,
-    Language,
-    PortalSession,
-    ServiceProblem,
-    SessionStore,
-    TokenPair,
-)
+from portal.ports import Language, PortalSession, ServiceProblem, SessionStore
 from portal.settings import PortalSettings
+from portal.upstream.identity import IdentityPort, TokenPair
 
 # Writing last_seen on every request would cost a write per page; this is fine enough.
 TOUCH_EVERY = timedelta(seconds=60)

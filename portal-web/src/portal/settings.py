@@ -9,9 +9,14 @@ from pydantic import Field
 class PortalSettings(ServiceSettings):
     service_name: str = "portal"
     port: int = 8010
-    # Identity at its own port (README "Login and the gateway"), billing through the gateway.
+    # Identity at its own port (README "Login and the gateway"), the others through the
+    # gateway (in Kubernetes: each service's in-cluster URL).
     identity_url: str = "http://127.0.0.1:8001"
     billing_url: str = "http://127.0.0.1:8080/api/billing"
+    inbox_url: str = "http://127.0.0.1:8080/api/inbox"
+    notify_url: str = "http://127.0.0.1:8080/api/notify"
+    policy_url: str = "http://127.0.0.1:8080/api/policy"
+    claims_url: str = "http://127.0.0.1:8080/api/claims"
     session_idle_seconds: int = Field(default=1800, ge=60)
     # identity ends a session 12 hours after its login, however often it is refreshed
     session_absolute_seconds: int = Field(default=12 * 3600, ge=300)

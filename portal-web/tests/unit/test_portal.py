@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from portal.app import COOKIE, create_app
 from portal.ports import ServiceProblem
 from portal.settings import PortalSettings
+from portal.upstream import Upstreams
 
 from testkit.fakes.portal import (
     JAN,
@@ -49,8 +50,7 @@ class Portal:
         self.clock = Clock()
         app = create_app(
             self.settings,
-            identity=self.identity,
-            billing=self.billing,
+            services=Upstreams(identity=self.identity, billing=self.billing),
             store=self.store,
             clock=self.clock,
         )

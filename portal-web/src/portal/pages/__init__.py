@@ -1,0 +1,1 @@
+"""The portal's pages, one router per area (``routes(web) -> APIRouter``)."""
