@@ -9,6 +9,10 @@ WORDS: Words = {
     "nav_label": {"nl": "Hoofdmenu", "fr": "Menu principal"},
     "lang_label": {"nl": "Taal", "fr": "Langue"},
     "home": {"nl": "Start", "fr": "Accueil"},
+    "nav_inbox": {"nl": "Inbox", "fr": "Boîte de réception"},
+    "nav_policies": {"nl": "Verzekeringen", "fr": "Assurances"},
+    "nav_claims": {"nl": "Schadegevallen", "fr": "Sinistres"},
+    "nav_settings": {"nl": "Instellingen", "fr": "Paramètres"},
     "unavailable": {
         "nl": "De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw.",
         "fr": "Le service est temporairement indisponible. Réessayez plus tard.",
