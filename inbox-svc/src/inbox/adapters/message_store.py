@@ -3,20 +3,26 @@
 Append-only (ES-2): ``messages`` is only inserted into (``_id`` = the message id), one
 document holding the message, its content and attachments, the signature as uploaded,
 the signer's certificate, the verification result and the hashes; no code path updates
-or deletes one (the outbox relay removes only the published ``message.received`` from
-``_outbox``, which the record hash does not cover). Each message is then chained, by its
-record hash, into the member's HMAC chain (``message_chain``, via
+or deletes one, the outbox relay included: the ``message.received`` event goes in a
+document of its own (``message_events``, ``_id`` = the message id), never in the
+message's. (On FerretDB v1 an update is a read-then-write of the whole document in Go:
+the relay's ``$pullAll`` on a message's own ``_outbox`` rewrote the whole message from
+the copy it had read, silently undoing a change written meanwhile, e.g. the very change
+the integrity check exists to find; issue 19's last defect.) Each message is then
+chained, by its record hash, into the member's HMAC chain (``message_chain``, via
 ``mylm_shared.audit_trail``; the key from ``MESSAGE_CHAIN_KEY_FILE``, never the
 database): whoever can write the database cannot change a message, or remove one from
-the middle of a member's messages, without the integrity check reporting it. A crash
-between the insert and the chaining leaves the message unchained; ``chain_unchained``
-(run at start) chains it.
+the middle of a member's messages, without the integrity check reporting it. Order:
+message, then its event, then its chain entry; a crash in between leaves the message
+unchained, and ``chain_unchained`` (run at start) announces it (once: the event's
+``_id``) and chains it.
 
 Signing blocks (ES-3): insert-only states ``<member>:<seq>``, the newest counts; two
 changes at once both claim the next ``seq``, the unique ``_id`` lets one win and the
 other re-reads and goes after it.
 """
 
+import contextlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -46,6 +52,7 @@ from inbox.domain.messages import (
 )
 
 MESSAGES = "messages"
+MESSAGE_EVENTS = "message_events"  # one per message: its message.received (the outbox)
 MESSAGE_CHAIN = "message_chain"
 MESSAGE_CHAIN_DUE = "message_chain_due"
 SIGNING_BLOCKS = "signing_blocks"
@@ -54,7 +61,8 @@ MESSAGE_INDEXES = [
     IndexSpec(SIGNING_BLOCKS, [("member_id", 1)]),
     *trail_indexes(MESSAGE_CHAIN),
 ]
-OUTBOX_COLLECTIONS = [MESSAGES]
+# ES-2: the relay writes only the events' documents, never a stored message.
+OUTBOX_COLLECTIONS = [MESSAGE_EVENTS]
 RECEIVED = "message.received"
 PREFIX = message_trail("")
 # What the chain's own verification finds, as the integrity check names it.
@@ -191,6 +199,7 @@ class MessageStore:
         their HMACs only (a removed newest message then goes unnoticed)."""
         self._checkpoints = checkpoints
         self._messages = db[MESSAGES]
+        self._events = db[MESSAGE_EVENTS]
         self._blocks = db[SIGNING_BLOCKS]
         self._keys = keys
         self._chain = MongoAuditTrail(
@@ -210,16 +219,28 @@ class MessageStore:
         return key.mac({"message_id": message_id, "record_sha256": record_sha256})
 
     async def add(self, message: Message) -> None:
-        """Insert the message with its ``message.received`` (one atomic insert), then
-        chain it (ES-2). The document carries an HMAC of its record hash (``record_mac``):
-        only a message written here can be chained later by ``chain_unchained``."""
-        event = received_event(message, source=self._source)
+        """Insert the message, then its ``message.received``, then chain it (ES-2). The
+        message's document is never written again (no ``_outbox`` in it: see the module
+        docstring). It carries an HMAC of its record hash (``record_mac``): only a message
+        written here can be announced and chained later by ``chain_unchained``."""
         document = _document(message)
         key_id = self._keys.current.key_id
         document["record_key_id"] = key_id
         document["record_mac"] = self._record_mac(message.message_id, message.record_sha256, key_id)
-        await insert_with_events(self._messages, document, outbox_entry(RECEIVED, event))
+        await self._messages.insert_one(document)
+        await self._announce(message)
         await self._chain_one(message.member_id, message.message_id, message.record_sha256)
+
+    async def _announce(self, message: Message) -> None:
+        """``message.received`` in the message's own event document (the outbox the relay
+        publishes and empties); once per message: its ``_id`` is the message id."""
+        event = received_event(message, source=self._source)
+        with contextlib.suppress(DuplicateKeyError):  # announced before a crash
+            await insert_with_events(
+                self._events,
+                {"_id": message.message_id, "member_id": message.member_id},
+                outbox_entry(RECEIVED, event),
+            )
 
     async def _chain_one(self, member_id: str, message_id: str, record_sha256: str) -> None:
         operation = Operation(
@@ -239,10 +260,10 @@ class MessageStore:
         return [_message(doc) for doc in docs]
 
     async def chain_unchained(self) -> int:
-        """Chain the stored messages a crash left out of the chain (at start); how many.
-        Only a message whose stored record still matches the HMAC written with it: one
-        put into (or changed in) the database by anyone else stays unchained, and the
-        integrity check reports it."""
+        """Announce (if not yet) and chain the stored messages a crash left out of the
+        chain (at start); how many. Only a message whose stored record still matches the
+        HMAC written with it: one put into (or changed in) the database by anyone else is
+        neither announced nor chained, and the integrity check reports it."""
         chained = 0
         async for doc in self._messages.find({}, {"_outbox": 0}):
             if await self._chain.has(doc["_id"]):
@@ -263,6 +284,7 @@ class MessageStore:
                     extra={"message_id": doc["_id"]},
                 )
                 continue
+            await self._announce(_message(doc))
             await self._chain_one(doc["member_id"], doc["_id"], digest)
             chained += 1
         return chained
