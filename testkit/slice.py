@@ -34,6 +34,9 @@ class Slice:
     # Issue 20 item 2: the member portal (start_portal(), before start_gateway()).
     portal: ServiceProcess | None = None
     portal_port: int = field(default_factory=free_port)
+    # known before start(): identity's CSAM_REDIRECT_URI may name the portal's callback
+    # through the gateway (tests-e2e/test_portal_account.py)
+    gateway_port: int = field(default_factory=free_port)
 
     @property
     def email_domain(self) -> str:
@@ -78,7 +81,7 @@ class Slice:
             platform_layout({name: process.port for name, process in self.services.items()}),
             runtime_dir=log_dir / "gateway",
             log_dir=log_dir,
-            http_port=free_port(),
+            http_port=self.gateway_port,
             https_port=free_port(),
             # `/` to the portal when it runs (start_portal() first), else a 404 problem
             portal_port=self.portal_port if self.portal is not None else None,

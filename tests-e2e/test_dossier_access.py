@@ -2,7 +2,8 @@
 staff issue an invoice to demo.child; the titular exchanges their token at identity-svc
 for the child's dossier and reads the child's invoice (billing-svc) and document
 (inbox-svc), verified against identity's JWKS over HTTP; their own token does not open
-the child's dossier, the exchanged one opens nothing else, and demo.adult's is refused."""
+the child's dossier, the exchanged one opens nothing else, and demo.adult's is refused:
+listed closed with the reason AC-4 (issue 20 item 2), never opened."""
 
 from typing import Any
 
@@ -47,10 +48,16 @@ async def test_the_titular_opens_the_childs_invoices_and_documents_by_token_exch
     titular = await User.log_in(services, "demo.titular")
     try:
         dossiers = await titular.call("GET", "identity", "/v1/me/dossiers")
-        listed = [(d["member_id"], d["basis"]) for d in dossiers.json()["items"]]
-        assert listed[0] == (TITULAR, "AC-1")
-        assert (CHILD, "AC-2") in listed
-        assert ADULT not in {member_id for member_id, _ in listed}
+        items = dossiers.json()["items"]
+        listed = [(d["member_id"], d["basis"], d["reason"]) for d in items]
+        assert listed[0] == (TITULAR, "AC-1", None)
+        assert (CHILD, "AC-2", None) in listed
+        # AC-4, issue 20 item 2: Emma (20, no grant) listed as not open, why, nothing more.
+        assert (ADULT, None, "AC-4") in listed
+        emma = next(d for d in items if d["member_id"] == ADULT)
+        assert set(emma) == {"member_id", "name", "relation", "basis", "reason"}
+        assert (emma["name"], emma["relation"]) == ("Emma Peeters", "dependant")
+        assert OTHER not in {member_id for member_id, _, _ in listed}  # not a stranger's
 
         own_view = await titular.call("GET", "billing", f"/v1/members/{CHILD}/invoices")
         assert own_view.status_code == 403
@@ -82,6 +89,6 @@ async def test_the_titular_opens_the_childs_invoices_and_documents_by_token_exch
             await acting.aclose()
 
         adult = await titular.call("POST", "identity", f"/v1/me/dossiers/{ADULT}/token")
-        assert adult.status_code == 403  # AC-4: no grant
+        assert adult.status_code == 403  # AC-4: no grant; listed closed, never opened
     finally:
         await titular.aclose()

@@ -7,6 +7,7 @@ test has its own browser. Page structure (ids, labels): portal-web/README.md.
 """
 
 import asyncio
+import io
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -14,7 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from identity.demo import TITULAR
+import zxingcpp
+from identity.demo import TITULAR, demo_id
+from PIL import Image
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -339,3 +342,210 @@ def test_after_logout_the_session_cookie_no_longer_works(
     assert httpx.URL(answer.headers["location"]).path == "/login"
     browser.get(f"{base}/invoices")
     wait_for_path(browser, "/login")
+
+
+# --- invoices: the payment QR code, paid and overdue, phone width (issue 20 items 2, 3) ---
+
+MARIE = demo_id("member/other")
+BANK_ACCOUNT = "BE71096123456769"  # a payer's account (the payment's counterparty)
+
+
+@pytest.fixture(scope="module")
+async def maries_invoices(portal: Slice) -> AsyncIterator[dict[str, dict[str, Any]]]:
+    """Marie (demo.other, French) gets two invoices: one overdue (due 01/11/2026, marked
+    by billing's dunning job, EI-5) of € 30,00 and one of € 45,10 she paid (a bank
+    payment matched by its structured reference)."""
+    staff = await User.log_in(portal, "demo.staff")
+
+    async def issue(key: str, amount: str, due: str) -> dict[str, Any]:
+        body = {
+            "member_id": MARIE,
+            "issue_date": "2026-10-01",
+            "due_date": due,
+            "lines": [{"service_date": "2026-09-15", "description": "Kiné", "amount": amount}],
+        }
+
+        async def send() -> httpx.Response:
+            headers = {"Idempotency-Key": f"{key}-{portal.run_id}"}
+            return await staff.call("POST", "billing", "/v1/invoices", json=body, headers=headers)
+
+        answer = await eventually(
+            send, until=lambda r: r.status_code == 201, within=60, what=f"invoice {key}"
+        )
+        made: dict[str, Any] = answer.json()
+        return made
+
+    try:
+        overdue = await issue("overdue", "30.00", "2026-11-01")
+        paid = await issue("paid", "45.10", "2026-11-30")
+        payment = {
+            "structured_reference": paid["structured_reference"],
+            "amount": "45.10",
+            "value_date": "2026-10-20",
+            "counterparty_iban": BANK_ACCOUNT,
+        }
+        settled = await staff.call(
+            "POST",
+            "billing",
+            "/v1/payments",
+            json=payment,
+            headers={"Idempotency-Key": f"bank-{portal.run_id}"},
+        )
+        assert settled.status_code in (200, 201), settled.text
+        assert settled.json()["outcome"] == "settled"
+        run = await staff.call("POST", "billing", "/v1/jobs/dunning")
+        assert run.status_code == 202, run.text
+
+        async def state() -> str:
+            found = await staff.call("GET", "billing", f"/v1/invoices/{overdue['invoice_id']}")
+            return str(found.json()["status"])
+
+        await eventually(state, until=lambda s: s == "overdue", within=30, what="overdue")
+        yield {"overdue": overdue, "paid": paid}
+    finally:
+        await staff.aclose()
+
+
+def logged_in_as(driver: WebDriver, base: str, portal: Slice, username: str) -> str:
+    session = portal_session(portal, username)
+    driver.get(f"{base}/login")
+    driver.delete_all_cookies()
+    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
+    driver.get(f"{base}/")
+    wait_for_path(driver, "/")
+    return session
+
+
+def scanned_qr(driver: WebDriver) -> list[str]:
+    """The payment QR code as the browser shows it (CSP default-src 'self': the image
+    from the portal's own origin), photographed and read by zxing-cpp: its EPC069-12
+    elements."""
+    image = driver.find_element(By.ID, "payment-qr")
+    loaded = driver.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth", image
+    )
+    assert loaded, "the QR code image did not load"
+    picture = Image.open(io.BytesIO(image.screenshot_as_png))
+    (found,) = zxingcpp.read_barcodes(picture)
+    return str(found.text).split("\n")
+
+
+def digits(reference: str) -> str:
+    return "".join(c for c in reference if c.isdigit())
+
+
+def test_jans_open_invoice_shows_the_payment_qr_code_in_dutch(
+    browser: WebDriver, base: str, portal: Slice, invoice: dict[str, Any]
+) -> None:
+    """Issue 20 item 2 (EI-1, MT-1; EPC069-12 as billing builds it for the PDF): Jan's
+    open invoice shows how to pay it — the QR code a banking app scans (read back here:
+    BCD/002/UTF-8/SCT, the mutuality's IBAN, EUR12.50, the structured communication's 12
+    digits in element 10) and the same as text and in the image's alternative text."""
+    session = logged_in(browser, base, portal)
+    browser.get(f"{base}/invoices/{invoice['invoice_id']}")
+    assert shown(browser, "#payment-title") == "Betalen"
+    assert shown(browser, "#payment-amount") == "€ 12,50"
+    iban = shown(browser, "#payment-iban")
+    assert shown(browser, "#payment-reference") == invoice["structured_reference"]
+    elements = scanned_qr(browser)
+    assert elements[:4] == ["BCD", "002", "1", "SCT"]
+    assert elements[4] == shown(browser, "#payment-bic")
+    assert elements[5] == shown(browser, "#payment-beneficiary")
+    assert elements[6] == iban.replace(" ", "")
+    assert elements[7:] == ["EUR12.50", "", digits(invoice["structured_reference"])]
+    alt = re.sub(
+        r"[\s\u00a0]+", " ", browser.find_element(By.ID, "payment-qr").get_attribute("alt") or ""
+    )
+    assert "€ 12,50" in alt and iban in alt and invoice["structured_reference"] in alt
+    assert_accessible(browser, "invoices-invoice-qr-nl")
+    with http(base, session) as client:
+        svg = client.get(f"/invoices/{invoice['invoice_id']}/qr.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    with http(base) as stranger:
+        refused = stranger.get(f"/invoices/{invoice['invoice_id']}/qr.svg")
+    assert refused.status_code == 303
+
+
+def test_marie_sees_her_overdue_and_paid_invoices_in_french(
+    browser: WebDriver,
+    base: str,
+    portal: Slice,
+    maries_invoices: dict[str, dict[str, Any]],
+) -> None:
+    """Issue 20 item 2 (EI-5): Marie (French) sees her overdue invoice among the open ones
+    ("En retard", in words), the total due 30,00 €, her paid one in the paid section
+    ("Payée"); the overdue invoice's page asks for 30,00 € with the QR code, the paid
+    one says it is paid and has no QR code; the home page warns of the overdue one."""
+    overdue, paid = maries_invoices["overdue"], maries_invoices["paid"]
+    logged_in_as(browser, base, portal, "demo.other")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert "Factures en retard (1)" in shown(browser, "#home-overdue")
+    browser.find_element(By.ID, "nav-invoices").click()
+    wait_for_path(browser, "/invoices")
+    assert shown(browser, "#total-due") == "30,00 €"
+    opened = shown(browser, "#invoices-table")
+    assert overdue["invoice_id"] in opened and "En retard" in opened
+    assert paid["invoice_id"] not in opened
+    settled = shown(browser, "#paid-invoices-table")
+    assert paid["invoice_id"] in settled and "Payée" in settled and "45,10 €" in settled
+    assert_accessible(browser, "invoices-list-fr")
+    browser.find_element(
+        By.CSS_SELECTOR, f"a.invoice-link[href$='{overdue['invoice_id']}']"
+    ).click()
+    wait_for_path(browser, f"/invoices/{overdue['invoice_id']}")
+    assert shown(browser, "#invoice-status") == "En retard"
+    assert "01/11/2026" in shown(browser, "#invoice-overdue-note")
+    assert shown(browser, "#payment-amount") == "30,00 €"
+    elements = scanned_qr(browser)
+    assert elements[7:] == ["EUR30.00", "", digits(overdue["structured_reference"])]
+    assert_accessible(browser, "invoices-invoice-overdue-fr")
+    browser.get(f"{base}/invoices/{paid['invoice_id']}")
+    assert shown(browser, "#invoice-status") == "Payée"
+    assert "payée" in shown(browser, "#invoice-paid-note")
+    assert not browser.find_elements(By.ID, "invoice-payment")
+    assert_accessible(browser, "invoices-invoice-paid-fr")
+
+
+@pytest.mark.parametrize("username", ["demo.titular", "demo.other"])
+def test_the_core_pages_never_scroll_sideways_on_a_360_px_phone(
+    phone: WebDriver,
+    base: str,
+    portal: Slice,
+    invoice: dict[str, Any],
+    maries_invoices: dict[str, dict[str, Any]],
+    username: str,
+) -> None:
+    """Issue 20 item 2 ("the core pages work on a 360 px wide screen"), Jan in Dutch and
+    Marie in French: on every core page of every area the page itself is never wider
+    than the screen (document.documentElement.scrollWidth <= 360); the invoices tables
+    scroll inside their own box instead."""
+    logged_in_as(phone, base, portal, username)
+    own = invoice if username == "demo.titular" else maries_invoices["overdue"]
+    pages = [
+        "/",
+        "/invoices",
+        f"/invoices/{own['invoice_id']}",
+        "/dossiers",
+        "/inbox",
+        "/messages",
+        "/messages/new",
+        "/settings",
+        "/policies",
+        "/claims",
+        "/claims/new",
+    ]
+    for address in pages:
+        phone.get(f"{base}{address}")
+        assert path_of(phone) == address, f"{address} → {phone.current_url}"
+        width, scroll = phone.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth]"
+        )
+        assert width == PHONE_WIDTH
+        assert scroll <= PHONE_WIDTH, f"{address}: {scroll} px wide on a 360 px screen"
+        if address == "/invoices":
+            inner, box = phone.execute_script(
+                "const w = document.querySelector('#invoices-table').parentElement;"
+                "return [w.scrollWidth, w.clientWidth]"
+            )
+            assert inner > box, "the invoices table should scroll inside its box"
+            screenshot(phone, f"invoices-list-phone-{username}")

@@ -126,6 +126,10 @@ RATE_LIMITS = (
         routes=(
             _identity("POST", "/v1/registrations"),
             _identity("POST", "/v1/csam/signups/{signup_id}"),
+            # the portal's forms that start one (as for its log-in form: the browser's
+            # address is counted here, identity counts the address the portal passes on)
+            Route("portal", "POST", "/register"),
+            Route("portal", "POST", "/csam/signup"),
         ),
     ),
     RateLimit(
@@ -135,13 +139,15 @@ RATE_LIMITS = (
         routes=(
             _identity("POST", "/v1/registrations/{registration_id}/confirm"),
             _identity("POST", "/v1/password-resets/{reset_id}/confirm"),
+            Route("portal", "POST", "/register/confirm"),
+            Route("portal", "POST", "/reset/confirm"),
         ),
     ),
     RateLimit(
         "password_reset",
         per_minute=5,
         burst=3,
-        routes=(_identity("POST", "/v1/password-resets"),),
+        routes=(_identity("POST", "/v1/password-resets"), Route("portal", "POST", "/reset")),
     ),
 )
 
@@ -350,12 +356,14 @@ def _service_locations(name: str, route: str) -> list[str]:
 def _portal_location(layout: Layout) -> list[str]:
     """Issue 20 item 2: everything not under ``/api/`` is the member portal's. It sends
     its own security headers (a CSP allowing its own styles), so only the request id and
-    HSTS are added here."""
+    HSTS are added here. Its multipart forms (claim evidence, a message with its files)
+    carry what the services' upload routes accept: the upload limit, not the JSON one."""
     if layout.portal_port is None:
         return ["        location / {", "            return 404;", "        }"]
     indent = "            "
     return [
         "        location / {",
+        f"{indent}client_max_body_size {UPLOAD_BODY_BYTES};",
         *_proxy_headers(indent),
         f"{indent}add_header X-Request-ID $gateway_request_id always;",
         f"{indent}add_header Strict-Transport-Security $gateway_hsts always;",

@@ -44,7 +44,9 @@ KAFKA_PORT = 9092
 MONGODB_PORT = 27017
 SMTP_PORTS = (25, 465, 587)
 HTTPS_PORT = 443
-API_HOST = "api.mylm.example"  # overlays set the real host names
+# Issue 20: one origin, the member portal at `/` and the APIs at `/api/<service>` (as the
+# local gateway at :8080); overlays set the real host names.
+API_HOST = "mylm.example"
 TLS_SECRET = "mylm-api-tls"  # noqa: S105 (the Secret's name)
 # The services' own upload limit (max_upload_body_bytes: 10 MiB + 64 KiB), rounded up:
 # the gateway passes what a service accepts; the service answers 413 beyond its own limit.
@@ -121,6 +123,57 @@ def service_url(service: Service) -> str:
     return f"http://{service.directory}:{service.port}"
 
 
+# Issue 20 item 2: the member portal (portal-web, `python -m portal`), a backend-for-
+# frontend: no Kafka, its sessions in MongoDB (database `portal`), every service called
+# in-cluster with the member's own token (identity too: its login budget counts the
+# member's address, which the portal passes in X-Forwarded-For and identity believes from
+# the pod network, FORWARDED_ALLOW_IPS).
+PORTAL = Service(
+    name="portal",
+    directory="portal-web",
+    package="portal",
+    port=8010,
+    database="portal",
+    produces=(),
+    consumes=(),
+    urls={
+        "IDENTITY_URL": "identity",
+        "BILLING_URL": "billing",
+        "INBOX_URL": "inbox",
+        "NOTIFY_URL": "notify",
+        "POLICY_URL": "policy",
+        "CLAIMS_URL": "claims",
+    },
+)
+
+
+def portal_workload(manifest: Manifest | None = None) -> Workload:
+    """The portal on Kubernetes: `PROFILE=prod` (its session cookie `Secure`), the
+    services' in-cluster URLs, the ingress controller's X-Forwarded-For believed."""
+    manifest = manifest or load()
+    by_name = {s.name: s for s in manifest.services}
+    settings = {
+        "PROFILE": "prod",
+        "HOST": "0.0.0.0",
+        "PORT": str(PORTAL.port),
+        "LOG_LEVEL": "INFO",
+        "FORWARDED_ALLOW_IPS": "10.0.0.0/8",
+    }
+    targets = {
+        setting: target
+        for setting, (target, _) in PORTAL.url_targets().items()
+        if target in by_name
+    }
+    for setting, target in targets.items():
+        settings[setting] = service_url(by_name[target])
+    return Workload(
+        service=PORTAL,
+        settings=dict(sorted(settings.items())),
+        secret_env={"MONGODB_URI": (f"{PORTAL.directory}-env", "MONGODB_URI")},
+        calls=tuple(sorted(by_name[t].directory for t in targets.values())),
+    )
+
+
 def workloads(manifest: Manifest | None = None) -> tuple[Workload, ...]:
     manifest = manifest or load()
     issuer = manifest[manifest.issuer]
@@ -131,6 +184,9 @@ def workloads(manifest: Manifest | None = None) -> tuple[Workload, ...]:
             callers[issuer.name].add(s.directory)
         for target, _ in s.url_targets().values():
             callers[target].add(s.directory)
+    for target, _ in PORTAL.url_targets().values():  # issue 20: the portal calls them
+        if target in callers:
+            callers[target].add(PORTAL.directory)
     found = []
     for s in manifest.services:
         env_secret = f"{s.directory}-env"
@@ -160,7 +216,7 @@ def workloads(manifest: Manifest | None = None) -> tuple[Workload, ...]:
             )
             settings |= {
                 "CSAM_ISSUER": "https://idp.iamfas.belgium.be/fas/oauth2",
-                "CSAM_REDIRECT_URI": f"https://{API_HOST}/api/identity/v1/csam/callback",
+                "CSAM_REDIRECT_URI": f"https://{API_HOST}/csam/callback",
                 "CSAM_RETURN_TO_ORIGINS": '["https://mylm.example"]',
             }
             secret_env |= {
@@ -474,6 +530,45 @@ def ingress(ws: Iterable[Workload]) -> dict[str, Any]:
     }
 
 
+def portal_ingress(portal: Workload) -> dict[str, Any]:
+    """Issue 20 item 2: `/` (everything not under `/api/`) → the member portal, on the
+    APIs' host (one origin). Its own Ingress: the APIs' rewrite does not apply to it;
+    ingress-nginx matches the longer `/api/<service>` paths first. The body limit lets
+    the portal's upload forms (claim evidence, messages) through, as the services'."""
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {
+            "name": "mylm-portal",
+            "labels": {"app.kubernetes.io/part-of": PART_OF},
+            "annotations": {
+                "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+                "nginx.ingress.kubernetes.io/proxy-body-size": PROXY_BODY_SIZE,
+            },
+        },
+        "spec": {
+            "ingressClassName": INGRESS_CLASS,
+            "tls": [{"hosts": [API_HOST], "secretName": TLS_SECRET}],
+            "rules": [
+                {
+                    "host": API_HOST,
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {
+                                    "service": {"name": portal.name, "port": {"name": "http"}}
+                                },
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+    }
+
+
 def topic_names() -> list[str]:
     """Every topic of the event catalogue and its dead letters (audit.checkpoint has
     none: identity writes and reads it directly, no consumer group dead-letters it)."""
@@ -548,7 +643,7 @@ OVERLAY_SET = (
         profile="dev",  # demo data; the keys still come from the mounted secrets
         image_tag="main",
         registry="registry.example/mylm",
-        api_host="api.dev.mylm.example",
+        api_host="dev.mylm.example",  # the portal at `/`, the APIs at `/api/<service>`
         portal_origin="https://dev.mylm.example",
         csam_issuer="https://idp.iamfas.int.belgium.be/fas/oauth2",  # FAS integration
         log_level="DEBUG",
@@ -567,7 +662,7 @@ OVERLAY_SET = (
         profile="prod",
         image_tag="0.1.0",  # CI: `kustomize edit set image` per release
         registry="registry.example/mylm",
-        api_host="api.mylm.be",
+        api_host="mylm.be",
         portal_origin="https://mylm.be",
         csam_issuer="https://idp.iamfas.belgium.be/fas/oauth2",
         log_level="INFO",
@@ -588,11 +683,14 @@ def _patch(kind: str, ops: list[dict[str, Any]], name: str | None = None) -> dic
 def overlay_kustomization(o: Overlay, ws: tuple[Workload, ...]) -> dict[str, Any]:
     generators = []
     for w in ws:
-        literals = {"PROFILE": o.profile, "LOG_LEVEL": o.log_level} | o.extra_settings
+        # the portal has no demo data: its profile only makes the cookie Secure, which
+        # every overlay (HTTPS at the Ingress) wants
+        profile = "prod" if w.service == PORTAL else o.profile
+        literals = {"PROFILE": profile, "LOG_LEVEL": o.log_level} | o.extra_settings
         if w.service.name == "identity":
             literals |= {
                 "CSAM_ISSUER": o.csam_issuer,
-                "CSAM_REDIRECT_URI": f"https://{o.api_host}/api/identity/v1/csam/callback",
+                "CSAM_REDIRECT_URI": f"https://{o.api_host}/csam/callback",
                 "CSAM_RETURN_TO_ORIGINS": json.dumps([o.portal_origin]),
             }
         generators.append(
@@ -638,6 +736,14 @@ def overlay_kustomization(o: Overlay, ws: tuple[Workload, ...]) -> dict[str, Any
                 {"op": "replace", "path": "/spec/rules/0/host", "value": o.api_host},
             ],
             name="mylm-api",
+        ),
+        _patch(
+            "Ingress",
+            [
+                {"op": "replace", "path": "/spec/tls/0/hosts/0", "value": o.api_host},
+                {"op": "replace", "path": "/spec/rules/0/host", "value": o.api_host},
+            ],
+            name="mylm-portal",
         ),
     ]
     if (o.topic_replicas, o.topic_min_insync) != (REPLICAS, MIN_INSYNC):
@@ -739,9 +845,10 @@ def env_file(settings: Mapping[str, str]) -> str:
 def files(manifest: Manifest | None = None) -> dict[Path, str]:
     """Every generated file (path → text)."""
     ws = workloads(manifest)
+    portal = portal_workload(manifest)
     by_name = {w.name: w for w in ws}
     out: dict[Path, str] = {}
-    for w in ws:
+    for w in (*ws, portal):
         out[BASE / "services" / f"{w.name}.yaml"] = documents(
             service_account(w),
             deployment(w),
@@ -752,13 +859,13 @@ def files(manifest: Manifest | None = None) -> dict[Path, str]:
         )
         out[BASE / "services" / f"{w.name}.env"] = env_file(w.settings)
     out[BASE / "network-default-deny.yaml"] = documents(default_deny())
-    out[BASE / "ingress.yaml"] = documents(ingress(ws))
+    out[BASE / "ingress.yaml"] = documents(ingress(ws), portal_ingress(portal))
     out[BASE / "kafka-topics.yaml"] = documents(*(kafka_topic(t) for t in topic_names()))
     resources = [
         "network-default-deny.yaml",
         "ingress.yaml",
         "kafka-topics.yaml",
-        *(f"services/{w.name}.yaml" for w in ws),
+        *(f"services/{w.name}.yaml" for w in (*ws, portal)),
     ]
     if (BASE / "observability" / "kustomization.yaml").exists():
         resources.append("observability")  # engineer (8)'s folder, not generated here
@@ -773,13 +880,13 @@ def files(manifest: Manifest | None = None) -> dict[Path, str]:
                 "envs": [f"services/{w.name}.env"],
                 "options": {"labels": labels(w)},
             }
-            for w in ws
+            for w in (*ws, portal)
         ],
     }
     out[BASE / "kustomization.yaml"] = HEADER + to_yaml(base)
     for o in OVERLAY_SET:
         out[OVERLAYS / o.name / "kustomization.yaml"] = HEADER + to_yaml(
-            overlay_kustomization(o, ws)
+            overlay_kustomization(o, (*ws, portal))
         )
     return out
 

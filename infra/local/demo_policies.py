@@ -3,7 +3,12 @@ every fact behind them is real (issue 8's demo data):
 
 * demo.titular: a family policy with e-protection, start 2026-01-01, threshold 5 %,
   accepted, its first premium invoiced by billing and paid → active (PC-4);
-* demo.other: a single policy, accepted, awaiting its first premium.
+* demo.other: a single policy with e-protection, start 2026-01-01 (past LA-2's month of
+  waiting), accepted, its first premium paid → active: Marie declares an e-merchant
+  claim (LA-8) on it, in French, by hand (issue 20);
+* demo.other: a proposal to accept in the portal (issue 20 item 2): the family formula
+  with e-protection from 2027-01-01 — accepting it asks its first premium (an open
+  invoice); it starts after her single contract's claims, so it never takes their place.
 
 Idempotent, so every `make run` may call it: proposals and the payment carry
 Idempotency-Keys, accepting an accepted proposal answers 409 and is left at that.
@@ -60,8 +65,16 @@ class _Seeder:
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
-    def policy(self, holder: str, username: str, key: str, proposal: dict[str, Any]) -> str:
-        """Proposed by staff (once per key), accepted by the policyholder."""
+    def policy(
+        self,
+        holder: str,
+        username: str,
+        key: str,
+        proposal: dict[str, Any],
+        *,
+        accept: bool = True,
+    ) -> str:
+        """Proposed by staff (once per key), accepted by the policyholder (``accept``)."""
         body = {"policyholder_member_id": holder, **proposal}
 
         def propose() -> dict[str, Any] | None:
@@ -79,6 +92,8 @@ class _Seeder:
         policy_id: str = _eventually(propose, f"policy-svc knowing {username}", self.within)[
             "policy_id"
         ]
+        if not accept:  # left for the member to accept in the portal
+            return policy_id
         accepted = self.http.post(
             f"{self.urls.policy}/v1/policies/{policy_id}/accept", headers=self._bearer(username)
         )
@@ -116,8 +131,8 @@ class _Seeder:
         self.http.close()
 
 
-def seed(urls: Urls | None = None, within: float = 60.0) -> list[str]:
-    """Returns the two policy ids (demo.titular's, demo.other's)."""
+def seed(urls: Urls | None = None, within: float = 60.0) -> dict[str, str]:
+    """The demo policies' ids by what they are (the banner of ``make run`` lists them)."""
     seeder = _Seeder(urls or Urls(), within)
     try:
         family = seeder.policy(
@@ -135,15 +150,32 @@ def seed(urls: Urls | None = None, within: float = 60.0) -> list[str]:
         single = seeder.policy(
             OTHER,
             "demo.other",
-            "demo-other-single",
+            "demo-other-single-e-protection",
             {
                 "formula": "single",
-                "start_date": "2026-12-01",
+                "start_date": "2026-01-01",
                 "threshold_pct": 10,
-                "e_protection": False,
+                "e_protection": True,
             },
         )
-        return [family, single]
+        seeder.pay_first_premium(OTHER, single)
+        proposal = seeder.policy(
+            OTHER,
+            "demo.other",
+            "demo-other-family-proposal",
+            {
+                "formula": "family",
+                "start_date": "2027-01-01",
+                "threshold_pct": 5,
+                "e_protection": True,
+            },
+            accept=False,
+        )
+        return {
+            "demo.titular family, e-protection (active)": family,
+            "demo.other single, e-protection (active)": single,
+            "demo.other family proposal (to accept in the portal)": proposal,
+        }
     finally:
         seeder.close()
 

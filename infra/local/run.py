@@ -39,7 +39,19 @@ def services(listed: Manifest) -> list[ServiceProcess]:
         return {setting: url for setting, url in urls.items() if setting not in os.environ}
 
     trusted = {} if "FORWARDED_ALLOW_IPS" in os.environ else {"FORWARDED_ALLOW_IPS": PROXY_ADDRESS}
-    return [ServiceProcess(s.module, s.port, {**trusted, **calls(s)}) for s in listed.services]
+    return [
+        ServiceProcess(s.module, s.port, {**trusted, **calls(s), **csam(s)})
+        for s in listed.services
+    ]
+
+
+def csam(service: Service) -> dict[str, str]:
+    """Issue 20 item 2: the CSAM provider sends the browser back to the portal (through
+    the gateway), which passes the answer on to identity (portal-web/README.md "CSAM
+    through the portal"); unless the environment says otherwise."""
+    if service.name != "identity" or "CSAM_REDIRECT_URI" in os.environ:
+        return {}
+    return {"CSAM_REDIRECT_URI": f"http://127.0.0.1:{HTTP_PORT}/csam/callback"}
 
 
 def portal(listed: Manifest) -> ServiceProcess:
@@ -83,16 +95,16 @@ def _banner() -> None:
     _say("  e-mails    http://127.0.0.1:8025/")
     _say("  eID demo   .cache/inbox/demo-eid: Jan's signing certificate and key, trusted by")
     _say("             inbox-svc (ES-1; sign and send: docs/services/inbox.md)")
-    _say("  CSAM login http://127.0.0.1:8001/v1/csam/login (at the provider: demo.titular,")
-    _say("             demo.newcomer or demo.unknown, password Demo-Passw0rd!)")
+    _say(f"  CSAM login http://127.0.0.1:{HTTP_PORT}/csam/login (the portal; at the provider:")
+    _say("             demo.titular, demo.newcomer or demo.unknown, password Demo-Passw0rd!)")
     _say("Ctrl-C stops everything.")
 
 
 def _seed_demo_policies() -> None:
     """Through the APIs, once the services run; a failure leaves the platform usable."""
     try:
-        family, single = demo_policies.seed()
-        _say(f"demo policies: demo.titular {family} (active), demo.other {single}")
+        for what, policy_id in demo_policies.seed().items():
+            _say(f"demo policy {policy_id}: {what}")
     except (httpx.HTTPError, TimeoutError) as error:
         _say(f"demo policies not seeded: {error!r}")
 

@@ -96,14 +96,16 @@ def _start(python: Path, package: str, cwd: Path, env: dict[str, str], log: Path
         )
 
 
-@pytest.mark.parametrize("service", MANIFEST.names)
+@pytest.mark.parametrize("service", [*MANIFEST.names, generate.PORTAL.name])
 async def test_the_locked_dependencies_install_alone_and_the_service_starts_from_them(
     service: str, platform: Endpoints, run_id: str, tmp_path: Path
 ) -> None:
     """Issue 21 item 1: the image's environment is the lock's, nothing more (no dev
     dependency, the project's code as wheels with its data files), and is enough to run
-    the service; it stops on SIGTERM within terminationGracePeriodSeconds minus preStop."""
-    s = MANIFEST[service]
+    the service; it stops on SIGTERM within terminationGracePeriodSeconds minus preStop.
+    The member portal too (issue 20: `--build-arg SERVICE=portal`, its templates and CSS
+    in the environment)."""
+    s = generate.PORTAL if service == generate.PORTAL.name else MANIFEST[service]
     venv = tmp_path / "venv"
     _install(s.distribution, venv)
     python = venv / "bin" / "python"

@@ -12,6 +12,9 @@ import pytest
 from fastapi import FastAPI
 from mylm_shared.bodies import route_input, served_routes
 from mylm_shared.settings import ServiceSettings
+from portal.app import create_app as create_portal
+from portal.settings import PortalSettings
+from portal.upstream import Upstreams
 
 from infra.gateway import config
 from infra.gateway.config import RATE_LIMITS, UPLOAD_ROUTES, Layout, Route, render
@@ -19,9 +22,28 @@ from infra.gateway.process import GatewayProcess, nginx_binary
 from infra.k8s import generate
 from infra.k8s.generate import gateway_routes, workloads
 from infra.manifest import load
+from testkit.fakes.portal import FakeBilling, FakeIdentity, InMemorySessions
+from testkit.fakes.portal_claims import FakeClaims
+from testkit.fakes.portal_inbox import FakeInbox
+from testkit.fakes.portal_notify import FakeNotify
+from testkit.fakes.portal_policy import FakePolicy
 from testkit.services import create_app
 
 MANIFEST = load()
+
+
+def portal_app() -> FastAPI:
+    """The member portal's app on the fakes of its ports (its routes are what counts)."""
+    identity = FakeIdentity()
+    services = Upstreams(
+        identity=identity,
+        billing=FakeBilling(identity),
+        inbox=FakeInbox(identity),
+        notify=FakeNotify(identity),
+        policy=FakePolicy(identity),
+        claims=FakeClaims(identity),
+    )
+    return create_portal(PortalSettings(), services=services, store=InMemorySessions())
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +112,20 @@ def test_the_rate_limited_routes_are_identitys_login_registration_code_and_reset
     routes = [r for limit in RATE_LIMITS for r in limit.routes]
     limited = {(r.method, r.path) for r in routes if r.service == "identity"}
     assert limited <= served, limited - served
-    # issue 20 item 2: besides identity's, only the portal's log-in form
-    assert {r for r in routes if r.service != "identity"} == {Route("portal", "POST", "/login")}
+    # issue 20 item 2: besides identity's, the portal's forms that log in, register,
+    # confirm a code or ask for a reset (it calls identity from its own address)
+    portal = {(r.method, r.path) for r in routes if r.service != "identity"}
+    assert portal == {
+        ("POST", "/login"),
+        ("POST", "/register"),
+        ("POST", "/csam/signup"),
+        ("POST", "/register/confirm"),
+        ("POST", "/reset/confirm"),
+        ("POST", "/reset"),
+    }
+    assert {r.service for r in routes} == {"identity", "portal"}
+    portal_forms = {(m, r.path) for r in served_routes(portal_app()) for m in r.methods}
+    assert portal <= portal_forms, portal - portal_forms
     paths = {path for _, path in limited}
     assert "/v1/sessions" in paths and "/v1/registrations" in paths
     assert "/v1/password-resets" in paths
@@ -133,6 +167,14 @@ def test_everything_but_the_apis_goes_to_the_portal_with_its_login_limited(
         assert "proxy_pass http://portal;" in block
         assert "proxy_set_header X-Forwarded-For $remote_addr;" in block
         assert "Content-Security-Policy" not in block
+        # the portal's upload forms (claims, messages) pass what the services accept
+        assert f"client_max_body_size {config.UPLOAD_BODY_BYTES};" in block
+    # the Ingress agrees (issue 21): `/` → the portal, at the port the gateway uses
+    ingress = generate.portal_ingress(generate.portal_workload())
+    (path,) = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert path["path"] == "/"
+    assert path["backend"]["service"]["name"] == generate.PORTAL.directory
+    assert generate.PORTAL.port == config.PORTAL_PORT
     assert '"~^POST /login$" $binary_remote_addr;' in text
     # an unknown /api/… path stays the APIs' 404 problem, never the portal's page
     assert len(re.findall(r"^ {8}location /api/ \{\n {12}return 404;", text, re.M)) == 2

@@ -129,6 +129,8 @@ DEFAULTED = {
         "delivery_backoff_seconds",
         "delivery_backoff_max_seconds",
         "delivery_claim_seconds",
+        "address_codes_per_hour",  # EI-4 / issue 19 item 4: the code e-mails' limit
+        "address_code_interval_seconds",
     },
 }
 
@@ -389,6 +391,9 @@ def test_network_policies_allow_only_the_callers_and_the_dependencies(service: s
         if service in {t for t, _ in s.url_targets().values()}
         or (service == MANIFEST.issuer and s.name != service)
     }
+    # issue 20 item 2: the member portal calls every service with the member's token
+    if service in {t for t, _ in generate.PORTAL.url_targets().values()}:
+        callers.add(generate.PORTAL.directory)
     assert _selected(rule["from"]) == callers
     called = {MANIFEST[t].directory for t, _ in w.service.url_targets().values()}
     if service != MANIFEST.issuer:
@@ -486,3 +491,77 @@ def test_a_new_service_gets_everything(tmp_path: Path) -> None:
     extra: Workload = next(w for w in ws if w.name == "extra-svc")
     assert extra.calls == ("identity-svc",)
     assert "extra-svc" in next(w for w in ws if w.name == "identity-svc").callers
+
+
+PORTAL = generate.portal_workload()
+
+
+def test_the_portal_is_deployed_with_the_services_in_cluster_urls_and_a_secure_cookie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 20 item 2 / issue 21: the portal has the services' resources (locked-down
+    pod, probes /healthz and /readyz it serves), every setting it reads is set (the
+    services' in-cluster URLs, the gateway's addresses believed) or left to a default that
+    does not point at the local platform; MONGODB_URI from a Secret; PROFILE=prod in every
+    overlay, so its session cookie is Secure."""
+    from portal.settings import PortalSettings
+
+    assert PORTAL.name == "portal-web" and PORTAL.service.package == "portal"
+    path = generate.BASE / "services" / "portal-web.yaml"
+    kinds = {(d["kind"], d["name"]) for d in _documents(path.read_text(encoding="utf-8"))}
+    assert kinds == {(kind, "portal-web") for kind in KINDS}
+    container = generate.deployment(PORTAL)["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["python", "-m", "portal"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    for service in MANIFEST.services:
+        url = PORTAL.settings[f"{service.name.upper()}_URL"]
+        assert url == f"http://{service.directory}:{service.port}"
+    assert PORTAL.secret_env == {"MONGODB_URI": ("portal-web-env", "MONGODB_URI")}
+    fields = env_names(PortalSettings)
+    assert PORTAL.configured <= fields.keys()
+    unused = {"KAFKA_BOOTSTRAP_SERVERS", "JWKS_URL"}  # no bus, no token verified itself
+    for name in fields.keys() - PORTAL.configured - unused:
+        default = PortalSettings.model_fields[fields[name]].default
+        assert "127.0.0.1" not in str(default) and "localhost" not in str(default), name
+    for o in OVERLAY_SET:
+        literals = generate.overlay_kustomization(o, (PORTAL,))["configMapGenerator"][0]
+        env = dict(PORTAL.settings) | dict(x.split("=", 1) for x in literals["literals"])
+        env["MONGODB_URI"] = "mongodb://db.example:27017/"
+        for name in fields:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        settings = PortalSettings()
+        assert settings.secure_cookies, o.name
+        assert (settings.host, settings.port) == ("0.0.0.0", 8010)
+    # in: the ingress controller (and Prometheus); out: the services it calls, MongoDB
+    policy = generate.network_policy(PORTAL, {w.name: w for w in WORKLOADS.values()})["spec"]
+    (rule,) = policy["ingress"]
+    assert not _selected(rule["from"])
+    called = _selected([p for e in policy["egress"] for p in e["to"]])
+    assert called == {s.directory for s in MANIFEST.services}
+
+
+def test_the_portal_is_at_the_root_of_the_apis_host() -> None:
+    """Issue 20 item 2: one origin, as the local gateway: the `mylm-portal` Ingress sends
+    `/` to the portal on the host of the APIs' Ingress (each overlay patches both), with
+    the upload body limit; the APIs stay at `/api/<service>`."""
+    api = generate.ingress(WORKLOADS.values())
+    portal = generate.portal_ingress(PORTAL)
+    (rule,) = portal["spec"]["rules"]
+    assert rule["host"] == api["spec"]["rules"][0]["host"]
+    (path,) = rule["http"]["paths"]
+    assert (path["path"], path["pathType"]) == ("/", "Prefix")
+    assert path["backend"]["service"] == {"name": "portal-web", "port": {"name": "http"}}
+    assert portal["spec"]["tls"] == api["spec"]["tls"]
+    annotations = portal["metadata"]["annotations"]
+    assert "nginx.ingress.kubernetes.io/rewrite-target" not in annotations
+    limit = int(annotations["nginx.ingress.kubernetes.io/proxy-body-size"].removesuffix("m"))
+    assert limit * 1024 * 1024 >= ServiceSettings().max_upload_body_bytes
+    for o in OVERLAY_SET:
+        patches = generate.overlay_kustomization(o, (PORTAL,))["patches"]
+        hosts = [p for p in patches if p["target"] == {"kind": "Ingress", "name": "mylm-portal"}]
+        assert len(hosts) == 1 and o.api_host in hosts[0]["patch"]
+        assert o.portal_origin == f"https://{o.api_host}"

@@ -189,6 +189,7 @@ MATRIX: dict[str, Rule] = {
         "POST /v1/password-resets",
         "POST /v1/password-resets/{reset_id}/confirm",
         "GET /v1/login-methods",
+        "GET /v1/terms/current",  # RG-4: the terms a registration accepts
         "GET /v1/csam/login",
         "GET /v1/csam/callback",
         "POST /v1/csam/signups/{signup_id}",
@@ -273,6 +274,10 @@ MATRIX: dict[str, Rule] = {
     ),
     "billing GET /v1/invoices/{invoice_id}.pdf": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
     "billing GET /v1/invoices/{invoice_id}.csv": resource(why="EI-1, AC-1..AC-5; 404 otherwise"),
+    # issue 20 item 2: how to pay it (the QR code's EPC069-12 payload), as the invoice
+    "billing GET /v1/invoices/{invoice_id}/payment": resource(
+        why="EI-1, MT-1, AC-1..AC-5; 404 otherwise"
+    ),
     "billing GET /v1/members/{member_id}/invoices.csv": dossier(why="EI-1, AC-1..AC-5"),
     "billing GET /v1/members/{member_id}/invoices/last/lines": dossier(why="EI-1, AC-1..AC-5"),
     # issue 18 item 3: the member, a titular acting for them, or staff (EI-2, EI-3)
@@ -432,6 +437,11 @@ MATRIX: dict[str, Rule] = {
     "notify PUT /v1/members/{member_id}/preferences": replace(
         dossier(422, why="EI-4, AC-1..AC-5; staff read only"),
         expect={**dossier(422).expect, STAFF: 403},
+    ),
+    # issue 19 item 4 / issue 20 item 2: the address in use and a change waiting, read
+    # like the switches (the member, a titular acting for them, staff)
+    "notify GET /v1/members/{member_id}/email": dossier(
+        why="EI-4, AC-1..AC-5: the notification address in use and a change waiting"
     ),
     "notify PUT /v1/members/{member_id}/email": replace(
         dossier(422, why="EI-4, AC-1..AC-5: the member changes the address; staff do not"),

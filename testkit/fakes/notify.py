@@ -110,13 +110,16 @@ class FakeDeliveries:
 
 @dataclass
 class FakeMemberSettings:
-    """``MemberSettings``: switches, confirmed addresses, changes and their guesses."""
+    """``MemberSettings``: switches, confirmed addresses, changes and their guesses, the
+    code e-mails counted against the member's limit (``code_sends``: member → number →
+    when)."""
 
     switches: dict[str, Preferences] = field(default_factory=dict)
     addresses: dict[str, str] = field(default_factory=dict)
     changes: list[AddressChange] = field(default_factory=list)
     attempts: dict[str, int] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    code_sends_of: dict[str, dict[int, datetime]] = field(default_factory=dict)
 
     async def preferences(self, member_id: str) -> Preferences:
         return self.switches.get(member_id, Preferences())
@@ -156,6 +159,22 @@ class FakeMemberSettings:
 
     async def change_used(self, change_id: str) -> bool:
         return change_id in self.used
+
+    async def change_locked(self, change_id: str, limit: int) -> bool:
+        return self.attempts.get(change_id, 0) >= limit
+
+    async def code_sends(self, member_id: str) -> list[tuple[int, datetime]]:
+        return list(self.code_sends_of.get(member_id, {}).items())
+
+    async def take_code_send(self, member_id: str, number: int, at: datetime) -> bool:
+        taken = self.code_sends_of.setdefault(member_id, {})
+        if number in taken:
+            return False
+        taken[number] = at
+        return True
+
+    async def release_code_send(self, member_id: str, number: int) -> None:
+        self.code_sends_of.get(member_id, {}).pop(number, None)
 
 
 @dataclass

@@ -134,6 +134,62 @@ async def test_ei_1_the_pdf_downloads_the_same_bytes_and_reads_back(household: H
     assert "23/12/2026" in text
 
 
+async def test_the_payment_of_an_open_invoice_is_the_pdfs_qr_payload_issue_20(
+    household: Household,
+) -> None:
+    """EI-1, MT-1 (issue 20 item 2, the portal's payment QR code): an open invoice's
+    payment names the mutuality's account and the structured communication; its EPC069-12
+    payload is the one billing's builder makes (element by element); what is still due
+    follows a partial payment; a paid invoice has nothing to pay (409); another member
+    gets the 404 of an invoice that does not exist."""
+    invoice = await household.issue(lines_for(household))
+    path = f"/v1/invoices/{invoice['invoice_id']}/payment"
+    own = household.tokens.member(household.titular)
+    answer = await household.client.get(path, headers=own)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    digits = "".join(c for c in invoice["structured_reference"] if c.isdigit())
+    assert body["amount"] == "42.50" and body["currency"] == "EUR"
+    assert body["beneficiary_name"] == "LM Plus"
+    assert body["iban_printed"].replace(" ", "") == body["iban"]
+    assert body["structured_reference"] == invoice["structured_reference"]
+    assert body["epc_payload"].split("\n") == [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        body["bic"],
+        "LM Plus",
+        body["iban"],
+        "EUR42.50",
+        "",
+        digits,
+    ]
+    assert body["demo_account"] is True
+    stranger = household.tokens.member(household.stranger)
+    theirs = await household.client.get(path, headers=stranger)
+    assert theirs.status_code == 404
+    staff = household.tokens.staff()
+    paid = {
+        "structured_reference": invoice["structured_reference"],
+        "value_date": "2026-11-30",
+        "counterparty_iban": "BE71096123456769",
+    }
+    part = await household.client.post(
+        "/v1/payments", json={**paid, "amount": "40.00"}, headers=staff
+    )
+    assert part.status_code in (200, 201), part.text
+    rest = await household.client.get(path, headers=own)
+    assert rest.json()["amount"] == "2.50" and "EUR2.50" in rest.json()["epc_payload"]
+    done = await household.client.post(
+        "/v1/payments", json={**paid, "amount": "2.50"}, headers=staff
+    )
+    assert done.status_code in (200, 201), done.text
+    nothing = await household.client.get(path, headers=own)
+    assert nothing.status_code == 409, nothing.text
+    assert nothing.headers["content-type"] == "application/problem+json"
+
+
 async def test_ei_1_nobody_else_downloads_and_nothing_leaks(household: Household) -> None:
     """AC-1: another member gets exactly the answer for an invoice that does not exist."""
     invoice = await household.issue(lines_for(household))

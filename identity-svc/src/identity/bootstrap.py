@@ -63,6 +63,7 @@ from identity.entrypoints import (
     api_oauth,
     api_registration,
     api_sessions,
+    api_terms,
 )
 from identity.entrypoints.problems import PROBLEMS
 from identity.entrypoints.verifier import DossierCheckingVerifier
@@ -88,6 +89,7 @@ ROUTERS = [
     api_members.router,
     api_directory.router,
     api_registration.router,
+    api_terms.router,
     api_csam.router,
     api_dossiers.router,
     api_accounts.router,

@@ -1,6 +1,7 @@
 """Dossier access (AC-1..AC-6) against the real FerretDB and Kafka: the titular's list,
 the RFC 8693-style token exchange, a minor's revocation (AC-3), an adult's grant (AC-5),
-and the 18th birthday (AC-6) with an injectable clock; access.changed on Kafka."""
+and the 18th birthday (AC-6) with an injectable clock; access.changed on Kafka. The list
+shows each dependant's dossier not open with the reason, AC-3 or AC-4 (issue 20 item 2)."""
 
 import json
 from collections.abc import AsyncIterator
@@ -102,20 +103,42 @@ async def identity(platform: Endpoints, run_id: str) -> AsyncIterator[Identity]:
         yield Identity(client, context, clock, platform.kafka_bootstrap_servers, f"{run_id}.")
 
 
-def dossier(member_id: str, relation: str, basis: str, name: str) -> dict[str, str]:
-    return {"member_id": member_id, "name": name, "relation": relation, "basis": basis}
+def dossier(member_id: str, relation: str, basis: str, name: str) -> dict[str, str | None]:
+    return {
+        "member_id": member_id,
+        "name": name,
+        "relation": relation,
+        "basis": basis,
+        "reason": None,
+    }
+
+
+def closed(member_id: str, reason: str, name: str) -> dict[str, str | None]:
+    """A dependant's dossier not open (issue 20 item 2): whose, and why; nothing more."""
+    return {
+        "member_id": member_id,
+        "name": name,
+        "relation": "dependant",
+        "basis": None,
+        "reason": reason,
+    }
 
 
 SELF = dossier(TITULAR, "self", "AC-1", "Jan Peeters")
 TEEN_AC2 = dossier(TEEN, "dependant", "AC-2", "Wout Peeters")
 CHILD_AC2 = dossier(CHILD, "dependant", "AC-2", "Lotte Peeters")
 ADULT_AC5 = dossier(ADULT, "dependant", "AC-5", "Emma Peeters")
+ADULT_AC4 = closed(ADULT, "AC-4", "Emma Peeters")
+TEEN_AC3 = closed(TEEN, "AC-3", "Wout Peeters")
 
 
-async def test_ac1_ac2_ac4_the_titular_sees_self_child_and_teen_not_the_adult(
+async def test_ac1_ac2_ac4_the_titular_sees_self_child_and_teen_and_the_adult_closed(
     identity: Identity,
 ) -> None:
-    assert await identity.dossiers() == [SELF, TEEN_AC2, CHILD_AC2]
+    """AC-1, AC-2; AC-4 (issue 20 item 2): Emma (20, no grant) is listed, oldest first,
+    with her name and the reason only; demo.other, a stranger, is not listed at all."""
+    assert await identity.dossiers() == [SELF, ADULT_AC4, TEEN_AC2, CHILD_AC2]
+    assert OTHER not in {d["member_id"] for d in await identity.dossiers()}
     # AC-1 only for a member without dependants; a dependant does not see the titular.
     assert [d["member_id"] for d in await identity.dossiers("demo.teen")] == [TEEN]
     assert [d["member_id"] for d in await identity.dossiers("demo.adult")] == [ADULT]
@@ -222,8 +245,8 @@ async def test_ac3_a_minor_revokes_and_restores_the_titulars_access(identity: Id
     revoked = await identity.set_access("demo.teen", False)
     assert revoked.status_code == 200, revoked.text
     assert revoked.json() == {"titular_may_access": False, "basis_now": None}
-    assert await identity.dossiers() == [SELF, CHILD_AC2]
-    assert (await identity.exchange(TEEN)).status_code == 403
+    assert await identity.dossiers() == [SELF, ADULT_AC4, TEEN_AC3, CHILD_AC2]  # issue 20
+    assert (await identity.exchange(TEEN)).status_code == 403  # listed, never opened
     # identity's own re-check refuses the token exchanged before the revocation at once.
     stale = await identity.client.get(f"/v1/members/{TEEN}", headers=before)
     assert stale.status_code == 401
@@ -232,7 +255,7 @@ async def test_ac3_a_minor_revokes_and_restores_the_titulars_access(identity: Id
 
     restored = await identity.set_access("demo.teen", True)
     assert restored.json() == {"titular_may_access": True, "basis_now": "AC-2"}
-    assert await identity.dossiers() == [SELF, TEEN_AC2, CHILD_AC2]
+    assert await identity.dossiers() == [SELF, ADULT_AC4, TEEN_AC2, CHILD_AC2]
     assert (await identity.exchange(TEEN)).status_code == 200
 
     events = await eventually(identity.access_events, until=lambda e: len(e) >= 2)
@@ -263,7 +286,7 @@ async def test_ac5_an_adult_grants_and_withdraws_the_titulars_access(identity: I
 
     withdrawn = await identity.set_access("demo.adult", False)
     assert withdrawn.json() == {"titular_may_access": False, "basis_now": None}
-    assert await identity.dossiers() == [SELF, TEEN_AC2, CHILD_AC2]
+    assert await identity.dossiers() == [SELF, ADULT_AC4, TEEN_AC2, CHILD_AC2]
     assert (await identity.exchange(ADULT)).status_code == 403
     assert (await identity.client.get(f"/v1/members/{ADULT}", headers=acting)).status_code == 401
 
@@ -305,7 +328,12 @@ async def test_ac6_on_the_18th_birthday_access_ends_with_no_job_running(
 
     identity.clock.at = midnight
     # (The teen is long of age by then, and the adult never granted anything.)
-    assert await identity.dossiers() == [SELF]
+    assert await identity.dossiers() == [
+        SELF,
+        ADULT_AC4,
+        closed(TEEN, "AC-4", "Wout Peeters"),
+        closed(CHILD, "AC-4", "Lotte Peeters"),
+    ]
     assert (await identity.exchange(CHILD)).status_code == 403
     refused = await identity.client.get(f"/v1/members/{CHILD}", headers=early)
     assert refused.status_code == 401

@@ -1,11 +1,18 @@
 """AC-2..AC-6 as pure rules: a titular's access to one dependant's dossier on a given
-day, the Brussels midnight it ends, and the exchanged token's claims."""
+day (or why there is none: AC-3, AC-4; issue 20 item 2), the Brussels midnight it ends,
+and the exchanged token's claims."""
 
 from datetime import UTC, date, datetime, timedelta
 
 from identity.demo import national_number
 from identity.domain.accounts import Account, TitularAccessChanged
-from identity.domain.dossiers import start_of, titular_access
+from identity.domain.dossiers import (
+    ClosedDossier,
+    DossierAccess,
+    start_of,
+    titular_access,
+    titular_decision,
+)
 from identity.domain.members import Member, MemberEntry
 from identity.domain.tokens import exchanged_claims
 
@@ -133,3 +140,59 @@ def test_exchanged_claims_name_the_actor_and_never_outlive_the_basis() -> None:
     assert claims["act"] == {"sub": "titular-account", "member_id": TITULAR}
     assert claims["access_basis"] == "AC-2"
     assert claims["access_until"] == claims["exp"] == int(access.until.timestamp())
+
+
+def reason(member: Member, account: Account | None, on: date) -> str | None:
+    decided = titular_decision(member, account, on)
+    return decided.reason if isinstance(decided, ClosedDossier) else None
+
+
+def test_ac3_ac4_a_closed_dossier_says_which_rule_closes_it() -> None:
+    """Issue 20 item 2: AC-3 while the minor's revocation stands; AC-4 from 18 without
+    an adult's grant: no account, a revocation made as a minor, a restore made as a minor
+    (no AC-5 grant), or an AC-5 grant withdrawn. The closed answer holds only the
+    dependant and the reason."""
+    teen = dependant(date(2008, 5, 5))
+    account = account_of(teen)
+    choose(account, teen, False, date(2025, 1, 10))
+    assert reason(teen, account, date(2026, 5, 4)) == "AC-3"  # the day before turning 18
+    assert reason(teen, account, date(2026, 5, 5)) == "AC-4"  # of age: AC-4, not AC-3
+    choose(account, teen, True, date(2026, 5, 4))
+    assert reason(teen, account, date(2026, 5, 4)) is None  # AC-2 again
+    assert reason(teen, account, date(2026, 5, 5)) == "AC-4"  # a minor's restore
+    assert reason(dependant(date(2006, 1, 1)), None, date(2026, 6, 1)) == "AC-4"
+
+    adult = dependant(date(2006, 5, 5))
+    adults = account_of(adult)
+    choose(adults, adult, True, date(2026, 1, 10))
+    assert reason(adult, adults, date(2026, 1, 10)) is None  # AC-5
+    choose(adults, adult, False, date(2026, 2, 1))
+    closed = titular_decision(adult, adults, date(2026, 2, 1))
+    assert closed == ClosedDossier(adult, "AC-4")
+    assert set(vars(closed)) == {"member", "reason"}
+
+
+def test_ac2_to_ac6_the_list_and_the_exchange_use_one_decision() -> None:
+    """Issue 20 item 2: ``titular_access`` (the exchange, identity's re-check) is
+    ``titular_decision`` (the list) without the reason, for every age around the 18th
+    birthday and every choice a dependant can make (AC-2..AC-6): a dossier listed as
+    closed can never be opened, one listed as open always can."""
+    born = date(2008, 5, 5)
+    days = [date(2026, 5, 3), date(2026, 5, 4), date(2026, 5, 5), date(2027, 1, 1)]
+    seen: set[str] = set()
+    for made_on in (None, date(2026, 5, 4), date(2026, 5, 5)):
+        for may in (True, False):
+            member = dependant(born)
+            account = account_of(member) if made_on else None
+            if account is not None and made_on is not None:
+                choose(account, member, may, made_on)
+            for on in days:
+                decided = titular_decision(member, account, on)
+                access = titular_access(member, account, on)
+                if isinstance(decided, DossierAccess):
+                    assert access == decided
+                    seen.add(decided.basis)
+                else:
+                    assert access is None
+                    seen.add(decided.reason)
+    assert seen == {"AC-2", "AC-3", "AC-4", "AC-5"}

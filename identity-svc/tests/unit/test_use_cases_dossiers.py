@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from identity.domain.accounts import AccountNotActive
-from identity.domain.dossiers import start_of
+from identity.domain.dossiers import DossierAccess, start_of
 from identity.domain.members import eighteenth_birthday
 from identity.service.account_life import NoAccount, WrongCredentials
 from identity.service.context import Origin
@@ -49,9 +49,14 @@ class Household:
         pair = await self.use_cases.sessions.log_in(username, PASSWORD, ORIGIN)
         return await self.use_cases.status_verifier.verify(pair.access_token)
 
-    async def listed(self) -> dict[str, str]:
-        dossiers = await self.use_cases.dossiers.listed(await self.principal("titular"))
-        return {access.member.member_id: access.basis for access in dossiers}
+    async def listed(self, username: str = "titular") -> dict[str, str]:
+        """Member id → the basis of an open dossier, or "closed AC-3/AC-4" (issue 20
+        item 2), in the listed order."""
+        dossiers = await self.use_cases.dossiers.listed(await self.principal(username))
+        return {
+            d.member.member_id: d.basis if isinstance(d, DossierAccess) else f"closed {d.reason}"
+            for d in dossiers
+        }
 
 
 @pytest.fixture
@@ -68,13 +73,19 @@ async def test_ac1_to_ac4_the_titular_lists_own_and_minor_dependants_dossiers(
     household: Household,
 ) -> None:
     """AC-1 the own dossier; AC-2 each dependant under 18 (with or without an account);
-    AC-4 not the adult dependant who granted nothing."""
+    AC-4: the adult dependant who granted nothing is listed closed, with the reason
+    (issue 20 item 2), oldest first; a dependant lists only their own."""
     h = household
-    assert await h.listed() == {
+    listed = await h.listed()
+    assert listed == {
         h.titular.member_id: "AC-1",
-        h.child.member_id: "AC-2",
+        h.adult.member_id: "closed AC-4",
         h.teen.member_id: "AC-2",
+        h.child.member_id: "AC-2",
     }
+    assert list(listed) == [m.member_id for m in (h.titular, h.adult, h.teen, h.child)]
+    assert await h.listed("teen") == {h.teen.member_id: "AC-1"}
+    assert await h.listed("adult") == {h.adult.member_id: "AC-1"}
 
 
 async def test_ac3_and_ac5_the_dependants_own_choice(household: Household) -> None:
@@ -86,7 +97,7 @@ async def test_ac3_and_ac5_the_dependants_own_choice(household: Household) -> No
     teen = await h.principal("teen")
     choice = await dossiers.set_titular_access(teen, False, ORIGIN)
     assert choice.basis_now is None
-    assert h.teen.member_id not in await h.listed()
+    assert (await h.listed())[h.teen.member_id] == "closed AC-3"  # issue 20 item 2
     await dossiers.set_titular_access(teen, True, ORIGIN)
     assert (await h.listed())[h.teen.member_id] == "AC-2"
     granted = await dossiers.set_titular_access(await h.principal("adult"), True, ORIGIN)
@@ -97,6 +108,41 @@ async def test_ac3_and_ac5_the_dependants_own_choice(household: Household) -> No
     assert h.fakes.stores.topics()[events:] == []
     assert h.fakes.stores.topics().count(ACCESS_CHANGED.topic) == 3
     assert h.fakes.audit.actions(h.teen.member_id).count("dossier.titular_access_changed") == 2
+
+
+async def test_ac3_ac4_a_dossier_listed_closed_is_never_opened_and_strangers_are_not_listed(
+    household: Household,
+) -> None:
+    """Issue 20 item 2: each dossier the list shows closed (AC-3 revoked by the minor,
+    AC-4 of age without a grant) is refused by the exchange; the list holds only the
+    titular's own household: another titular's dependant and a member without titular
+    are neither listed nor openable (the same refusal as for no member at all)."""
+    h = household
+    dossiers = h.use_cases.dossiers
+    stranger = await enrol(h.use_cases, "stranger", aged(h.fakes, 30))
+    neighbour = await enrol(
+        h.use_cases, "neighbour", aged(h.fakes, 8), titular=stranger.member_id, account=False
+    )
+    await dossiers.set_titular_access(await h.principal("teen"), False, ORIGIN)
+    listed = await h.listed()
+    assert listed == {
+        h.titular.member_id: "AC-1",
+        h.adult.member_id: "closed AC-4",
+        h.teen.member_id: "closed AC-3",
+        h.child.member_id: "AC-2",
+    }
+    titular = await h.principal("titular")
+    for member_id in (h.adult.member_id, h.teen.member_id):
+        with pytest.raises(NoAccess):
+            await dossiers.exchange(titular, member_id, ORIGIN)
+    for member_id in (stranger.member_id, neighbour.member_id):
+        assert member_id not in listed
+        with pytest.raises(NoAccess):
+            await dossiers.exchange(titular, member_id, ORIGIN)
+    assert await h.listed("stranger") == {
+        stranger.member_id: "AC-1",
+        neighbour.member_id: "AC-2",
+    }
 
 
 async def test_ac3_a_member_without_a_titular_has_no_access_to_set(household: Household) -> None:

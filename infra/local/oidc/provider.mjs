@@ -15,7 +15,8 @@
 //   OIDC_CLIENT_ID       identity-svc
 //   OIDC_CLIENT_SECRET   identity-svc-dev-secret
 //   OIDC_REDIRECT_URIS   space/comma separated, exact match (oidc-provider, web client);
-//                        default: identity-svc's callback on 127.0.0.1:8001 and localhost:8001
+//                        default: identity-svc's callback on 127.0.0.1:8001 and localhost:8001,
+//                        and the portal's /csam/callback through the gateway on :8080
 //   OIDC_EXTRA_REDIRECT_URIS  added to the above (e.g. identity-svc on another port)
 
 import { generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -35,7 +36,10 @@ const uris = (value) => (value || '').split(/[\s,]+/).filter(Boolean);
 const REDIRECT_URIS = [
   ...uris(
     process.env.OIDC_REDIRECT_URIS
-      || 'http://127.0.0.1:8001/v1/csam/callback http://localhost:8001/v1/csam/callback',
+      || 'http://127.0.0.1:8001/v1/csam/callback http://localhost:8001/v1/csam/callback '
+        // the member portal's callback through the gateway (`make run`: identity's
+        // CSAM_REDIRECT_URI; portal-web/README.md "CSAM through the portal")
+        + 'http://127.0.0.1:8080/csam/callback http://localhost:8080/csam/callback',
   ),
   ...uris(process.env.OIDC_EXTRA_REDIRECT_URIS),
 ];

@@ -10,7 +10,7 @@ connection at shutdown; the consumers and the routes come from its result.
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from mylm_shared.auth import utc_now
@@ -41,6 +41,7 @@ from mylm_shared.service import Runtime, ServiceDefinition, create_service_app
 
 from notify.adapters.repository import INDEXES, NotifyRepository
 from notify.adapters.smtp import SmtpSender
+from notify.domain.address import CodeLimit
 from notify.entrypoints.api import PROBLEMS, router
 from notify.service.deliveries import DeliveryService
 from notify.service.handlers import NotifyService
@@ -83,7 +84,13 @@ def bootstrap(
         backoff_max_seconds=settings.delivery_backoff_max_seconds,
         claim_seconds=settings.delivery_claim_seconds,
     )
-    members = MemberSettingsService(member_settings, recipients, delivery, code_secret, clock)
+    code_limit = CodeLimit(
+        per_hour=settings.address_codes_per_hour,
+        min_interval=timedelta(seconds=settings.address_code_interval_seconds),
+    )
+    members = MemberSettingsService(
+        member_settings, recipients, delivery, code_secret, clock, code_limit
+    )
     return NotifyUseCases(
         notify=NotifyService(recipients, members, delivery), members=members, deliveries=delivery
     )

@@ -28,3 +28,8 @@ class NotifySettings(ServiceSettings):
     # Issue 19 item 4: the HMAC secret of the address-confirmation codes (a mounted file,
     # at least 32 bytes); dev/test generate one and keep it in the database.
     code_secret_file: str | None = None
+    # EI-4 / issue 19 item 4: code e-mails for a new notification address, per member: at
+    # most ``address_codes_per_hour`` in any hour, ``address_code_interval_seconds`` apart
+    # (more: 429 + Retry-After). Counted in the database: across restarts and replicas.
+    address_codes_per_hour: int = Field(default=5, ge=1)
+    address_code_interval_seconds: float = Field(default=60.0, ge=0)

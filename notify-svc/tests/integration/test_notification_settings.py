@@ -5,10 +5,12 @@ address only by the code sent to it (the old address told), an SMTP 4xx retried 
 delivered once, a 5xx recorded as failed and shown to staff, a redelivered event one
 e-mail. SMTP faults come from ``testkit.smtp_faults`` in front of Mailpit."""
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -270,3 +272,97 @@ async def test_a_5xx_is_recorded_as_failed_and_shown_to_staff_ei_4(notify: Notif
     assert (await notify.http.get("/v1/notifications", headers=own)).status_code == 403
     assert len(notify.smtp.refused) == 1  # not retried
     assert await notify.emails_to(address) == []
+
+
+async def test_the_address_in_use_and_the_change_waiting_read_back_ei_4(notify: Notify) -> None:
+    """EI-4, issue 19 item 4 (issue 20 item 2 reads it): GET /email answers the e-mail on
+    file (``default``); after PUT the change waiting for its code in full with its
+    expiry, the old address still in use; confirmed, the new one (``member``) and nothing
+    waiting. The member, a titular acting for them and staff read it; another member
+    gets 403."""
+    old, new = notify.address("old"), notify.address("new")
+    member_id = await notify.register(old)
+    own = notify.tokens.member(member_id)
+    url = f"/v1/members/{member_id}/email"
+    before = await notify.http.get(url, headers=own)
+    assert before.status_code == 200, before.text
+    assert before.json() == {"address": old, "source": "default", "pending": None}
+    asked = await notify.http.put(url, json={"address": new}, headers=own)
+    assert asked.status_code == 202, asked.text
+    waiting = (await notify.http.get(url, headers=own)).json()
+    assert (waiting["address"], waiting["source"]) == (old, "default")
+    assert waiting["pending"]["address"] == new
+    stored_until = datetime.fromisoformat(waiting["pending"]["expires_at"])  # ms in the store
+    assert abs(stored_until - datetime.fromisoformat(asked.json()["expires_at"])) < timedelta(
+        milliseconds=1
+    )
+    titular = notify.tokens.acting(str(uuid.uuid4()), member_id)
+    for reader in (notify.tokens.staff(), titular):
+        read = await notify.http.get(url, headers=reader)
+        assert (read.status_code, read.json()) == (200, waiting)
+    stranger = await notify.http.get(url, headers=notify.tokens.member(str(uuid.uuid4())))
+    assert stranger.status_code == 403
+
+    [code_mail] = await eventually(lambda: notify.emails_to(new), what="the code e-mail")
+    found = re.search(r"\b(\d{6})\b", await notify.text(code_mail))
+    assert found is not None
+    confirm = await notify.http.post(f"{url}/confirm", json={"code": found[1]}, headers=own)
+    assert confirm.status_code == 200, confirm.text
+    after = await notify.http.get(url, headers=own)
+    assert after.json() == {"address": new, "source": "member", "pending": None}
+
+
+async def test_code_emails_are_limited_per_member_across_restarts_ei_4_issue_19_item_4(
+    notify: Notify,
+) -> None:
+    """EI-4 / issue 19 item 4: a second code within the minute answers 429 problem+json
+    with Retry-After and e-mails nothing (the first code still waits); the count is in
+    the database, so a restarted or second replica refuses it too."""
+    member_id = await notify.register(notify.address("jan"))
+    own = notify.tokens.member(member_id)
+    url = f"/v1/members/{member_id}/email"
+    first, second = notify.address("first"), notify.address("second")
+    assert (await notify.http.put(url, json={"address": first}, headers=own)).status_code == 202
+    refused = await notify.http.put(url, json={"address": second}, headers=own)
+    assert refused.status_code == 429, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    assert (refused.json()["reason"], refused.json()["retry_after"]) == ("too-many-codes", wait)
+    async with serving(create_app(notify.settings), notify.tokens) as replica:
+        again = await replica.put(url, json={"address": second}, headers=own)
+        assert again.status_code == 429, again.text
+        pending = (await replica.get(url, headers=own)).json()["pending"]
+        assert pending["address"] == first
+    await eventually(lambda: notify.emails_to(first), what="the first code")
+    assert await notify.emails_to(second) == []  # a code is e-mailed before the 202
+
+
+async def test_concurrent_code_requests_on_two_replicas_stay_within_the_hour_s_limit_ei_4(
+    notify: Notify,
+) -> None:
+    """EI-4 / issue 19 item 4 (FerretDB: insert-only counts): with no minimum interval
+    and 3 codes an hour, six requests at once, split over two replicas, e-mail exactly
+    three codes; the other three answer 429."""
+    member_id = await notify.register(notify.address("jan"))
+    own = notify.tokens.member(member_id)
+    url = f"/v1/members/{member_id}/email"
+    settings = notify.settings.model_copy(
+        update={"address_codes_per_hour": 3, "address_code_interval_seconds": 0.0}
+    )
+    addresses = [notify.address(f"c{n}") for n in range(6)]
+    async with (
+        serving(create_app(settings), notify.tokens) as one,
+        serving(create_app(settings), notify.tokens) as two,
+    ):
+        answers = await asyncio.gather(
+            *(
+                (one if n % 2 else two).put(url, json={"address": address}, headers=own)
+                for n, address in enumerate(addresses)
+            )
+        )
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [202, 202, 202, 429, 429, 429], [a.text for a in answers]
+    mailed = [a for a, answer in zip(addresses, answers, strict=True) if answer.status_code == 202]
+    for address in mailed:
+        await eventually(lambda a=address: notify.emails_to(a), what=f"the code to {address}")

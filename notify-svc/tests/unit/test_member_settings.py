@@ -3,7 +3,7 @@ category (security messages always sent) and the notification address, changed o
 the code sent to the new address, the old address told."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,9 +28,11 @@ from mylm_shared.events import (
 from mylm_shared.failures import Unavailable
 from notify.domain.address import (
     CodeExpired,
+    CodeLimit,
     CodeLocked,
     InvalidAddress,
     NoPendingChange,
+    TooManyCodes,
     WrongCode,
 )
 from notify.domain.preferences import Preferences, category_of
@@ -303,3 +305,155 @@ async def test_an_invalid_address_is_refused_and_a_code_not_sent_is_said() -> No
         await world.members.request_address_change(member, "new@example.org")
     [delivery] = world.fakes.deliveries.deliveries.values()
     assert delivery.status == "failed" and delivery.body is None
+
+
+# ------------------------------------------- the address in use, read back (EI-4)
+
+
+async def test_the_address_read_back_is_the_one_on_file_then_the_pending_then_the_chosen() -> None:
+    """EI-4, issue 19 item 4 / issue 20 item 2 (GET /email): by default the e-mail on
+    file (``default``); a requested change waits for its code, shown in full with its
+    expiry, while the old address stays in use; confirmed, it is in use (``member``) and
+    nothing waits."""
+    world = World()
+    member = await world.register("jan@example.org")
+    found = await world.members.address(member)
+    assert (found.address, found.source, found.pending) == ("jan@example.org", "default", None)
+    change = await world.members.request_address_change(member, "Jan.New@Example.org")
+    found = await world.members.address(member)
+    assert (found.address, found.source) == ("jan@example.org", "default")
+    assert found.pending is not None
+    assert (found.pending.address, found.pending.expires_at) == (
+        "Jan.New@example.org",
+        change.expires_at,
+    )
+    await world.members.confirm_address(member, world.last_code())
+    found = await world.members.address(member)
+    assert (found.address, found.source, found.pending) == ("Jan.New@example.org", "member", None)
+
+
+async def test_an_expired_locked_or_unsent_change_is_not_shown_as_waiting() -> None:
+    """EI-4: only a change whose code can still confirm it is pending: not once expired,
+    not once every attempt is used, not when its code could not be e-mailed."""
+    world = World()
+    member = await world.register()
+    assert (await world.members.address(member)).pending is None
+    await world.members.request_address_change(member, "late@example.org")
+    world.clock.advance(minutes=15)
+    assert (await world.members.address(member)).pending is None
+    world.clock.advance(minutes=1)
+    await world.members.request_address_change(member, "guess@example.org")
+    code = world.last_code()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        with pytest.raises(WrongCode):
+            await world.members.confirm_address(member, wrong)
+    assert (await world.members.address(member)).pending is not None  # one attempt left
+    with pytest.raises(CodeLocked):
+        await world.members.confirm_address(member, wrong)
+    assert (await world.members.address(member)).pending is None
+    world.clock.advance(minutes=1)
+    world.fakes.sender.failures.append(Unavailable("SMTP 451"))
+    with pytest.raises(CodeNotSent):
+        await world.members.request_address_change(member, "unsent@example.org")
+    assert (await world.members.address(member)).pending is None
+    with pytest.raises(NoPendingChange):  # no code reached it: nothing to confirm
+        await world.members.confirm_address(member, code)
+
+
+async def test_a_member_unknown_to_notify_reads_no_address() -> None:
+    """EI-4: before the directory told notify of the member, nothing is in use."""
+    found = await World().members.address("m-unknown")
+    assert (found.address, found.source, found.pending) == (None, "default", None)
+
+
+# ------------------------------- the limit on code e-mails (EI-4, issue 19 item 4)
+
+
+def test_the_code_limit_rule_min_interval_and_five_per_sliding_hour() -> None:
+    """EI-4 / issue 19 item 4: one code e-mail per minute at most, five in any hour."""
+    limit = CodeLimit()
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert limit.wait([], start) == timedelta(0)
+    assert limit.wait([start], start + timedelta(seconds=20)) == timedelta(seconds=40)
+    assert limit.wait([start], start + timedelta(seconds=60)) == timedelta(0)
+    five = [start + timedelta(minutes=m) for m in (0, 5, 10, 15, 20)]
+    assert limit.wait(five, start + timedelta(minutes=30)) == timedelta(minutes=30)
+    assert limit.wait(five, start + timedelta(minutes=60)) == timedelta(0)
+    assert limit.wait(five[1:], start + timedelta(minutes=30)) == timedelta(0)
+    # stamped a moment after ``at`` by a concurrent request: counts as sent at ``at``
+    later = start + timedelta(microseconds=5)
+    assert CodeLimit(min_interval=timedelta(0)).wait([later], start) == timedelta(0)
+    assert limit.wait([later], start) == timedelta(seconds=60)
+
+
+async def test_code_emails_are_limited_per_member_ei_4_issue_19_item_4() -> None:
+    """EI-4 / issue 19 item 4: a second code within 60 s is refused (``TooManyCodes``
+    with the seconds to wait), nothing changes (the earlier code still confirms); at most
+    five code e-mails in any hour; another member is not held back."""
+    world = World()
+    member = await world.register()
+    await world.members.request_address_change(member, "first@example.org")
+    first = world.last_code()
+    world.clock.advance(seconds=20)
+    with pytest.raises(TooManyCodes) as refused:
+        await world.members.request_address_change(member, "evil@example.org")
+    assert refused.value.retry_after_seconds == 40
+    assert world.sent_to() == ["first@example.org"]
+    pending = (await world.members.address(member)).pending
+    assert pending is not None and pending.address == "first@example.org"
+    other = await world.register("other@example.org")
+    await world.members.request_address_change(other, "other.new@example.org")
+
+    for n in range(4):  # four more, a minute apart: five in 4 min 20 s
+        world.clock.advance(seconds=60)
+        await world.members.request_address_change(member, f"n{n}@example.org")
+    world.clock.advance(seconds=60)
+    with pytest.raises(TooManyCodes) as refused:
+        await world.members.request_address_change(member, "sixth@example.org")
+    # now 320 s after the first code (20 + 4 × 60 + 60): it leaves the hour at 3600 s
+    assert refused.value.retry_after_seconds == 3600 - 320
+    world.clock.advance(seconds=3600 - 321)
+    with pytest.raises(TooManyCodes) as refused:
+        await world.members.request_address_change(member, "sixth@example.org")
+    assert refused.value.retry_after_seconds == 1
+    world.clock.advance(seconds=1)
+    await world.members.request_address_change(member, "sixth@example.org")
+    assert world.sent_to()[-1] == "sixth@example.org"
+    assert first  # the first code was e-mailed
+
+
+async def test_a_code_not_e_mailed_does_not_count_against_the_limit() -> None:
+    """EI-4 / issue 19 item 4 (favourable reading): an SMTP failure sends no code, so
+    asking again at once is allowed."""
+    world = World()
+    member = await world.register()
+    world.fakes.sender.failures.append(Unavailable("SMTP 451"))
+    with pytest.raises(CodeNotSent):
+        await world.members.request_address_change(member, "new@example.org")
+    await world.members.request_address_change(member, "new@example.org")
+    assert world.sent_to() == ["new@example.org"]
+
+
+async def test_of_concurrent_code_requests_one_takes_the_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """EI-4 / issue 19 item 4: when another replica took the next count between this
+    request's read and its insert, the request reads again and is measured against it
+    (refused within the minute), so the limit holds across replicas."""
+    world = World()
+    member = await world.register()
+    settings = world.fakes.member_settings
+    stale = settings.code_sends
+
+    async def read_before_the_other_replica(member_id: str) -> list[tuple[int, datetime]]:
+        before = await stale(member_id)
+        monkeypatch.setattr(settings, "code_sends", stale)
+        await settings.take_code_send(member_id, 1, world.clock())  # the other replica
+        return before
+
+    monkeypatch.setattr(settings, "code_sends", read_before_the_other_replica)
+    with pytest.raises(TooManyCodes):
+        await world.members.request_address_change(member, "new@example.org")
+    assert world.sent_to() == []
+    assert list(settings.code_sends_of[member]) == [1]

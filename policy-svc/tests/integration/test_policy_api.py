@@ -159,6 +159,72 @@ async def test_pc1_pc8_propose_then_accept_issues_the_contract_and_policy_issued
     assert again.status_code == 409
 
 
+async def test_pc1_accept_with_the_version_shown_records_it_and_a_stale_one_is_a_409(
+    policies: Policies,
+) -> None:
+    """Issue 20 item 2 (PC-1, PC-3): the member accepts the ``proposal_version`` they read;
+    a household declared meanwhile changes it, so the old one is a 409 problem+json naming
+    the current version and nothing is accepted; the current one is accepted and the
+    answer keeps the version, when and which account signed. The answer also names the
+    policyholder, each insured person's relation, and the cover amounts (PA-5, AS-3,
+    LA-11)."""
+    proposed = await policies.propose(policies.adult)
+    assert proposed.status_code == 201, proposed.text
+    body = proposed.json()
+    policy_id, shown = body["policy_id"], body["proposal_version"]
+    assert body["policyholder_name"] == "An Claes"
+    assert {(a["key"], a["amount"], a["rule"]) for a in body["cover_amounts"]} == {
+        ("limit_accident", "1000000.00", "PA-5"),
+        ("funeral", "5000.00", "PA-5"),
+        ("medical_abroad", "7500.00", "AS-3"),
+        ("limit_e_protection", "5000.00", "LA-11"),
+    }
+    member = policies.tokens.member(policies.adult)
+    household = {
+        "persons": [
+            {
+                "person_id": "kid-1",
+                "name": "Lore",
+                "birth_date": "2015-03-15",
+                "relation": "child",
+                "lives_with_policyholder": True,
+            }
+        ]
+    }
+    declared = await policies.client.put(
+        f"/v1/policies/{policy_id}/household", json=household, headers=member
+    )
+    assert declared.status_code == 200, declared.text
+
+    stale = await policies.client.post(
+        f"/v1/policies/{policy_id}/accept", json={"proposal_version": shown}, headers=member
+    )
+    assert stale.status_code == 409, stale.text
+    assert stale.headers["content-type"] == "application/problem+json"
+    current = await policies.client.get(f"/v1/policies/{policy_id}", headers=member)
+    now = current.json()
+    assert now["status"] == "proposed" and now["accepted_version"] is None
+    assert stale.json()["current_version"] == now["proposal_version"] != shown
+    assert [(p["name"], p["relation"], p["category"]) for p in now["insured"]] == [
+        ("An Claes", "policyholder", "policyholder"),
+        ("Lore", "child", "child_in"),
+    ]
+
+    accepted = await policies.client.post(
+        f"/v1/policies/{policy_id}/accept",
+        json={"proposal_version": now["proposal_version"]},
+        headers=member,
+    )
+    assert accepted.status_code == 200, accepted.text
+    signed = accepted.json()
+    assert signed["status"] == "awaiting_first_premium"
+    assert signed["accepted_version"] == now["proposal_version"]
+    assert signed["accepted_by"] == f"account-of-{policies.adult}"
+    assert signed["accepted_at"] is not None and signed["proposal_version"] is None
+    again = await policies.client.get(f"/v1/policies/{policy_id}", headers=member)
+    assert again.json()["accepted_version"] == now["proposal_version"]  # stored
+
+
 async def test_pc1_threshold_not_offered_and_unknown_member_are_422(policies: Policies) -> None:
     threshold = await policies.propose(policies.adult, threshold_pct=7)
     assert threshold.status_code == 422

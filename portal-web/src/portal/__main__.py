@@ -15,7 +15,11 @@ from portal.app import create_app
 from portal.settings import PortalSettings
 from portal.upstream import Upstreams
 from portal.upstream.billing import HttpBilling
+from portal.upstream.claims import HttpClaims
 from portal.upstream.identity import HttpIdentity
+from portal.upstream.inbox import HttpInbox
+from portal.upstream.notify import HttpNotify
+from portal.upstream.policy import HttpPolicy
 
 
 def live_app(settings: PortalSettings) -> FastAPI:
@@ -37,6 +41,15 @@ def live_app(settings: PortalSettings) -> FastAPI:
         services=Upstreams(
             identity=HttpIdentity(to_identity, settings.identity_url),
             billing=HttpBilling(http, settings.billing_url),
+            notify=HttpNotify(http, settings.notify_url),
+            inbox=HttpInbox(
+                http,
+                settings.inbox_url,
+                billing_url=settings.billing_url,
+                policy_url=settings.policy_url,
+            ),
+            policy=HttpPolicy(http, settings.policy_url),
+            claims=HttpClaims(http, settings.claims_url, settings.policy_url, settings.inbox_url),
         ),
         store=MongoSessions(db["sessions"]),
         ready=ready,

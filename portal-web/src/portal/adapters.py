@@ -28,6 +28,12 @@ class MongoSessions:
             access_token=doc.get("access_token"),
             refresh_token=doc.get("refresh_token"),
             access_expires_at=doc.get("access_expires_at"),
+            dossier_member_id=doc.get("dossier_member_id"),
+            dossier_name=doc.get("dossier_name"),
+            dossier_token=doc.get("dossier_token"),
+            dossier_expires_at=doc.get("dossier_expires_at"),
+            dossier_closed=doc.get("dossier_closed"),
+            pending=dict(doc.get("pending") or {}),
         )
 
     async def put(self, session: PortalSession) -> None:
@@ -41,6 +47,12 @@ class MongoSessions:
             "access_token": session.access_token,
             "refresh_token": session.refresh_token,
             "access_expires_at": session.access_expires_at,
+            "dossier_member_id": session.dossier_member_id,
+            "dossier_name": session.dossier_name,
+            "dossier_token": session.dossier_token,
+            "dossier_expires_at": session.dossier_expires_at,
+            "dossier_closed": session.dossier_closed,
+            "pending": session.pending,
         }
         await self._sessions.replace_one({"_id": session.key}, doc, upsert=True)
 

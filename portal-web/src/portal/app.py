@@ -11,15 +11,35 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from portal.pages import account, invoices
-from portal.ports import Language, PortalSession, ServiceProblem, SessionStore
+from portal.pages import (
+    account,
+    claims,
+    csam,
+    dossiers,
+    inbox,
+    invoices,
+    policies,
+    preferences,
+    register,
+)
+from portal.ports import DossierClosed, Language, PortalSession, ServiceProblem, SessionStore
 from portal.sessions import Sessions
 from portal.settings import PortalSettings
 from portal.upstream import Upstreams
-from portal.web import HERE, Forbidden, NotLoggedIn, Web
+from portal.web import HERE, Forbidden, NotLoggedIn, Web, problem_message
 
 # The areas' routers, in the order their paths are matched.
-AREAS: tuple[ModuleType, ...] = (account, invoices)
+AREAS: tuple[ModuleType, ...] = (
+    account,
+    invoices,
+    dossiers,
+    preferences,
+    inbox,
+    policies,
+    register,
+    csam,
+    claims,
+)
 COOKIE = "mylm_session"
 LANGUAGES: tuple[Language, ...] = ("nl", "fr")
 CSP = (
@@ -110,14 +130,27 @@ def create_app(
             await web.anonymous_again(request, session)
         return RedirectResponse("/login", status_code=303)
 
+    @app.exception_handler(DossierClosed)
+    async def dossier_closed(request: Request, _: DossierClosed) -> Response:
+        return RedirectResponse("/dossiers", status_code=303)  # which tells why
+
     @app.exception_handler(ServiceProblem)
     async def service_problem(request: Request, problem: ServiceProblem) -> Response:
         session: PortalSession = request.state.session
+        if problem.status == 401 and session.acting:  # issue 20 item 2: the dependant's
+            await web.dossier_closed(request)  # token refused (AC-3, AC-5, AC-6): say why
+            return RedirectResponse("/dossiers", status_code=303)
         if problem.status == 401:  # the tokens were revoked elsewhere (log out everywhere)
             await web.anonymous_again(request, session)
             return RedirectResponse("/login", status_code=303)
-        status = 503 if problem.status >= 500 else problem.status
-        return page(request, "error.html", status, title="error_title", message="unavailable")
+        if problem.status == 403:
+            return page(request, "error.html", 403, title="forbidden_title", message="no_access")
+        if problem.status == 404:
+            return page(request, "error.html", 404, title="not_found_title", message="not_found")
+        if 400 <= problem.status < 500:  # a refusal the page did not expect: its detail
+            detail = problem_message(problem, request.state.session.language, {})
+            return page(request, "error.html", problem.status, title="error_title", detail=detail)
+        return page(request, "error.html", 503, title="error_title", message="unavailable")
 
     @app.exception_handler(404)
     async def not_found(request: Request, _: Exception) -> Response:

@@ -1,6 +1,10 @@
 """Server-side sessions (the BFF pattern of OAuth 2.0 for Browser-Based Apps): the
 browser holds only a random opaque id; the tokens stay here. Idle and absolute expiry;
-the access token refreshed at identity when it (nearly) expires."""
+the access token refreshed at identity when it (nearly) expires.
+
+A dependant's dossier (issue 20 item 2, AC-2/AC-5) is opened by identity's token exchange:
+its access token is kept beside the member's own, re-exchanged with the member's token
+when it (nearly) expires; the member's refresh token stays the only one."""
 
 import hashlib
 import hmac
@@ -11,7 +15,7 @@ from datetime import datetime, timedelta
 
 from portal.ports import Language, PortalSession, ServiceProblem, SessionStore
 from portal.settings import PortalSettings
-from portal.upstream.identity import IdentityPort, TokenPair
+from portal.upstream.identity import Dossier, ExchangedToken, IdentityPort, TokenPair
 
 # Writing last_seen on every request would cost a write per page; this is fine enough.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -95,9 +99,7 @@ class Sessions:
         than the margin left; None (and the session ended) when identity refuses."""
         if not session.logged_in or session.refresh_token is None:
             return None
-        margin = timedelta(seconds=self._settings.refresh_margin_seconds)
-        expires = session.access_expires_at
-        if expires is not None and self._clock() + margin < expires:
+        if self._margin_left(session.access_expires_at):
             return session
         try:
             pair = await self._identity.refresh(session.refresh_token)
@@ -108,6 +110,61 @@ class Sessions:
             raise
         renewed = replace(session)
         self._keep(renewed, pair)
+        await self._store.put(renewed)
+        return renewed
+
+    def _margin_left(self, expires: datetime | None) -> bool:
+        margin = timedelta(seconds=self._settings.refresh_margin_seconds)
+        return expires is not None and self._clock() + margin < expires
+
+    async def open_dossier(
+        self, session: PortalSession, dossier: Dossier, token: ExchangedToken
+    ) -> PortalSession:
+        """The dependant's dossier open: its exchanged token kept beside the member's."""
+        opened = replace(
+            session,
+            dossier_member_id=dossier.member_id,
+            dossier_name=dossier.name,
+            dossier_token=token.access_token,
+            dossier_expires_at=self._clock() + timedelta(seconds=token.expires_in),
+            dossier_closed=None,
+        )
+        await self._store.put(opened)
+        return opened
+
+    async def own_dossier(self, session: PortalSession, closed: str | None = None) -> PortalSession:
+        """Back to the member's own dossier (AC-1): the dependant's token dropped;
+        ``closed`` names the dependant whose dossier identity refused (told once)."""
+        own = replace(
+            session,
+            dossier_member_id=None,
+            dossier_name=None,
+            dossier_token=None,
+            dossier_expires_at=None,
+            dossier_closed=closed,
+        )
+        await self._store.put(own)
+        return own
+
+    async def dossier_fresh(self, session: PortalSession) -> PortalSession:
+        """The open dependant's dossier with a usable token: re-exchanged at identity with
+        the member's own (fresh) token when it has less than the margin left. Identity
+        refusing (403: AC-3 revoked, AC-5 withdrawn, AC-6 the 18th birthday) closes it."""
+        if session.dossier_member_id is None or self._margin_left(session.dossier_expires_at):
+            return session
+        if session.access_token is None:
+            return await self.own_dossier(session)
+        try:
+            token = await self._identity.exchange(session.access_token, session.dossier_member_id)
+        except ServiceProblem as problem:
+            if problem.status in (403, 404, 409):
+                return await self.own_dossier(session, closed=session.dossier_name or "")
+            raise
+        renewed = replace(
+            session,
+            dossier_token=token.access_token,
+            dossier_expires_at=self._clock() + timedelta(seconds=token.expires_in),
+        )
         await self._store.put(renewed)
         return renewed
 

@@ -16,7 +16,7 @@ from mylm_shared.kernel.formatting import day, euro
 from mylm_shared.texts.portal import label, portal_text
 from starlette.datastructures import FormData
 
-from portal.ports import Language, PortalSession, ServiceProblem
+from portal.ports import DossierClosed, Language, PortalSession, ServiceProblem
 from portal.sessions import Sessions, csrf_matches
 from portal.settings import PortalSettings
 from portal.upstream import Upstreams
@@ -26,16 +26,26 @@ HERE = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class Caller:
-    """A logged-in member's request: the member's access token (fresh) and the dossier
-    the pages show (``member_id``)."""
+    """A logged-in member's request: the dossier the pages show (``member_id``) and the
+    access token that opens it (fresh): the member's own (AC-1), or, with a dependant's
+    dossier open (issue 20 item 2, AC-2/AC-5), the token identity exchanged for it.
+    What only the member themselves may do (their account, sessions, password at
+    identity) uses ``own_access_token``: an exchanged token cannot."""
 
     session: PortalSession
     access_token: str
     member_id: str
+    own_access_token: str = ""
+    own_member_id: str = ""
 
     @property
     def language(self) -> Language:
         return self.session.language
+
+    @property
+    def acting(self) -> bool:
+        """A dependant's dossier is open: the member acts for them."""
+        return self.session.acting
 
 
 class Forbidden(Exception):
@@ -128,8 +138,21 @@ class Web:
         fresh = await self.sessions.fresh(session)
         if fresh is None or fresh.access_token is None or fresh.member_id is None:
             raise NotLoggedIn
+        token, member_id, was_acting = fresh.access_token, fresh.member_id, fresh.acting
+        fresh = await self.sessions.dossier_fresh(fresh)  # issue 20 item 2
         request.state.session = fresh
-        return Caller(fresh, fresh.access_token, fresh.member_id)
+        if was_acting and not fresh.acting:
+            raise DossierClosed  # identity refused the dependant's dossier: say why
+        if fresh.dossier_member_id is not None and fresh.dossier_token is not None:
+            return Caller(fresh, fresh.dossier_token, fresh.dossier_member_id, token, member_id)
+        return Caller(fresh, token, member_id, token, member_id)
+
+    async def dossier_closed(self, request: Request) -> None:
+        """A service refused the open dependant's token (401: AC-3, AC-5 withdrawn, AC-6,
+        or the member's own tokens revoked): back to the member's own dossier, told why."""
+        session: PortalSession = request.state.session
+        closed = session.dossier_name or ""
+        request.state.session = await self.sessions.own_dossier(session, closed=closed)
 
     async def anonymous_again(self, request: Request, ended: PortalSession) -> None:
         await self.sessions.end(ended)

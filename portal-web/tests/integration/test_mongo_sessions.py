@@ -1,5 +1,6 @@
 """The portal's session store on the real FerretDB (issue 20 item 2): a session round-
-trips with its tokens and times, is replaced by its one writer, and is deleted."""
+trips with its tokens and times (and the dependant's dossier open, with its exchanged
+token), is replaced by its one writer, and is deleted."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,21 @@ async def test_a_session_round_trips_and_is_deleted(platform: Endpoints, run_id:
         )
         await store.put(logged_in)
         assert await store.get(session.key) == logged_in
+        # issue 20 item 2: a dependant's dossier open, its exchanged token beside the own
+        acting = replace(
+            logged_in,
+            dossier_member_id="m-child",
+            dossier_name="Lotte Peeters",
+            dossier_token="exchanged",
+            dossier_expires_at=now + timedelta(minutes=15),
+        )
+        await store.put(acting)
+        assert await store.get(session.key) == acting
+        closed = replace(
+            logged_in, dossier_closed="Lotte Peeters", last_seen=now + timedelta(minutes=2)
+        )
+        await store.put(closed)  # back to the own dossier: the dependant's fields gone
+        assert await store.get(session.key) == closed
         assert await store.get(session_key("another-id")) is None
         await store.delete(session.key)
         assert await store.get(session.key) is None

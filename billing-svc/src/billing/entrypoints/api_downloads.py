@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from mylm_shared.auth import CurrentPrincipal, ensure_member_access
 from mylm_shared.problems import problem_responses
+from pydantic import BaseModel, Field
 
 from billing.domain.invoice_csv import DecimalMark, invoice_lines_csv, invoices_csv
 from billing.domain.invoice_queries import InvoiceFilter
@@ -63,6 +64,48 @@ async def invoice_pdf(
         content=pdf,
         media_type="application/pdf",
         headers=_attachment("inline", f"invoice-{invoice.invoice_id}", ".pdf"),
+    )
+
+
+class PaymentOut(BaseModel):
+    """How to pay an invoice: what its EPC069-12 QR code carries, readable as text."""
+
+    beneficiary_name: str = Field(description="The mutuality (EPC element 6).")
+    iban: str = Field(description="Its account, electronic form (element 7).")
+    iban_printed: str = Field(description="The same in groups of four.")
+    bic: str = Field(description="Element 5.")
+    amount: str = Field(description="What is still due (element 8 without `EUR`).")
+    currency: str = "EUR"
+    structured_reference: str = Field(description="The structured communication, printed.")
+    epc_payload: str = Field(description="The QR code's content (EPC069-12, LF-separated).")
+    demo_account: bool = Field(description="A demo account: not for real payments.")
+
+
+@router.get(
+    "/v1/invoices/{invoice_id}/payment",
+    response_model=PaymentOut,
+    responses=problem_responses(
+        401, 404, 409, 503, described={409: "Paid or cancelled: nothing to pay."}
+    ),
+)
+async def invoice_payment(
+    invoice_id: str, principal: CurrentPrincipal, service: Billing, downloads: Downloads
+) -> PaymentOut:
+    """rule EI-1, MT-1 (issue 20 item 2): how to pay an open or overdue invoice — what is
+    still due, to the mutuality's account, with the structured communication — and the
+    EPC069-12 payload the PDF's QR code is built from (``billing.domain.epc_qr``), for a
+    client drawing the same code. Readable by whoever may read the invoice."""
+    invoice = readable(await service.invoice(invoice_id), principal)
+    found = await downloads.payment(invoice)
+    return PaymentOut(
+        beneficiary_name=found.payment.beneficiary_name,
+        iban=found.payment.iban,
+        iban_printed=found.mutuality.iban_printed,
+        bic=found.payment.bic,
+        amount=str(found.payment.amount),
+        structured_reference=invoice.structured_reference,
+        epc_payload=found.payment.payload,
+        demo_account=found.mutuality.demo_payment_account,
     )
 
 

@@ -12,7 +12,7 @@ from billing.domain.maintenance import InvalidWindow
 from billing.domain.payment import InvalidPayment
 from billing.domain.terms import InvalidTerms, TermsTooSoon
 from billing.entrypoints.maintenance_gate import MaintenanceUnderway
-from billing.service.downloads import NotPrintableYet
+from billing.service.downloads import NothingToPay, NotPrintableYet
 from billing.service.handlers import NoSuchInvoice, UnknownMember
 
 PROBLEMS = (
@@ -28,6 +28,12 @@ PROBLEMS = (
     .on(NoSuchInvoice, lambda _: Problem(404, "No such invoice."))
     .on(IllegalTransition, lambda e: Problem(409, str(e), title="Invoice status conflict"))
     .on(InvalidCursor, lambda e: Problem(422, str(e), title="Invalid query"))
+    .on(
+        NothingToPay,
+        lambda _: Problem(
+            409, "The invoice is paid or cancelled: nothing to pay.", title="Nothing to pay"
+        ),
+    )
     .on(
         NotPrintableYet,
         lambda _: Problem(

@@ -9,10 +9,24 @@ the answer for an invoice that does not exist.
 import asyncio
 from dataclasses import dataclass
 
+from billing.domain.epc_qr import EpcPayment, invoice_payment
 from billing.domain.invoice import Invoice
 from billing.domain.invoice_document import InvoiceDocument, PrintedLine
-from billing.domain.mutualities import mutuality
+from billing.domain.mutualities import Mutuality, mutuality
 from billing.service.ports import InvoicePdfs, MemberCards, PdfRenderer
+
+
+class NothingToPay(Exception):
+    """The invoice is paid or cancelled: no payment to pre-fill."""
+
+
+@dataclass(frozen=True)
+class PaymentInstructions:
+    """How to pay an invoice (issue 20 item 2: the portal's payment QR code): the EPC069-12
+    payment of what is still due (the PDF's builder) and the mutuality it goes to."""
+
+    payment: EpcPayment
+    mutuality: Mutuality
 
 
 class NotPrintableYet(Exception):
@@ -36,6 +50,29 @@ class InvoiceDownloads:
         document = await self.document(invoice)
         rendered = await asyncio.to_thread(self.render, document)
         return await self.pdfs.add(invoice.invoice_id, rendered)
+
+    async def payment(self, invoice: Invoice) -> PaymentInstructions:
+        """rule EI-1, MT-1 (issue 20 item 2): the payment of what is still due on an open
+        or overdue invoice, to the member's mutuality's account with the invoice's
+        structured communication, as the PDF's EPC069-12 QR code carries it (the PDF
+        prints the total as issued; here the outstanding amount after partial payments)."""
+        if not invoice.unpaid or invoice.outstanding <= 0:
+            raise NothingToPay(invoice.invoice_id)
+        member = await self.members.card(invoice.member_id)
+        if member is None:
+            raise NotPrintableYet(invoice.member_id)
+        try:
+            fund = mutuality(member.mutuality)
+        except LookupError as exc:
+            raise NotPrintableYet(invoice.member_id) from exc
+        payment = invoice_payment(
+            beneficiary_name=fund.name,
+            iban=fund.iban,
+            bic=fund.bic,
+            amount=invoice.outstanding,
+            structured_reference=invoice.structured_reference,
+        )
+        return PaymentInstructions(payment, fund)
 
     async def document(self, invoice: Invoice) -> InvoiceDocument:
         """What the PDF prints: the invoice as issued (its total; payments and status are

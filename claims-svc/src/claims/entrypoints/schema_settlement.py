@@ -30,7 +30,7 @@ class AcceptIn(InputModel):
         max_length=42,
         description="The member's account for the payout: an IBAN in the SEPA area "
         "(spaces allowed), checked by python-stdnum.",
-        examples=["BE68 5390 0754 7034"],
+        examples=["BE71 0961 2345 6769"],
     )
 
 

@@ -9,7 +9,7 @@ from mylm_shared.inputs import InputModel
 from mylm_shared.problems import problem_responses
 from pydantic import BaseModel, ConfigDict
 
-from identity.domain.dossiers import Basis, DossierAccess
+from identity.domain.dossiers import Basis, ClosedDossier, ClosedReason, DossierAccess
 from identity.entrypoints.deps import CallerOrigin, DossiersUseCase
 
 router = APIRouter(tags=["dossiers"])
@@ -18,18 +18,31 @@ ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # no
 
 
 class Dossier(BaseModel):
+    """One dossier in the user's list: open (``basis`` AC-1, AC-2 or AC-5, ``reason``
+    null) or a dependant's not open (``basis`` null, ``reason`` AC-3 or AC-4; issue 20
+    item 2). A closed one says only whose it is and why."""
+
     member_id: str
     name: str
     relation: Literal["self", "dependant"]
-    basis: Basis
+    basis: Basis | None
+    reason: ClosedReason | None = None
 
     @classmethod
-    def of(cls, access: DossierAccess) -> "Dossier":
+    def of(cls, decided: DossierAccess | ClosedDossier) -> "Dossier":
+        if isinstance(decided, ClosedDossier):
+            return cls(
+                member_id=decided.member.member_id,
+                name=decided.member.name,
+                relation="dependant",
+                basis=None,
+                reason=decided.reason,
+            )
         return cls(
-            member_id=access.member.member_id,
-            name=access.member.name,
-            relation=access.relation,
-            basis=access.basis,
+            member_id=decided.member.member_id,
+            name=decided.member.name,
+            relation=decided.relation,
+            basis=decided.basis,
         )
 
 
@@ -66,8 +79,10 @@ class DossierAccessState(BaseModel):
     ),
 )
 async def my_dossiers(principal: CurrentPrincipal, dossiers: DossiersUseCase) -> DossierList:
-    """The dossiers the user may open now: their own (AC-1), each dependant under 18 who
-    did not revoke it (AC-2, AC-3), each adult dependant who granted it (AC-5)."""
+    """The user's dossiers, evaluated now (AC-6): their own (AC-1), then each dependant of
+    their household, oldest first: open to them (``basis`` AC-2 under 18, AC-5 granted as
+    an adult) or not (``basis`` null, ``reason`` AC-3 revoked by the minor, AC-4 of age
+    without a grant). A closed one cannot be exchanged for a token."""
     listed = await dossiers.listed(principal)
     return DossierList(items=[Dossier.of(access) for access in listed])
 

@@ -15,7 +15,12 @@ from mylm_shared.auth import Principal
 from mylm_shared.kernel.periods import belgian_date
 
 from identity.domain.accounts import Account, AccountNotActive, TitularAccess
-from identity.domain.dossiers import DossierAccess, titular_access
+from identity.domain.dossiers import (
+    ClosedDossier,
+    DossierAccess,
+    titular_access,
+    titular_decision,
+)
 from identity.domain.members import Member, is_minor_on
 from identity.domain.tokens import exchanged_claims
 from identity.service.context import IdentityContext, Origin, trail_of
@@ -84,9 +89,12 @@ class Dossiers:
             raise NotAMember()
         return account
 
-    async def listed(self, principal: Principal) -> list[DossierAccess]:
-        """AC-1 the user's own dossier, then each dependant with a basis today (AC-2 unless
-        revoked, AC-3; AC-5 if granted as an adult; never AC-4)."""
+    async def listed(self, principal: Principal) -> list[DossierAccess | ClosedDossier]:
+        """AC-1 the user's own dossier, then each dependant of their household (the
+        members whose current entry names them titular; nobody else), oldest first: open
+        with its basis today (AC-2; AC-5 if granted as an adult), or closed with the rule
+        why (AC-3 revoked by the minor, AC-4 of age without a grant; issue 20 item 2).
+        The same ``titular_decision`` as the exchange, so the two cannot disagree."""
         account = await self._own_account(principal)
         member_id = account.member_id
         assert member_id is not None  # checked by _own_account
@@ -99,17 +107,16 @@ class Dossiers:
         )
         today = self._today()
         items = [DossierAccess(me, "self", "AC-1", None)] if me is not None else []
-        granted = [
-            access
+        decided = [
+            titular_decision(dependant, dependant_account, today)
             for dependant, dependant_account in zip(dependants, accounts, strict=True)
-            if (access := titular_access(dependant, dependant_account, today)) is not None
         ]
-        granted.sort(key=lambda a: (a.member.birth_date, a.member.member_id))
-        return items + granted
+        decided.sort(key=lambda d: (d.member.birth_date, d.member.member_id))
+        return [*items, *decided]
 
     async def access_of(self, titular_member_id: str, member_id: str) -> DossierAccess | None:
         """The titular's access to ``member_id``'s dossier today, or None (also when the
-        member does not exist or is not their dependant)."""
+        member does not exist or is not their dependant): ``titular_decision``, as listed."""
         dependant = await self._directory.member(member_id)
         if dependant is None or dependant.titular_member_id != titular_member_id:
             return None

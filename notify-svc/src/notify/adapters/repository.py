@@ -14,7 +14,13 @@ per document, ARCHITECTURE "Data").
   member each, written only by the member's own requests.
 - ``address_changes``: one per request (insert-only: the code's keyed hash, never the
   code); ``address_change_attempts``: ``<change>@<n>`` per guess, ``<change>@used`` once
-  confirmed (insert-only: the unique ``_id`` bounds concurrent guesses).
+  confirmed or ended because its code could not be e-mailed (insert-only: the unique
+  ``_id`` bounds concurrent guesses).
+- ``address_code_sends``: the member's code e-mails counted against their limit (EI-4 /
+  issue 19 item 4), ``<member>#<n>`` for the n-th (insert-only: of concurrent requests on
+  any replica one takes each number; a code that could not be e-mailed is deleted by the
+  request that took it). Read by the indexed ``member_id`` (at most ``per_hour`` an hour
+  per member, as ``address_changes``), so the limit holds across restarts and replicas.
 """
 
 import contextlib
@@ -39,11 +45,13 @@ PREFERENCES = "preferences"
 ADDRESSES = "notification_addresses"
 CHANGES = "address_changes"
 CHANGE_ATTEMPTS = "address_change_attempts"
+CODE_SENDS = "address_code_sends"
 
 INDEXES = [
     IndexSpec(DELIVERIES, [("member_id", 1)]),
     IndexSpec(DELIVERIES, [("status", 1)]),
     IndexSpec(CHANGES, [("member_id", 1)]),
+    IndexSpec(CODE_SENDS, [("member_id", 1)]),
 ]
 
 
@@ -115,6 +123,7 @@ class NotifyRepository:
         self._addresses = db[ADDRESSES]
         self._changes = db[CHANGES]
         self._change_attempts = db[CHANGE_ATTEMPTS]
+        self._code_sends = db[CODE_SENDS]
 
     # Recipients: ``member.registered`` only inserts, only the ``member.updated``
     # consumer (keyed by member) writes in place, never over a newer state
@@ -308,3 +317,22 @@ class NotifyRepository:
 
     async def change_used(self, change_id: str) -> bool:
         return await self._change_attempts.find_one({"_id": f"{change_id}@used"}) is not None
+
+    async def change_locked(self, change_id: str, limit: int) -> bool:
+        return await self._change_attempts.find_one({"_id": f"{change_id}@{limit}"}) is not None
+
+    async def code_sends(self, member_id: str) -> list[tuple[int, datetime]]:
+        docs = await self._code_sends.find({"member_id": member_id}).to_list()
+        return [(int(doc["n"]), as_utc(doc["at"])) for doc in docs]
+
+    async def take_code_send(self, member_id: str, number: int, at: datetime) -> bool:
+        try:
+            await self._code_sends.insert_one(
+                {"_id": f"{member_id}#{number}", "member_id": member_id, "n": number, "at": at}
+            )
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def release_code_send(self, member_id: str, number: int) -> None:
+        await self._code_sends.delete_one({"_id": f"{member_id}#{number}"})

@@ -20,10 +20,25 @@ The code problems (expired, locked, wrong) are the kernel's, as identity's codes
 A code: 6 digits (``mylm_shared.kernel.codes``), valid ``CODE_LIFETIME``, at most
 ``MAX_ATTEMPTS`` guesses, kept only as a keyed hash; a new request ends the earlier one
 (only the newest code counts).
+
+Code e-mails are limited per member (``CodeLimit``, EI-4 / issue 19 item 4): at most
+``per_hour`` in any hour and one per ``min_interval``, so the route cannot be used to
+mail codes to any address without end. A refused request changes nothing (the earlier
+code still counts) and says when to ask again (``TooManyCodes``, 429 + Retry-After). A
+code that could not be e-mailed does not count (the member reads "try again").
+
+What the member reads back (``AddressInUse``): the address in use and where it comes
+from, and the change waiting for its code (``waiting``: not confirmed, not expired, not
+locked by ``MAX_ATTEMPTS`` wrong guesses), its address in full: it is the member's own
+data, read by the member, a titular with access to the dossier (AC-2, AC-5) or staff,
+and seeing it lets the member spot a mistyped address that no code will reach.
 """
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
 from mylm_shared import texts
@@ -52,6 +67,38 @@ class InvalidAddress(AddressProblem):
 
 class NoPendingChange(AddressProblem):
     reason = "no-pending-change"
+
+
+class TooManyCodes(Exception):
+    """EI-4 / issue 19 item 4: no code e-mail now; ask again after ``retry_after``."""
+
+    reason = "too-many-codes"
+
+    def __init__(self, retry_after: timedelta) -> None:
+        self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
+        super().__init__(f"too many codes: ask again in {self.retry_after_seconds} s")
+
+
+@dataclass(frozen=True)
+class CodeLimit:
+    """EI-4 / issue 19 item 4: at most ``per_hour`` code e-mails per member in any hour
+    (a sliding window), and at least ``min_interval`` between two."""
+
+    per_hour: int = 5
+    min_interval: timedelta = timedelta(seconds=60)
+    window: timedelta = timedelta(hours=1)
+
+    def wait(self, sent: Sequence[datetime], at: datetime) -> timedelta:
+        """How long before another code may be e-mailed, given when the earlier ones were
+        (zero: now). One stamped after ``at`` (a concurrent request on another replica
+        read its clock later) counts as sent at ``at``."""
+        waits = [timedelta(0)]
+        ordered = sorted(min(when, at) for when in sent)
+        if ordered:
+            waits.append(ordered[-1] + self.min_interval - at)
+        if self.per_hour > 0 and len(ordered) >= self.per_hour:
+            waits.append(ordered[-self.per_hour] + self.window - at)
+        return max(waits)
 
 
 def normalised(address: str) -> str:
@@ -86,6 +133,23 @@ class AddressChange:
 def notification_address(on_file: str | None, confirmed: str | None) -> str | None:
     """The address notifications go to: the confirmed one, else the one on file."""
     return confirmed or on_file
+
+
+def waiting(change: AddressChange, *, used: bool, locked: bool, at: datetime) -> bool:
+    """Whether ``change`` still waits for its code: not confirmed, not expired, and not
+    locked by every attempt used."""
+    return not (used or locked or change.expired(at))
+
+
+@dataclass(frozen=True)
+class AddressInUse:
+    """The notification address as the member reads it: the one in use (None: no
+    e-mail on file), ``member`` if the member confirmed it, else ``default`` (the e-mail
+    on file); the change waiting for its code, if any."""
+
+    address: str | None
+    source: Literal["default", "member"]
+    pending: AddressChange | None
 
 
 def code_email_id(change_id: str) -> str:

@@ -6,7 +6,7 @@ Who may call: ``entrypoints/deps.py`` (member, titular acting for them, staff re
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
 from mylm_shared.auth import StaffPrincipal
@@ -23,6 +23,7 @@ from notify.domain.address import (
     CodeProblem,
     InvalidAddress,
     NoPendingChange,
+    TooManyCodes,
     WrongCode,
 )
 from notify.domain.delivery import (
@@ -71,8 +72,30 @@ PROBLEMS = (
             headers={"Retry-After": "60"},
         ),
     )
+    .on(
+        TooManyCodes,
+        lambda e: Problem(
+            429,
+            "Too many codes were asked for this member: ask again after the number of "
+            "seconds in Retry-After.",
+            title="Too Many Requests",
+            reason=e.reason,
+            retry_after=e.retry_after_seconds,
+            headers={"Retry-After": str(e.retry_after_seconds)},
+        ),
+    )
     .on(InvalidCursor, lambda _: Problem(422, "The cursor is not one this service gave."))
 )
+TOO_MANY_CODES: dict[int | str, dict[str, Any]] = {
+    429: {
+        **problem_responses(
+            429, described={429: "Too many code e-mails for this member (EI-4); wait."}
+        )[429],
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}
+        },
+    }
+}
 
 
 class EmailSwitches(BaseModel):
@@ -147,6 +170,44 @@ class AddressIn(InputModel):
     address: str = Field(min_length=3, max_length=254)
 
 
+class PendingAddressOut(BaseModel):
+    address: str = Field(
+        description="The new address, in full (the member's own, as typed: a typo shows)."
+    )
+    expires_at: datetime = Field(description="Until when its code counts.")
+
+
+class NotificationAddressOut(BaseModel):
+    address: str | None = Field(
+        description="The address notifications go to now; null: no e-mail on file."
+    )
+    source: Literal["default", "member"] = Field(
+        description="default: the e-mail on file; member: an address the member confirmed."
+    )
+    pending: PendingAddressOut | None = Field(
+        description="A change waiting for its code (not confirmed, expired or locked)."
+    )
+
+
+@router.get(
+    "/v1/members/{member_id}/email",
+    response_model=NotificationAddressOut,
+    responses=problem_responses(401, 403, 503),
+)
+async def get_address(member_id: str, _: Reader, members: Members) -> NotificationAddressOut:
+    """EI-4: the notification address in use (by default the e-mail on file) and the
+    change waiting for its code, if any. The member, a titular acting for them, staff."""
+    found = await members.address(member_id)
+    pending = found.pending
+    return NotificationAddressOut(
+        address=found.address,
+        source=found.source,
+        pending=PendingAddressOut(address=pending.address, expires_at=pending.expires_at)
+        if pending
+        else None,
+    )
+
+
 class AddressChangeOut(BaseModel):
     sent_to: str = Field(description="The new address, masked: the code went there.")
     expires_at: datetime
@@ -157,14 +218,15 @@ class AddressChangeOut(BaseModel):
     "/v1/members/{member_id}/email",
     response_model=AddressChangeOut,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(401, 403, 422, 503),
+    responses={**problem_responses(401, 403, 422, 503), **TOO_MANY_CODES},
 )
 async def change_address(
     member_id: str, body: AddressIn, _: Writer, members: Members
 ) -> AddressChangeOut:
     """EI-4: asks to send notifications to ``address`` from now on. A code goes to that
     address; nothing changes until it is confirmed (``…/email/confirm``). A new request
-    ends the earlier one."""
+    ends the earlier one. By default at most 5 code e-mails per member in any hour, 60 s apart
+    (EI-4, settings ``ADDRESS_CODE*``): beyond, 429 + Retry-After and nothing changes."""
     change = await members.request_address_change(member_id, body.address)
     return AddressChangeOut(
         sent_to=mask_email(change.address),

@@ -1,13 +1,13 @@
 """The member's notification settings (EI-4, issue 19 item 4): e-mail switches per
 category (``domain/preferences.py``) and the notification address, changed only once the
-code sent to the new address is confirmed; the old address is then told
-(``domain/address.py``)."""
+code sent to the new address is confirmed; the old address is then told; code e-mails
+limited per member (``domain/address.py``)."""
 
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from mylm_shared.kernel.codes import code_digest, new_code, same_digest, well_formed
 from mylm_shared.kernel.periods import BRUSSELS
@@ -17,9 +17,12 @@ from notify.domain.address import (
     MAX_ATTEMPTS,
     PURPOSE,
     AddressChange,
+    AddressInUse,
     CodeExpired,
+    CodeLimit,
     CodeLocked,
     NoPendingChange,
+    TooManyCodes,
     WrongCode,
     changed_email,
     changed_email_id,
@@ -27,6 +30,7 @@ from notify.domain.address import (
     code_email_id,
     normalised,
     notification_address,
+    waiting,
 )
 from notify.domain.preferences import Category, Preferences
 from notify.service.deliveries import DeliveryService
@@ -56,6 +60,7 @@ class MemberSettingsService:
     deliveries: DeliveryService
     code_secret: bytes
     clock: Callable[[], datetime]
+    code_limit: CodeLimit = field(default_factory=CodeLimit)
 
     async def recipient(self, member_id: str) -> Recipient | None:
         """None while the directory has not told notify of the member."""
@@ -82,12 +87,47 @@ class MemberSettingsService:
         await self.settings.save_preferences(member_id, changed, self.clock())
         return changed
 
+    async def address(self, member_id: str) -> AddressInUse:
+        """EI-4: the address in use (the confirmed one, else the e-mail on file) and the
+        change waiting for its code, if any."""
+        known = await self.recipients.recipient(member_id) or {}
+        confirmed = await self.settings.confirmed_address(member_id)
+        change = await self.settings.latest_address_change(member_id)
+        if change is not None and not waiting(
+            change,
+            used=await self.settings.change_used(change.change_id),
+            locked=await self.settings.change_locked(change.change_id, MAX_ATTEMPTS),
+            at=self.clock(),
+        ):
+            change = None
+        return AddressInUse(
+            address=notification_address(known.get("email"), confirmed),
+            source="member" if confirmed else "default",
+            pending=change,
+        )
+
+    async def _count_code(self, member_id: str, now: datetime) -> int:
+        """Counts one code e-mail against the member's limit (EI-4 / issue 19 item 4),
+        or ``TooManyCodes``. Of concurrent requests (any replica) one takes each number;
+        the others read again and are measured against it."""
+        for _ in range(self.code_limit.per_hour + 2):  # each lost insert: another's count
+            sends = await self.settings.code_sends(member_id)
+            wait = self.code_limit.wait([at for _, at in sends], now)
+            if wait > timedelta(0):
+                raise TooManyCodes(wait)
+            number = max((n for n, _ in sends), default=0) + 1
+            if await self.settings.take_code_send(member_id, number, now):
+                return number
+        raise TooManyCodes(self.code_limit.min_interval)
+
     async def request_address_change(self, member_id: str, address: str) -> AddressChange:
         """A code to ``address``; the address in use stays until it is confirmed. A new
-        request ends the earlier one. ``CodeNotSent`` if it could not be e-mailed now."""
+        request ends the earlier one. ``TooManyCodes`` past the member's limit (nothing
+        changes); ``CodeNotSent`` if it could not be e-mailed now (it does not count)."""
         new_address = normalised(address)
         known = await self.recipients.recipient(member_id) or {}
         now = self.clock()
+        counted = await self._count_code(member_id, now)
         change_id = str(uuid.uuid4())
         code = new_code()
         change = AddressChange(
@@ -109,7 +149,9 @@ class MemberSettingsService:
         status = await self.deliveries.deliver(
             code_email_id(change_id), member_id, "notification_address_code", email, keep=False
         )
-        if status != "sent":
+        if status != "sent":  # no code reached the address: it neither waits nor counts
+            await self.settings.use_change(change_id)
+            await self.settings.release_code_send(member_id, counted)
             raise CodeNotSent(status)
         return change
 

@@ -100,3 +100,17 @@ class MemberSettings(Protocol):
         """Marks the change used; False if it was already (of two confirmations one wins)."""
 
     async def change_used(self, change_id: str) -> bool: ...
+
+    async def change_locked(self, change_id: str, limit: int) -> bool:
+        """Every one of the ``limit`` guesses at the change's code is taken."""
+
+    async def code_sends(self, member_id: str) -> list[tuple[int, datetime]]:
+        """The member's code e-mails that count (EI-4 limit): (number, when)."""
+
+    async def take_code_send(self, member_id: str, number: int, at: datetime) -> bool:
+        """Counts the member's code e-mail ``number`` (1, 2 …); False if a concurrent
+        request took that number first (insert-only: the unique ``_id`` decides, so no
+        two requests across replicas pass the limit on one count)."""
+
+    async def release_code_send(self, member_id: str, number: int) -> None:
+        """The code could not be e-mailed: it does not count (only its taker deletes it)."""

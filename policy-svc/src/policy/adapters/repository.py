@@ -2,7 +2,7 @@
 knows are in ``members.py`` (collection ``MEMBERS``)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,7 @@ from policy.adapters.premium_documents import (
     premium_v1,
 )
 from policy.domain.policy import (
+    Acceptance,
     DeclaredPerson,
     Ending,
     HouseholdRevision,
@@ -55,6 +56,23 @@ def _day(value: str | None) -> date | None:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _acceptance_document(acceptance: Acceptance | None) -> Document | None:
+    if acceptance is None:
+        return None
+    return {
+        "version": acceptance.version,
+        "at": acceptance.at.isoformat(),
+        "by": acceptance.by,
+    }
+
+
+def _acceptance_from(doc: Document | None) -> Acceptance | None:
+    # Policies accepted before issue 20 recorded no acceptance: None.
+    if not doc:
+        return None
+    return Acceptance(doc["version"], datetime.fromisoformat(doc["at"]), doc["by"])
 
 
 class PolicyMapper:
@@ -112,6 +130,7 @@ class PolicyMapper:
             NEXT_EVENT_ON: _iso(step.on) if (step := policy.next_step) else None,
             "terms_changes": terms_changes_document(policy.terms_changes),
             "history": history_document(policy.history),
+            "acceptance": _acceptance_document(policy.acceptance),
         }
 
     def from_document(self, doc: Document) -> Policy:
@@ -166,6 +185,7 @@ class PolicyMapper:
             premiums=account_from(doc.get("premiums")),
             terms_changes=terms_changes_from(doc.get("terms_changes", ())),
             history=history_from(doc.get("history", ())),
+            acceptance=_acceptance_from(doc.get("acceptance")),
         )
 
     def to_messages(self, event: object) -> Sequence[Message]:

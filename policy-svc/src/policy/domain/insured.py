@@ -36,6 +36,10 @@ from mylm_shared.kernel.periods import birthday as reached
 Formula = Literal["single", "family"]
 Relation = Literal["partner", "child"]
 Rule = Literal["PC-2", "PC-3"]
+# Who the person is to the policyholder, and the PC-2/PC-3 ground they are insured on
+# (None: not insured): stated as data, not only in the ``reason`` text (issue 20 item 2).
+PersonRelation = Literal["policyholder", "partner", "child"]
+Category = Literal["policyholder", "partner", "child_in", "minor_elsewhere", "student"]
 
 ADULT_AGE = 18
 STUDENT_AGE_LIMIT = 26
@@ -101,6 +105,8 @@ class InsuredAnswer:
     insured: bool
     rule: Rule
     reason: str
+    relation: PersonRelation = "policyholder"
+    category: Category | None = None  # the ground insured on; None when not insured
 
 
 def birthday(birth_date: date, age: int) -> date:
@@ -125,6 +131,7 @@ def insured_on(
                 False,
                 "PC-2",
                 "the single formula insures the policyholder only",
+                p.relation,
             )
             for p in household
         ]
@@ -136,7 +143,10 @@ def insured_on(
 
 def _single_policyholder(day: date, signed_on: date, holder: Policyholder) -> InsuredAnswer:
     def answer(insured: bool, reason: str) -> InsuredAnswer:
-        return InsuredAnswer(holder.person_id, holder.name, insured, "PC-2", reason)
+        category: Category | None = "policyholder" if insured else None
+        return InsuredAnswer(
+            holder.person_id, holder.name, insured, "PC-2", reason, "policyholder", category
+        )
 
     eighteenth = birthday(holder.birth_date, ADULT_AGE)
     if signed_on < eighteenth:
@@ -151,12 +161,16 @@ def _family_policyholder(day: date, holder: Policyholder) -> InsuredAnswer:
         return InsuredAnswer(
             holder.person_id, holder.name, False, "PC-3", "policyholder does not reside in Belgium"
         )
-    return InsuredAnswer(holder.person_id, holder.name, True, "PC-3", "policyholder")
+    return InsuredAnswer(
+        holder.person_id, holder.name, True, "PC-3", "policyholder", "policyholder", "policyholder"
+    )
 
 
 def _family_member(day: date, person: HouseholdPerson) -> InsuredAnswer:
-    def answer(insured: bool, reason: str) -> InsuredAnswer:
-        return InsuredAnswer(person.person_id, person.name, insured, "PC-3", reason)
+    def answer(insured: bool, reason: str, category: Category | None = None) -> InsuredAnswer:
+        return InsuredAnswer(
+            person.person_id, person.name, insured, "PC-3", reason, person.relation, category
+        )
 
     if day < person.birth_date:
         return answer(False, f"not born yet (birth date {person.birth_date})")
@@ -165,13 +179,13 @@ def _family_member(day: date, person: HouseholdPerson) -> InsuredAnswer:
     living_in = person.lives_with_policyholder.on(day)
     if person.relation == "partner":
         if living_in:
-            return answer(True, "cohabiting spouse or partner")
+            return answer(True, "cohabiting spouse or partner", "partner")
         return answer(False, "spouse or partner not cohabiting")
     if living_in:
-        return answer(True, "child living with the policyholder")
+        return answer(True, "child living with the policyholder", "child_in")
     adult_on = birthday(person.birth_date, ADULT_AGE)
     if day < adult_on:
-        return answer(True, f"minor child living elsewhere (18 on {adult_on})")
+        return answer(True, f"minor child living elsewhere (18 on {adult_on})", "minor_elsewhere")
     limit_on = birthday(person.birth_date, STUDENT_AGE_LIMIT)
     if day >= limit_on:
         return answer(False, f"child living elsewhere, 26 or older (since {limit_on})")
@@ -179,4 +193,6 @@ def _family_member(day: date, person: HouseholdPerson) -> InsuredAnswer:
         return answer(False, "married adult child living elsewhere")
     if not person.studying.on(day):
         return answer(False, "adult child living elsewhere, not studying")
-    return answer(True, f"unmarried student under 26 living elsewhere (26 on {limit_on})")
+    return answer(
+        True, f"unmarried student under 26 living elsewhere (26 on {limit_on})", "student"
+    )

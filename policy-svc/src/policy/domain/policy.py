@@ -11,8 +11,9 @@ start date (PC-4: only accidents after the start count), while the first premium
 unpaid, during a suspension (PC-8) and once terminated; the status says why.
 """
 
+import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -60,6 +61,29 @@ class PolicyRefused(ValueError):
 
 class WrongStatus(Exception):
     """The change does not fit the policy's status (409)."""
+
+
+class ProposalChanged(WrongStatus):
+    """The member accepted a proposal version that is no longer the current one (409):
+    they must read the proposal again (PC-1: the special conditions they agree to)."""
+
+    def __init__(self, shown: str, current: str) -> None:
+        super().__init__(
+            f"the proposal changed since it was shown (version {shown}, now {current}): "
+            "read it again before accepting"
+        )
+        self.shown = shown
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What the policyholder agreed to, when and who signed (issue 20 item 2): the
+    proposal ``version`` they were shown (``Policy.proposal_version``)."""
+
+    version: str
+    at: datetime
+    by: str  # the signing account (the policyholder, or a titular acting for them)
 
 
 @dataclass(frozen=True)
@@ -144,6 +168,7 @@ class Policy(Aggregate):
     premiums: PremiumAccount = field(default_factory=PremiumAccount)  # PC-4, PC-5, PC-8
     # Issue 15 item 4: the dates staff recorded earlier than the day received, and why.
     history: tuple[EarlierDate, ...] = ()
+    acceptance: Acceptance | None = None  # issue 20 item 2; None before it (or pre-record)
 
     @property
     def aggregate_id(self) -> str:
@@ -195,14 +220,49 @@ class Policy(Aggregate):
         if not answer.insured:
             raise PolicyRefused("PC-2", answer.reason)
 
-    def accept(self, on: date) -> None:
+    @property
+    def proposal_version(self) -> str:
+        """A fingerprint of what the special conditions of the proposal state (PC-1 covers,
+        formula and threshold, PC-4 start, PC-8/PC-12 premium, PC-2/PC-3 the insured on
+        the start date): it changes when what the member would agree to changes, not when
+        the policy is merely saved again."""
+        p = self.premium
+        insured = self.insured(self.start_date)
+        facts = [
+            self.policy_id,
+            self.member_id,
+            self.holder_name,
+            self.formula,
+            str(self.threshold_pct),
+            ",".join(self.covers),
+            self.start_date.isoformat(),
+            f"{p.net}|{p.taxes}|{p.contributions}",
+            *(f"{a.person_id}|{a.name}|{a.insured}|{a.rule}|{a.reason}" for a in insured),
+        ]
+        return hashlib.sha256("\n".join(facts).encode()).hexdigest()[:16]
+
+    def accept(
+        self,
+        on: date,
+        *,
+        at: datetime | None = None,
+        by: str | None = None,
+        shown_version: str | None = None,
+    ) -> None:
         """The policyholder signs: the contract is issued, cover waits for the first
-        premium (PC-4)."""
+        premium (PC-4). ``shown_version``: the proposal version the member read; another
+        than the current one is refused (ProposalChanged, nothing changes); the version
+        accepted, ``at`` and ``by`` are kept (issue 20 item 2)."""
         if self.status != "proposed":
             raise WrongStatus("only a proposal can be accepted")
+        current = self.proposal_version
+        if shown_version is not None and shown_version != current:
+            raise ProposalChanged(shown_version, current)
         self._check_adult(on)
         self.status = "awaiting_first_premium"
         self.signed_on = on
+        if at is not None:
+            self.acceptance = Acceptance(current, at, by or self.member_id)
         self.raise_event(PolicyIssued(self))
 
     def record(self, *entries: EarlierDate | None) -> None:

@@ -35,6 +35,42 @@ TAX_RATE = Decimal("0.0925")  # PC-8 "taxes": the yearly insurance-contract tax
 CONTRIBUTION_RATE = Decimal("0.0")  # PC-8 "contributions and costs": none on this product
 
 
+@dataclass(frozen=True)
+class CoverAmount:
+    """An amount the general conditions set for a cover, as the member is told it (never
+    indexed: PC-12). ``key`` names it for clients; ``rule`` is the DOMAIN.md rule."""
+
+    key: str
+    cover: str
+    amount: Decimal
+    rule: str
+    per: str
+
+
+# The general conditions' amounts (seeds/private-life-accident-policy-nl.txt), one place
+# for every client of policy-svc (issue 20 item 2: the portal reads them from the API).
+COVER_AMOUNTS: tuple[CoverAmount, ...] = (
+    # PA-5 "ten belope van 1.000.000 EUR per ongeval, en per verzekerde slachtoffer. De
+    # begrafeniskosten blijven evenwel beperkt tot 5.000 EUR."
+    CoverAmount("limit_accident", ACCIDENT, Decimal("1000000.00"), "PA-5", "accident_victim"),
+    CoverAmount("funeral", ACCIDENT, Decimal("5000.00"), "PA-5", "accident_victim"),
+    # AS-3 medical costs abroad "ten belope van 7.500 EUR".
+    CoverAmount("medical_abroad", ASSISTANCE, Decimal("7500.00"), "AS-3", "accident_insured"),
+    # LA-11 "Bedrag van onze dekking": 5.000 EUR per claim and insurance year for
+    # e-reputation and every Group II cover (LA-6, LA-8); Group I's defence has one amount
+    # per judicial stage (claims-svc applies those).
+    CoverAmount(
+        "limit_e_protection", E_PROTECTION, Decimal("5000.00"), "LA-11", "claim_insurance_year"
+    ),
+)
+
+
+def cover_amounts(e_protection: bool) -> tuple[CoverAmount, ...]:
+    """The amounts of the covers a contract holds (PC-1)."""
+    held = covers(e_protection)
+    return tuple(a for a in COVER_AMOUNTS if a.cover in held)
+
+
 class InvalidProduct(ValueError):
     """A choice the product does not offer (unknown threshold …)."""
 

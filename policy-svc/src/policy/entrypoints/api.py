@@ -1,7 +1,7 @@
 """policy-svc HTTP API: staff propose, the policyholder accepts; household, insured
 persons and the state on a date; renewal objections and terminations with their dates."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policy.domain.insured import InsuredAnswer
 from policy.domain.policy import DeclaredPerson, Policy, state_of
 from policy.domain.premiums import premium_due_on
-from policy.domain.product import THRESHOLDS_PCT
+from policy.domain.product import THRESHOLDS_PCT, CoverAmount, cover_amounts
 from policy.domain.termination import Channel, Ground, Notice
 from policy.entrypoints.access import may_list, recorder, visible_policy
 from policy.entrypoints.deps import Policies
@@ -104,9 +104,37 @@ class PremiumTermOut(BaseModel):
         ]
 
 
+class CoverAmountOut(BaseModel):
+    """An amount of the general conditions for a cover the contract holds (PA-5, AS-3,
+    LA-11; never indexed: PC-12), from policy-svc's product data (``domain/product.py``)."""
+
+    key: str = Field(description="limit_accident | funeral | medical_abroad | limit_e_protection")
+    cover: str = Field(description="The cover it belongs to (PC-1).")
+    amount: str = Field(description="Euros, two decimals.")
+    currency: Literal["EUR"] = "EUR"
+    rule: str
+    per: str = Field(
+        description="accident_victim (per accident and victim), accident_insured (per insured "
+        "and accident), claim_insurance_year (per claim and insurance year)."
+    )
+
+    @classmethod
+    def of(cls, amount: CoverAmount) -> "CoverAmountOut":
+        return cls(
+            key=amount.key,
+            cover=amount.cover,
+            amount=str(amount.amount),
+            rule=amount.rule,
+            per=amount.per,
+        )
+
+
 class PolicyOut(BaseModel):
     policy_id: str
     policyholder_member_id: str
+    policyholder_name: str = Field(
+        description="The policyholder as the special conditions name them."
+    )
     status: Literal["proposed", "awaiting_first_premium", "active", "suspended", "terminated"]
     formula: Literal["single", "family"]
     covers: list[str]
@@ -116,6 +144,22 @@ class PolicyOut(BaseModel):
     proposed_on: date
     signed_on: date | None
     premium: PremiumOut
+    cover_amounts: list[CoverAmountOut] = Field(
+        description="The general conditions' amounts of the covers it holds (PA-5, AS-3, LA-11)."
+    )
+    proposal_version: str | None = Field(
+        description="A proposal: the version of what it states (covers, premium, start, the "
+        "insured); send it with ``POST …/accept`` to accept exactly this (issue 20 item 2). "
+        "null once accepted."
+    )
+    accepted_version: str | None = Field(
+        description="The proposal version the policyholder accepted (null: a proposal, or "
+        "accepted before it was recorded)."
+    )
+    accepted_at: datetime | None = Field(description="When it was accepted (UTC).")
+    accepted_by: str | None = Field(
+        description="The account that accepted: the policyholder's, or a titular acting for them."
+    )
     ending: EndingOut | None = Field(description="Set once a termination or objection ends it.")
     insured: list["InsuredOut"] = Field(
         description="Whom it insures (PC-2/PC-3) today, or on the start date before it, holder "
@@ -134,9 +178,11 @@ class PolicyOut(BaseModel):
     def of(cls, policy: Policy, today: date) -> "PolicyOut":
         p = policy.premium
         e = policy.ending
+        a = policy.acceptance
         return cls(
             policy_id=policy.policy_id,
             policyholder_member_id=policy.member_id,
+            policyholder_name=policy.holder_name,
             status=policy.state_on(today),
             formula=policy.formula,
             covers=list(policy.covers),
@@ -151,6 +197,11 @@ class PolicyOut(BaseModel):
                 contributions=str(p.contributions),
                 total=str(p.total),
             ),
+            cover_amounts=[CoverAmountOut.of(c) for c in cover_amounts(policy.e_protection)],
+            proposal_version=policy.proposal_version if policy.status == "proposed" else None,
+            accepted_version=a.version if a else None,
+            accepted_at=a.at if a else None,
+            accepted_by=a.by if a else None,
             ending=None
             if e is None
             else EndingOut(
@@ -224,6 +275,16 @@ class InsuredOut(BaseModel):
     insured: bool
     rule: str
     reason: str
+    relation: Literal["policyholder", "partner", "child"] = Field(
+        description="Who the person is to the policyholder (PC-2/PC-3)."
+    )
+    category: (
+        Literal["policyholder", "partner", "child_in", "minor_elsewhere", "student"] | None
+    ) = Field(
+        description="The PC-2/PC-3 ground the person is insured on: the policyholder, the "
+        "cohabiting partner, a child living in, a minor child living elsewhere, an "
+        "unmarried student under 26 living elsewhere; null when not insured."
+    )
 
     @classmethod
     def of(cls, answer: InsuredAnswer) -> "InsuredOut":
@@ -233,6 +294,8 @@ class InsuredOut(BaseModel):
             insured=answer.insured,
             rule=answer.rule,
             reason=answer.reason,
+            relation=answer.relation,
+            category=answer.category,
         )
 
 
@@ -359,6 +422,19 @@ async def propose(
     return PolicyOut.of(policy, service.today())
 
 
+class AcceptIn(InputModel):
+    """What the member was shown (issue 20 item 2); the body is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+    proposal_version: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="The ``proposal_version`` the member read; another than the current one "
+        "is a 409 (the proposal changed meanwhile: read it again). Omitted: the current one.",
+    )
+
+
 @router.post(
     "/v1/policies/{policy_id}/accept",
     response_model=PolicyOut,
@@ -371,18 +447,26 @@ async def propose(
         503,
         described={
             403: "Only the policyholder accepts (staff may not).",
-            409: "Not a proposal any more.",
+            409: "Not a proposal any more, or ``proposal_version`` is not the current one "
+            "(``current_version``: the proposal changed since it was shown).",
             422: "PC-2: the single formula's policyholder is not older than 18.",
         },
     ),
 )
-async def accept(policy_id: str, principal: CurrentPrincipal, service: Policies) -> PolicyOut:
+async def accept(
+    policy_id: str,
+    principal: CurrentPrincipal,
+    service: Policies,
+    body: AcceptIn | None = None,
+) -> PolicyOut:
     """The policyholder (or a titular acting for them) accepts: the contract is issued,
-    ``policy.issued`` and ``premium.due`` follow; cover waits for the first premium (PC-4)."""
+    ``policy.issued`` and ``premium.due`` follow; cover waits for the first premium (PC-4).
+    The version accepted, when and by whom are kept (``accepted_*``; issue 20 item 2)."""
     policy = await visible_policy(service, principal, policy_id)
     if principal.member_id != policy.member_id:
         raise forbidden("Only the policyholder accepts a proposal.")
-    accepted = await service.accept(policy_id)
+    shown = body.proposal_version if body else None
+    accepted = await service.accept(policy_id, by=principal.account_id, shown_version=shown)
     return PolicyOut.of(accepted, service.today())
 
 

@@ -7,7 +7,7 @@ from mylm_shared.problems import Problem, ProblemMap, idempotency_key_reused
 
 from policy.domain.amendments import AmendmentRefused, WrongStep
 from policy.domain.fact_dates import DateRefused
-from policy.domain.policy import PolicyRefused, WrongStatus
+from policy.domain.policy import PolicyRefused, ProposalChanged, WrongStatus
 from policy.domain.product import InvalidProduct
 from policy.domain.termination import OutsideWindow, TerminationRefused
 from policy.entrypoints.access import NO_POLICY
@@ -49,6 +49,13 @@ PROBLEMS = (
     )
     .on(IdempotencyConflict, lambda _: idempotency_key_reused())
     .on(WrongStatus, _conflict)
+    # Issue 20 item 2: the member accepted a proposal version that is no longer current.
+    .on(
+        ProposalChanged,
+        lambda e: Problem(
+            409, str(e), title="The proposal changed", rule="PC-1", current_version=e.current
+        ),
+    )
     .on(WrongStep, _conflict)
     .on(PolicyRefused, _refused)
     .on(TerminationRefused, _refused)

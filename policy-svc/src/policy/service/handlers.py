@@ -3,8 +3,8 @@ identity's), household, objections, terminations, reads, the special conditions,
 learning the members it may insure. They depend on ports only."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from mylm_shared.aggregates import AggregateStore, change
@@ -70,6 +70,7 @@ class PolicyService:
     policies: AggregateStore[Policy]
     members: KnownMembers
     today: Callable[[], date] = belgian_today  # issue 15 item 4
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # acceptance time
 
     async def propose(
         self, command: ProposePolicy, proposed_by: str, idempotency_key: str | None
@@ -111,10 +112,16 @@ class PolicyService:
         policies.sort(key=lambda p: p.proposed_on, reverse=True)
         return policies
 
-    async def accept(self, policy_id: str) -> Policy:
+    async def accept(
+        self, policy_id: str, *, by: str | None = None, shown_version: str | None = None
+    ) -> Policy:
         """Signing issues the contract; a family contract without a declared household gets
-        identity's (PC-3 facts from the start date), in the same saved version."""
+        identity's (PC-3 facts from the start date), in the same saved version.
+        ``shown_version``: the proposal version the member read (ProposalChanged when it is
+        no longer current); the acceptance keeps the version, when and ``by`` whom (issue
+        20 item 2)."""
         on = self.today()
+        at = self.now()
         proposal = await self.policies.get(policy_id)
         if proposal is None:
             raise UnknownPolicy(policy_id)
@@ -123,7 +130,7 @@ class PolicyService:
             seed = household_from_directory(await self.members.dependants_of(proposal.member_id))
 
         def apply(policy: Policy) -> None:
-            policy.accept(on)
+            policy.accept(on, at=at, by=by, shown_version=shown_version)
             if policy.formula == "family" and not policy.household and seed:
                 policy.declare_household(policy.start_date, seed)
 

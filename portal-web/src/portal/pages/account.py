@@ -81,7 +81,7 @@ def routes(web: Web) -> APIRouter:
     async def logout_everywhere(request: Request) -> Response:
         await web.checked_form(request)
         caller = await web.caller(request)
-        await identity.log_out_everywhere(caller.access_token)
+        await identity.log_out_everywhere(caller.own_access_token)  # never an exchanged one
         await web.anonymous_again(request, caller.session)
         notice = portal_text("logged_out_everywhere", caller.language)
         return web.page(request, "login.html", username="", error=None, notice=notice)

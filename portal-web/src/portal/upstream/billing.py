@@ -1,7 +1,7 @@
 """billing-svc as the portal uses it: a member's invoices, one invoice, its PDF."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -30,10 +30,42 @@ class Invoice:
     lines: tuple[InvoiceLine, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class Payment:
+    """How to pay an open invoice (billing ``GET /v1/invoices/{id}/payment``): what its
+    EPC069-12 QR code carries (``epc_payload``, billing's builder), readable as text."""
+
+    beneficiary_name: str
+    iban: str
+    iban_printed: str
+    bic: str
+    amount: Decimal
+    structured_reference: str
+    epc_payload: str
+    demo_account: bool = False
+
+
+@dataclass(frozen=True)
+class EInvoicing:
+    """A member's e-invoicing switch (EI-2, EI-3): on = invoices in My LM, no paper; off =
+    paper invoices by post. ``since`` None: never switched (no account: off)."""
+
+    enabled: bool
+    since: datetime | None = None
+
+
 class BillingPort(Protocol):
     async def open_invoices(self, access_token: str, member_id: str) -> list[Invoice]: ...
     async def invoice(self, access_token: str, invoice_id: str) -> Invoice | None: ...
     async def invoice_pdf(self, access_token: str, invoice_id: str) -> Download | None: ...
+    # invoices (issue 20 item 2): the paid ones, how to pay an open one (its QR code)
+    async def paid_invoices(self, access_token: str, member_id: str) -> list[Invoice]: ...
+    async def payment(self, access_token: str, invoice_id: str) -> Payment | None: ...
+    # settings (issue 20 item 2): billing's e-invoicing switch
+    async def einvoicing(self, access_token: str, member_id: str) -> EInvoicing: ...
+    async def set_einvoicing(
+        self, access_token: str, member_id: str, enabled: bool
+    ) -> EInvoicing: ...
 
 
 def _invoice(body: dict[str, Any]) -> Invoice:
@@ -83,3 +115,50 @@ class HttpBilling:
         url = f"{self._base}/v1/invoices/{invoice_id}.pdf"
         disposition = f'inline; filename="invoice-{invoice_id}.pdf"'
         return await download(self._client, url, access_token, "application/pdf", disposition)
+
+    async def paid_invoices(self, access_token: str, member_id: str) -> list[Invoice]:
+        """The newest 50 paid invoices (billing's ``status=paid``, newest first)."""
+        url = f"{self._base}/v1/members/{member_id}/invoices"
+        params = {"status": "paid", "limit": "50"}
+        response = await send(self._client, "GET", url, params=params, headers=bearer(access_token))
+        return [_invoice(item) for item in response.json()["items"]]
+
+    async def payment(self, access_token: str, invoice_id: str) -> Payment | None:
+        """How to pay an open invoice; None when there is nothing to pay (paid or
+        cancelled: 409) or no such invoice (404)."""
+        url = f"{self._base}/v1/invoices/{invoice_id}/payment"
+        try:
+            response = await send(self._client, "GET", url, headers=bearer(access_token))
+        except ServiceProblem as problem:
+            if problem.status in (404, 409):
+                return None
+            raise
+        body = response.json()
+        return Payment(
+            beneficiary_name=str(body["beneficiary_name"]),
+            iban=str(body["iban"]),
+            iban_printed=str(body.get("iban_printed") or body["iban"]),
+            bic=str(body.get("bic", "")),
+            amount=Decimal(body["amount"]),
+            structured_reference=str(body["structured_reference"]),
+            epc_payload=str(body["epc_payload"]),
+            demo_account=bool(body.get("demo_account", False)),
+        )
+
+    async def einvoicing(self, access_token: str, member_id: str) -> EInvoicing:
+        url = f"{self._base}/v1/members/{member_id}/einvoicing"
+        response = await send(self._client, "GET", url, headers=bearer(access_token))
+        return _einvoicing(response.json())
+
+    async def set_einvoicing(self, access_token: str, member_id: str, enabled: bool) -> EInvoicing:
+        url = f"{self._base}/v1/members/{member_id}/einvoicing"
+        body = {"enabled": enabled}
+        response = await send(self._client, "PUT", url, json=body, headers=bearer(access_token))
+        return _einvoicing(response.json())
+
+
+def _einvoicing(body: dict[str, Any]) -> EInvoicing:
+    since = body.get("since")
+    return EInvoicing(
+        enabled=bool(body["enabled"]), since=datetime.fromisoformat(since) if since else None
+    )

@@ -27,6 +27,10 @@ WORDS: Words = {
         "en probeer nog eens.",
         "fr": "Ce formulaire a expiré ou ne vient pas de ce site. Rouvrez la page et réessayez.",
     },
+    "no_access": {
+        "nl": "U hebt geen toegang tot dit dossier of dit document.",
+        "fr": "Vous n'avez pas accès à ce dossier ou à ce document.",
+    },
     "not_found_title": {"nl": "Niet gevonden", "fr": "Introuvable"},
     "not_found": {
         "nl": "Deze pagina bestaat niet.",
