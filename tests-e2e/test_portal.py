@@ -6,10 +6,8 @@ One slice for the module (starting the services per test would dominate the run)
 test has its own browser. Page structure (ids, labels): portal-web/README.md.
 """
 
-import asyncio
 import io
 import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -25,35 +23,37 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.browser import PHONE_WIDTH, assert_accessible, screenshot
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
+from testkit.portal_pages import (
+    SESSION_COOKIE,
+    focused,
+    gateway_base,
+    log_in_as,
+    path_of,
+    portal_session,
+    shown,
+    start_portal_slice,
+    tab_to,
+    wait_for_path,
+)
 from testkit.slice import PASSWORD, Slice, User
 
 pytestmark = pytest.mark.e2e
 
-SESSION_COOKIE = "mylm_session"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}")  # a signed token's header.body
 AMOUNT = "12.50"
 
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        running.start()
-        running.start_portal()
-        running.start_gateway()
+    with start_portal_slice(platform) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
+    return gateway_base(portal)
 
 
 @pytest.fixture(scope="module")
@@ -75,69 +75,15 @@ async def invoice(portal: Slice) -> AsyncIterator[dict[str, Any]]:
         await staff.aclose()
 
 
-def shown(driver: WebDriver, css: str) -> str:
-    """The text of an element as read, spaces (also the non-breaking ones) made plain."""
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
-
-
-def portal_session(portal: Slice, username: str = "demo.titular") -> str:
-    """A portal session opened with the log-in form at the portal's own port (its CSRF
-    token included), not through the gateway: the gateway's per-client login budget
-    (burst 5) is kept for the tests of the log-in page itself."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        return str(client.cookies[SESSION_COOKIE])
-
-
 def logged_in(driver: WebDriver, base: str, portal: Slice) -> str:
     """The browser at the home page with a session of Jan's; the session cookie's value."""
-    session = portal_session(portal)
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/")
-    wait_for_path(driver, "/")
-    return session
+    return log_in_as(driver, base, portal, "demo.titular")
 
 
 def http(base: str, session: str | None = None) -> httpx.Client:
     """A client of the portal outside the browser, holding the browser's session cookie."""
     cookies = {SESSION_COOKIE: session} if session else {}
     return httpx.Client(base_url=base, cookies=cookies, timeout=30, follow_redirects=False)
-
-
-def focused(driver: WebDriver) -> str:
-    """The element with the focus, as ``#id`` or ``.class`` (the first class)."""
-    found: str = driver.execute_script(
-        "const e = document.activeElement;"
-        "return e.id ? '#' + e.id : (e.classList.length ? '.' + e.classList[0] : e.tagName);"
-    )
-    return found
-
-
-def tab_to(driver: WebDriver, target: str, presses: int = 30) -> None:
-    """Press TAB until ``target`` (``#id`` or ``.class``) has the focus, as a keyboard
-    user does."""
-    for _ in range(presses):
-        ActionChains(driver).send_keys(Keys.TAB).perform()
-        if focused(driver) == target:
-            return
-    raise AssertionError(f"{target} never got the focus with TAB")
 
 
 def test_jan_logs_in_with_the_keyboard_only_and_the_browser_holds_no_token(

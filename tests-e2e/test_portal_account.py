@@ -36,8 +36,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from infra.local import servers
 from testkit.browser import PHONE_WIDTH, assert_accessible
 from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
+from testkit.portal_pages import gateway_base, shown, start_portal_slice, wait_for_path
 from testkit.services import free_port
 from testkit.slice import LOG_ROOT, PASSWORD, Slice, User
 
@@ -91,39 +92,17 @@ def portal(platform: Endpoints) -> Iterator[Slice]:
     callback = f"http://127.0.0.1:{running.gateway_port}/csam/callback"
     provider = provider_process(LOG_ROOT / run, oidc_port, callback)
     try:
-        running.start(
-            identity={
-                "CSAM_ISSUER": f"http://127.0.0.1:{oidc_port}",
-                "CSAM_REDIRECT_URI": callback,
-            }
-        )
-        running.start_portal()
-        running.start_gateway()
-        yield running
+        identity = {"CSAM_ISSUER": f"http://127.0.0.1:{oidc_port}", "CSAM_REDIRECT_URI": callback}
+        with start_portal_slice(platform, running, identity=identity) as started:
+            yield started
     finally:
-        running.stop()
         provider.terminate()
         provider.wait(timeout=20)
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
-
-
-def shown(driver: WebDriver, css: str) -> str:
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
+    return gateway_base(portal)
 
 
 def fill(driver: WebDriver, element_id: str, value: str) -> None:

@@ -12,10 +12,7 @@ wrong one. Marie (demo.other, French) does the same in French. The pages on a 36
 phone. Page structure: portal-web/README.md.
 """
 
-import asyncio
 import io
-import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,14 +29,20 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.browser import PHONE_WIDTH, assert_accessible
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
+from testkit.portal_pages import (
+    gateway_base,
+    log_in_as,
+    shown,
+    start_portal_slice,
+    wait_for_path_matching,
+)
 from testkit.slice import PASSWORD, Slice, User
 
 # the slice, two contracts made active and two browser journeys on a shared machine
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
-SESSION_COOKIE = "mylm_session"
 MARIE = demo_id("member/other")
 BANK_IBAN = "BE71096123456769"
 JANS_IBAN = "BE71 0961 2345 6769"
@@ -48,22 +51,13 @@ MARIES_IBAN = "BE62 5100 0754 7061"
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        running.start()
-        running.start_portal()
-        running.start_gateway()
+    with start_portal_slice(platform) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
+    return gateway_base(portal)
 
 
 async def active_contract(
@@ -147,39 +141,10 @@ def photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def shown(driver: WebDriver, css: str) -> str:
-    """The text of an element as read, spaces (also the no-break ones) made plain."""
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, pattern: str) -> str:
-    """Until the browser's path matches ``pattern`` (a regex); the path."""
-    WebDriverWait(driver, 30).until(lambda d: re.fullmatch(pattern, path_of(d)) is not None)
-    return path_of(driver)
-
-
 def logged_in(driver: WebDriver, base: str, portal: Slice, username: str) -> None:
     """The browser at the home page with a portal session opened at the portal's own
     port (the gateway's per-client login budget is kept for the log-in page's tests)."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        session = str(client.cookies[SESSION_COOKIE])
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/")
-    wait_for_path(driver, "/")
+    log_in_as(driver, base, portal, username)
 
 
 def set_date(driver: WebDriver, input_id: str, day: date) -> None:
@@ -239,10 +204,10 @@ def declare_goods_not_delivered(
     the facts LA-8 needs (step 2) — first without the price (the error on its field),
     then complete with the photo. The claim's id."""
     driver.find_element(By.ID, "nav-claims").click()
-    wait_for_path(driver, "/claims")
+    wait_for_path_matching(driver, "/claims")
     assert_accessible(driver, f"claims-list-empty-{language}")
     driver.find_element(By.ID, "claims-new-link").click()
-    wait_for_path(driver, "/claims/new")
+    wait_for_path_matching(driver, "/claims/new")
     assert_accessible(driver, f"claims-new-choose-{language}")
     driver.find_element(By.CSS_SELECTOR, "label[for='claim-cover-e-merchant-goods']").click()
     driver.find_element(By.ID, "claim-next-button").click()
@@ -265,7 +230,7 @@ def declare_goods_not_delivered(
     set_date(driver, "claim-promised-delivery-on", today - timedelta(days=10))
     driver.find_element(By.ID, "claim-evidence").send_keys(str(photo))
     driver.find_element(By.ID, "claim-declare-button").click()
-    path = wait_for_path(driver, r"/claims/(?!new$)[^/]+")
+    path = wait_for_path_matching(driver, r"/claims/(?!new$)[^/]+")
     return path.rsplit("/", 1)[1]
 
 
@@ -341,7 +306,7 @@ def test_jan_declares_an_e_merchant_claim_with_a_photo_and_accepts_the_offer_in_
     assert not browser.find_elements(By.ID, f"accept-form-{offer_id}")
     assert_accessible(browser, "claims-accepted-nl")
     browser.find_element(By.ID, "claim-back").click()
-    wait_for_path(browser, "/claims")
+    wait_for_path_matching(browser, "/claims")
     row = shown(browser, "#claims-table")
     assert claim["claim_number"] in row and "Betaling aan u: uiterlijk " + pay_by in row
     assert_accessible(browser, "claims-list-nl")
@@ -374,7 +339,7 @@ def test_marie_declares_and_accepts_in_french(
     assert "se terminant par 7061" in shown(browser, "#claim-offers")
     assert_accessible(browser, "claims-accepted-fr")
     browser.find_element(By.ID, "claim-back").click()
-    wait_for_path(browser, "/claims")
+    wait_for_path_matching(browser, "/claims")
     assert "Paiement en votre faveur" in shown(browser, "#claims-table")
     assert_accessible(browser, "claims-list-fr")
 
@@ -387,7 +352,7 @@ def test_the_claim_pages_on_a_360_px_phone(
     work on a phone 360 CSS pixels wide (nothing scrolls sideways), axe-clean."""
     logged_in(phone, base, portal, "demo.titular")
     phone.get(f"{base}/claims?lang={language}")
-    wait_for_path(phone, "/claims")
+    wait_for_path_matching(phone, "/claims")
     pages = ["/claims", "/claims/new", "/claims/new?cover=e_merchant_goods"]
     links = phone.find_elements(By.CSS_SELECTOR, "#claims-table a.claim-link")
     if links:

@@ -9,8 +9,6 @@ in Dutch and in French; axe (which keeps a screenshot) on every page shown.
 Page structure (ids, labels): portal-web/README.md."""
 
 import asyncio
-import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -22,13 +20,20 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.browser import PHONE_WIDTH, assert_accessible
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
-from testkit.slice import PASSWORD, Slice, User
+from testkit.portal_pages import (
+    gateway_base,
+    log_in_as,
+    path_of,
+    shown,
+    start_portal_slice,
+    wait_for_path,
+)
+from testkit.slice import Slice, User
 
 pytestmark = pytest.mark.e2e
 
-SESSION_COOKIE = "mylm_session"
 CHILD = demo_id("member/child")  # Lotte Peeters, 12, no account
 TEEN = demo_id("member/teen")  # Wout Peeters, 16, demo.teen
 ADULT = demo_id("member/adult")  # Emma Peeters, 20, demo.adult, no grant (AC-4)
@@ -64,22 +69,13 @@ WORDS = {
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        running.start()
-        running.start_portal()
-        running.start_gateway()
+    with start_portal_slice(platform) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
+    return gateway_base(portal)
 
 
 @pytest.fixture(scope="module")
@@ -105,39 +101,11 @@ async def invoices(portal: Slice) -> AsyncIterator[dict[str, str]]:
         await staff.aclose()
 
 
-def shown(driver: WebDriver, css: str) -> str:
-    """The text of an element as read, spaces (also the non-breaking ones) made plain."""
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
-
-
 def log_in(driver: WebDriver, base: str, portal: Slice, language: str) -> None:
     """Jan's portal session opened with the log-in form at the portal's own port (the
     gateway's login budget is kept for the log-in page's own tests), handed to the
     browser, which then chooses the language."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": "demo.titular", "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        session = str(client.cookies[SESSION_COOKIE])
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/?lang={language}")
-    wait_for_path(driver, "/")
-    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    log_in_as(driver, base, portal, "demo.titular", language)
 
 
 def to_dossiers(driver: WebDriver) -> None:

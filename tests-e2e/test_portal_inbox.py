@@ -11,9 +11,7 @@ why a signature over a changed message is refused. Pages: portal-web/README.md.
 """
 
 import asyncio
-import re
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,13 +25,21 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.browser import PHONE_WIDTH, assert_accessible
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
-from testkit.slice import PASSWORD, Slice, User
+from testkit.portal_pages import (
+    SESSION_COOKIE,
+    gateway_base,
+    log_in_as,
+    plain,
+    shown,
+    start_portal_slice,
+    wait_for_path,
+)
+from testkit.slice import Slice, User
 
 pytestmark = pytest.mark.e2e
 
-SESSION_COOKIE = "mylm_session"
 MARIE = demo_id("member/other")
 MESSAGE = "Beste,\nGraag de terugbetaling van mijn bril.\nJan Peeters\n"
 
@@ -48,23 +54,15 @@ def eid(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints, eid: Path) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        # ES-1: this run's inbox-svc trusts the test CA (and no other)
-        running.start(inbox={"SIGNING_TRUST_ANCHORS_FILE": str(eid / CA_FILE)})
-        running.start_portal()
-        running.start_gateway()
+    # ES-1: this run's inbox-svc trusts the test CA (and no other)
+    trust = {"SIGNING_TRUST_ANCHORS_FILE": str(eid / CA_FILE)}
+    with start_portal_slice(platform, inbox=trust) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
+    return gateway_base(portal)
 
 
 async def _letters(portal: Slice) -> dict[str, dict[str, Any]]:
@@ -111,41 +109,10 @@ def letters(portal: Slice) -> dict[str, dict[str, Any]]:
     return asyncio.run(_letters(portal))
 
 
-def plain(text: str) -> str:
-    """Spaces (also the non-breaking ones) made plain."""
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
-
-
-def shown(driver: WebDriver, css: str) -> str:
-    return plain(driver.find_element(By.CSS_SELECTOR, css).text)
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
-
-
 def logged_in(driver: WebDriver, base: str, portal: Slice, username: str) -> str:
     """The browser with a portal session of ``username``, opened with the log-in form at
     the portal's own port (the gateway's login budget is the log-in page tests')."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        session = str(client.cookies[SESSION_COOKIE])
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/")
-    wait_for_path(driver, "/")
-    return session
+    return log_in_as(driver, base, portal, username)
 
 
 def row(driver: WebDriver, document_id: str) -> str:

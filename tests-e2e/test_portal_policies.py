@@ -11,9 +11,6 @@ first left empty, then ticked with the keyboard; Marie (demo.other, French) read
 contract and downloads its conditions in French. Page structure: portal-web/README.md.
 """
 
-import asyncio
-import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -28,35 +25,34 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from infra.local import demo_policies
 from testkit.browser import PHONE_WIDTH, assert_accessible
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
+from testkit.portal_pages import (
+    SESSION_COOKIE,
+    gateway_base,
+    log_in_as,
+    path_of,
+    shown,
+    start_portal_slice,
+    wait_for_path,
+)
 from testkit.slice import PASSWORD, Slice, User
 
 pytestmark = pytest.mark.e2e
 
-SESSION_COOKIE = "mylm_session"
 MARIE = demo_id("member/other")
 BANK_IBAN = "BE71096123456769"
 
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        running.start()
-        running.start_portal()
-        running.start_gateway()
+    with start_portal_slice(platform) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
+    return gateway_base(portal)
 
 
 async def propose(staff: User, member_id: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -154,39 +150,11 @@ async def maries_contract(portal: Slice) -> AsyncIterator[dict[str, Any]]:
         await marie.aclose()
 
 
-def shown(driver: WebDriver, css: str) -> str:
-    """The text of an element as read, spaces (also the no-break ones) made plain."""
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
-
-
 def logged_in(driver: WebDriver, base: str, portal: Slice, username: str) -> str:
     """The browser at the home page with a portal session opened at the portal's own
     port (the gateway's per-client login budget is kept for the log-in page's tests);
     the session cookie's value."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        session = str(client.cookies[SESSION_COOKIE])
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/")
-    wait_for_path(driver, "/")
-    return session
+    return log_in_as(driver, base, portal, username)
 
 
 def in_language(driver: WebDriver, language: str) -> None:

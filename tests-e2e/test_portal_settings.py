@@ -12,7 +12,6 @@ code first. Page structure (ids): portal-web/README.md.
 
 import asyncio
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,84 +26,42 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.browser import PHONE_WIDTH, assert_accessible
 from testkit.mailpit import Mailpit
-from testkit.platform import Endpoints, remove_run
+from testkit.platform import Endpoints
 from testkit.polling import eventually
-from testkit.slice import PASSWORD, Slice, User
+from testkit.portal_pages import (
+    focused,
+    gateway_base,
+    log_in_as,
+    shown,
+    start_portal_slice,
+    tab_to,
+    wait_for_path,
+)
+from testkit.slice import Slice, User
 
 # the first test also starts the slice (every service, the portal, the gateway) and the
 # e-mail journey waits for three invoices through Kafka: on a busy machine, 10 minutes
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-SESSION_COOKIE = "mylm_session"
 MARIE = demo_id("member/other")
 CODE = re.compile(r"\b(\d{6})\b")
 
 
 @pytest.fixture(scope="module")
 def portal(platform: Endpoints) -> Iterator[Slice]:
-    run = f"t{uuid.uuid4().hex[:10]}"
-    running = Slice(run, platform)
-    try:
-        running.start()
-        running.start_portal()
-        running.start_gateway()
+    with start_portal_slice(platform) as running:
         yield running
-    finally:
-        running.stop()
-        asyncio.run(remove_run(platform, run))
 
 
 @pytest.fixture(scope="module")
 def base(portal: Slice) -> str:
-    assert portal.gateway is not None
-    return portal.gateway.url.rstrip("/")
-
-
-def shown(driver: WebDriver, css: str) -> str:
-    raw: str = driver.find_element(By.CSS_SELECTOR, css).text
-    return re.sub(r"[\s\u00a0\u202f]+", " ", raw).strip()
-
-
-def path_of(driver: WebDriver) -> str:
-    return httpx.URL(driver.current_url).path
-
-
-def wait_for_path(driver: WebDriver, path: str) -> None:
-    WebDriverWait(driver, 20).until(lambda d: path_of(d) == path)
+    return gateway_base(portal)
 
 
 def logged_in(driver: WebDriver, base: str, portal: Slice, username: str) -> None:
     """The browser at the home page with a portal session opened at the portal's own
     port (the gateway's per-client login budget is kept for the log-in page's tests)."""
-    assert portal.portal is not None
-    with httpx.Client(base_url=portal.portal.url, timeout=30) as client:
-        form = client.get("/login")
-        (token,) = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = client.post(
-            "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        session = str(client.cookies[SESSION_COOKIE])
-    driver.get(f"{base}/login")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/", "httpOnly": True})
-    driver.get(f"{base}/")
-    wait_for_path(driver, "/")
-
-
-def focused(driver: WebDriver) -> str:
-    found: str = driver.execute_script(
-        "const e = document.activeElement; return e.id ? '#' + e.id : e.tagName;"
-    )
-    return found
-
-
-def tab_to(driver: WebDriver, target: str, presses: int = 40) -> None:
-    for _ in range(presses):
-        ActionChains(driver).send_keys(Keys.TAB).perform()
-        if focused(driver) == target:
-            return
-    raise AssertionError(f"{target} never got the focus with TAB")
+    log_in_as(driver, base, portal, username)
 
 
 def run(coroutine: Any) -> Any:
@@ -220,11 +177,11 @@ def test_jan_switches_his_inbox_off_and_on_with_the_keyboard(
     browser.get(f"{base}/settings")
     wait_for_path(browser, "/settings")
     assert "per post" in shown(browser, "#inbox-switch-off-means")
-    tab_to(browser, "#inbox-switch-on")
+    tab_to(browser, "#inbox-switch-on", presses=40)
     ActionChains(browser).send_keys(Keys.ARROW_DOWN).perform()  # the radio group's next
     assert focused(browser) == "#inbox-switch-off"
     assert browser.find_element(By.ID, "inbox-switch-off").is_selected()
-    tab_to(browser, "#inbox-switch-save")
+    tab_to(browser, "#inbox-switch-save", presses=40)
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     WebDriverWait(browser, 20).until(lambda d: "notice=inbox-off" in d.current_url)
     assert shown(browser, "#settings-notice") == (
