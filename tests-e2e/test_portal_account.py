@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,17 +70,25 @@ def provider_process(log_dir: Path, port: int, redirect_uri: str) -> subprocess.
             ["node", str(script)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     discovery = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
-    deadline = time.monotonic() + 60
-    while True:  # polled with a deadline
+
+    async def answering_or_exited() -> bool:
+        if process.poll() is not None:
+            return True  # exited: nothing more to wait for
         try:
-            if httpx.get(discovery, timeout=2).status_code == 200:
-                return process
+            async with httpx.AsyncClient(timeout=2) as client:
+                return (await client.get(discovery)).status_code == 200
         except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the OpenID provider did not start (see {log_dir / 'oidc.log'})")
-        time.sleep(0.2)
+            return False
+
+    try:  # polled with a deadline
+        asyncio.run(eventually(answering_or_exited, within=60, interval=0.2, what="the provider"))
+        started = process.poll() is None
+    except AssertionError:
+        started = False
+    if not started:
+        process.kill()
+        pytest.fail(f"the OpenID provider did not start (see {log_dir / 'oidc.log'})")
+    return process
 
 
 @pytest.fixture(scope="module")

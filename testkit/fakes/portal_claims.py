@@ -13,18 +13,17 @@ from portal.ports import Download, ServiceProblem
 from portal.upstream.claims import (
     FRESH_LOGIN_TYPE,
     Claim,
-    ClaimablePolicy,
     ClaimRefused,
     Deadline,
     Evidence,
     EvidenceFile,
     HistoryEntry,
-    Letter,
     Offer,
     Payout,
 )
 
 from testkit.fakes.portal import FakeIdentity
+from testkit.fakes.portal_policy import FakePolicy
 
 TODAY = date(2026, 12, 2)
 EVIDENCE_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
@@ -44,8 +43,8 @@ def valid_iban(iban: str) -> bool:
 class FakeClaims:
     identity: FakeIdentity
     stored: dict[str, Claim] = field(default_factory=dict)  # claim id → claim
-    policies_of: dict[str, list[ClaimablePolicy]] = field(default_factory=dict)
-    letters_of: dict[str, list[Letter]] = field(default_factory=dict)  # claim id → letters
+    # the contracts a declaration may name: policy-svc's (as claims-svc asks it)
+    policy: FakePolicy | None = None
     files: dict[tuple[str, str], EvidenceFile] = field(default_factory=dict)
     declared: list[dict[str, Any]] = field(default_factory=list)  # the bodies received
     keys: dict[str, str] = field(default_factory=dict)  # idempotency key → claim id
@@ -89,9 +88,8 @@ class FakeClaims:
         if event > TODAY:
             raise ClaimRefused(422, "declared before the event", rule="CL-1")
         policy = body.get("policy_id")
-        if policy is not None and policy not in {
-            p.policy_id for p in self.policies_of.get(member.member_id, [])
-        }:
+        held = self.policy.held.get(member.member_id, []) if self.policy else []
+        if policy is not None and policy not in {p.policy_id for p in held}:
             raise ClaimRefused(422, "No such contract of the claimant covers the event date")
         self.declared.append(body)
         self.numbers += 1
@@ -181,16 +179,6 @@ class FakeClaims:
             deadlines=(Deadline("payment", "insurer", payout.pay_by, "LA-6"),),
         )
         return payout
-
-    async def policies(self, access_token: str, member_id: str) -> list[ClaimablePolicy]:
-        member = self.identity.member_of(access_token)
-        if member.member_id != member_id:
-            raise ServiceProblem(403, "Not your dossier.")
-        return list(self.policies_of.get(member_id, []))
-
-    async def letters(self, access_token: str, member_id: str, claim_id: str) -> list[Letter]:
-        self.identity.member_of(access_token)
-        return list(self.letters_of.get(claim_id, []))
 
     def offer(self, claim_id: str, amount: str = "400.00") -> str:
         """Staff accept the claim and offer ``amount`` (the final offer)."""

@@ -49,7 +49,7 @@ def live_app(settings: PortalSettings) -> FastAPI:
                 policy_url=settings.policy_url,
             ),
             policy=HttpPolicy(http, settings.policy_url),
-            claims=HttpClaims(http, settings.claims_url, settings.policy_url, settings.inbox_url),
+            claims=HttpClaims(http, settings.claims_url),
         ),
         store=MongoSessions(db["sessions"]),
         ready=ready,

@@ -4,27 +4,30 @@ errors on the right field in the member's words, evidence, accepting an offer wi
 IBAN (and the fresh login claims-svc asks for, issue 15 item 7), nl and fr."""
 
 import re
-from datetime import UTC, date, datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from portal.upstream.claims import ClaimablePolicy, Letter
 
 from testkit.fakes.portal import JAN, MARIE, PASSWORD
 from testkit.fakes.portal_claims import TODAY
+from testkit.fakes.portal_inbox import document
+from testkit.fakes.portal_policy import family_policy
 
 from .test_portal import Portal
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-POLICY = ClaimablePolicy("pol-jan", "family", "active", date(2026, 1, 1), True)
+POLICY = family_policy("pol-jan")
 
 
 @pytest.fixture
 def portal() -> Portal:
     portal = Portal()
-    portal.claims.policies_of[JAN.member_id] = [POLICY]
-    portal.claims.policies_of[MARIE.member_id] = [
-        ClaimablePolicy("pol-marie", "single", "active", date(2026, 1, 1), True)
+    portal.policy.held[JAN.member_id] = [POLICY]
+    portal.policy.held[MARIE.member_id] = [
+        replace(
+            POLICY, policy_id="pol-marie", policyholder_member_id=MARIE.member_id, formula="single"
+        )
     ]
     return portal
 
@@ -335,13 +338,10 @@ def test_marie_reads_her_claim_in_french(portal: Portal) -> None:
     assert response.status_code == 303
     claim_id = next(iter(portal.claims.stored))
     portal.claims.offer(claim_id, "250.00")
-    portal.claims.letters_of[claim_id] = [
-        Letter(
-            "inbox-doc-1",
-            "claim_acknowledgement",
-            "Accusé de réception",
-            datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
-            False,
+    portal.inbox.documents_of[MARIE.member_id] = [  # filed by claims-svc for this claim
+        replace(
+            document("inbox-doc-1", "Accusé de réception", kind="claim_acknowledgement"),
+            source_id=f"{claim_id}:acknowledgement",
         )
     ]
     page = portal.client.get(f"/claims/{claim_id}")

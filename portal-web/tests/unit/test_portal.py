@@ -53,7 +53,7 @@ class Portal:
         self.inbox = FakeInbox(self.identity)
         self.notify = FakeNotify(self.identity)
         self.policy = FakePolicy(self.identity)
-        self.claims = FakeClaims(self.identity)
+        self.claims = FakeClaims(self.identity, policy=self.policy)
         self.store = InMemorySessions()
         self.clock = Clock()
         app = create_app(

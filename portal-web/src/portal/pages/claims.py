@@ -21,10 +21,10 @@ from starlette.datastructures import FormData, UploadFile
 from portal.ports import Language, ServiceProblem
 from portal.upstream.claims import (
     Claim,
-    ClaimablePolicy,
     ClaimRefused,
     EvidenceFile,
 )
+from portal.upstream.policy import Policy
 from portal.web import Caller, Web, problem_message
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -239,16 +239,16 @@ def evidence_error(problem: ServiceProblem) -> str:
 
 def routes(web: Web) -> APIRouter:
     router = APIRouter()
-    claims = web.services.claims
+    claims, policies_of, inbox = web.services.claims, web.services.policy, web.services.inbox
 
     def message(key: str, caller: Caller) -> str:
         return portal_text(key, caller.language)
 
-    async def offered_policies(caller: Caller) -> list[ClaimablePolicy]:
+    async def offered_policies(caller: Caller) -> list[Policy]:
         """The member's own contracts a claim may name (policy-svc lists a policyholder's;
         a dependant's claim names the titular's: the "let My LM find it" choice)."""
         try:
-            found = await claims.policies(caller.access_token, caller.member_id)
+            found = await policies_of.policies(caller.access_token, caller.member_id)
         except ServiceProblem as problem:
             if problem.status in (403, 404):
                 return []
@@ -264,7 +264,7 @@ def routes(web: Web) -> APIRouter:
     def new_page(
         request: Request,
         caller: Caller,
-        policies: list[ClaimablePolicy],
+        policies: list[Policy],
         *,
         policy: str,
         cover: str | None,
@@ -374,7 +374,12 @@ def routes(web: Web) -> APIRouter:
         notice: str | None = None,
     ) -> Response:
         try:
-            letters = await claims.letters(caller.access_token, caller.member_id, claim.claim_id)
+            filed = await inbox.documents(caller.access_token, caller.member_id, limit=200)
+            letters = [
+                d
+                for d in filed.items
+                if d.source == "claims" and d.source_id.startswith(claim.claim_id)
+            ]
         except ServiceProblem as problem:
             if problem.status == 401:
                 raise

@@ -8,6 +8,7 @@ the portal session (``pending``), never in the page. Identity counts the member'
 (X-Forwarded-For from the portal's trusted source address) against its code budgets."""
 
 import re
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -15,7 +16,7 @@ from mylm_shared.texts.portal import portal_text
 from starlette.datastructures import FormData
 
 from portal.ports import Language, PortalSession, ServiceProblem
-from portal.upstream.identity import IdentityProblem, Registration, Terms
+from portal.upstream.identity import CodeSent, IdentityProblem, Registration, Terms
 from portal.web import Web
 
 # identity's username rule (POST /v1/registrations/{id}/confirm), checked here first so
@@ -92,24 +93,45 @@ def routes(web: Web) -> APIRouter:
     async def register(request: Request) -> Response:
         return register_page(request)
 
-    @router.post("/register", response_class=HTMLResponse)
-    async def register_request(request: Request) -> Response:
+    async def request_code(
+        request: Request,
+        page: Callable[..., Response],
+        start: Callable[[str, str, str | None], Awaitable[CodeSent]],
+        *,
+        longest: int,
+        flow: str,
+        then: str,
+        **also: str | None,
+    ) -> Response:
+        """RG-1 and LF-4 alike: a code asked for an identifier by e-mail or SMS; the
+        request's id and where the code went kept in the session as ``flow``; → ``then``."""
         form = await web.checked_form(request)
         session: PortalSession = request.state.session
-        identifier, channel = field(form, "identifier", 64), field(form, "channel")
+        identifier, channel = field(form, "identifier", longest), field(form, "channel")
         lang = session.language
         if not identifier or channel not in CHANNELS:
             error = portal_text("reg_missing", lang)
-            return register_page(request, 422, identifier=identifier, error=error)
+            return page(request, 422, identifier=identifier, error=error)
         try:
-            sent = await identity.start_registration(identifier, channel, client_address(request))
+            sent = await start(identifier, channel, client_address(request))
         except ServiceProblem as problem:
             error = code_error(problem, lang, start=True)
-            return register_page(
+            return page(
                 request, shown_status(problem), identifier=identifier, channel=channel, error=error
             )
-        await keep(web, session, registration=sent.request_id, registration_to=sent.sent_to)
-        return RedirectResponse("/register/confirm", status_code=303)
+        await keep(web, session, **{flow: sent.request_id, f"{flow}_to": sent.sent_to}, **also)
+        return RedirectResponse(then, status_code=303)
+
+    @router.post("/register", response_class=HTMLResponse)
+    async def register_request(request: Request) -> Response:
+        return await request_code(
+            request,
+            register_page,
+            identity.start_registration,
+            longest=64,
+            flow="registration",
+            then="/register/confirm",
+        )
 
     async def confirm_page(request: Request, status: int = 200, **context: object) -> Response:
         session: PortalSession = request.state.session
@@ -201,22 +223,15 @@ def routes(web: Web) -> APIRouter:
 
     @router.post("/reset", response_class=HTMLResponse)
     async def reset_request(request: Request) -> Response:
-        form = await web.checked_form(request)
-        session: PortalSession = request.state.session
-        identifier, channel = field(form, "identifier", 128), field(form, "channel")
-        lang = session.language
-        if not identifier or channel not in CHANNELS:
-            error = portal_text("reg_missing", lang)
-            return reset_page(request, 422, identifier=identifier, error=error)
-        try:
-            sent = await identity.start_password_reset(identifier, channel, client_address(request))
-        except ServiceProblem as problem:
-            error = code_error(problem, lang, start=True)
-            return reset_page(
-                request, shown_status(problem), identifier=identifier, channel=channel, error=error
-            )
-        await keep(web, session, reset=sent.request_id, reset_to=sent.sent_to, notice=None)
-        return RedirectResponse("/reset/confirm", status_code=303)
+        return await request_code(
+            request,
+            reset_page,
+            identity.start_password_reset,
+            longest=128,
+            flow="reset",
+            then="/reset/confirm",
+            notice=None,
+        )
 
     def reset_confirm_page(request: Request, status: int = 200, **context: object) -> Response:
         session: PortalSession = request.state.session

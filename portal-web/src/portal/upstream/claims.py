@@ -1,8 +1,8 @@
 """claims-svc as the portal uses it (issue 20 item 2; docs/services/claims.md): the
 member's claims, one claim (decision, deadlines, history, documents, offers, payouts),
-a declaration (CL-1), evidence files, accepting an offer with an IBAN; and what the
-claim pages read beside it: the member's contracts to claim on (policy-svc) and the
-claim's letters in the inbox (inbox-svc). Always with the member's own access token."""
+a declaration (CL-1), evidence files, accepting an offer with an IBAN. Always with the
+member's own access token. (The claim pages read the member's contracts through
+``portal.upstream.policy`` and the claim's letters through ``portal.upstream.inbox``.)"""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -130,28 +130,6 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class ClaimablePolicy:
-    """A contract of the member (policy-svc) a claim may name."""
-
-    policy_id: str
-    formula: str  # single | family
-    status: str  # awaiting_first_premium, active, suspended, …
-    start_date: date
-    e_protection: bool
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A claim letter filed in the member's inbox (inbox-svc)."""
-
-    document_id: str
-    kind: str
-    title: str
-    created_at: datetime
-    read: bool
-
-
-@dataclass(frozen=True)
 class EvidenceFile:
     file_name: str
     media_type: str
@@ -171,8 +149,6 @@ class ClaimsPort(Protocol):
     async def accept(
         self, access_token: str, claim_id: str, offer_id: str, iban: str
     ) -> Payout: ...
-    async def policies(self, access_token: str, member_id: str) -> list[ClaimablePolicy]: ...
-    async def letters(self, access_token: str, member_id: str, claim_id: str) -> list[Letter]: ...
 
 
 def _day(value: str | None) -> date | None:
@@ -287,26 +263,15 @@ def refused(response: httpx.Response) -> ServiceProblem:
 
 
 async def _send(client: httpx.AsyncClient, method: str, url: str, **kw: Any) -> httpx.Response:
-    try:
-        response = await client.request(method, url, **kw)
-    except httpx.HTTPError as error:
-        raise ServiceProblem(503, f"not answering: {type(error).__name__}") from error
-    if response.status_code >= 400:
-        raise refused(response)
-    return response
+    return await send(client, method, url, refused=refused, **kw)
 
 
 class HttpClaims:
-    """claims-svc's member routes; policy-svc's list of the member's contracts and
-    inbox-svc's documents for the claim's letters."""
+    """claims-svc's member routes."""
 
-    def __init__(
-        self, client: httpx.AsyncClient, claims_url: str, policy_url: str, inbox_url: str
-    ) -> None:
+    def __init__(self, client: httpx.AsyncClient, claims_url: str) -> None:
         self._client = client
         self._base = claims_url.rstrip("/")
-        self._policy = policy_url.rstrip("/")
-        self._inbox = inbox_url.rstrip("/")
 
     async def claims(self, access_token: str, member_id: str) -> list[Claim]:
         url = f"{self._base}/v1/members/{member_id}/claims"
@@ -347,33 +312,3 @@ class HttpClaims:
             self._client, "POST", url, json={"iban": iban}, headers=bearer(access_token)
         )
         return _payout(response.json()["payout"])
-
-    async def policies(self, access_token: str, member_id: str) -> list[ClaimablePolicy]:
-        url = f"{self._policy}/v1/members/{member_id}/policies"
-        response = await send(self._client, "GET", url, headers=bearer(access_token))
-        return [
-            ClaimablePolicy(
-                policy_id=str(p["policy_id"]),
-                formula=str(p["formula"]),
-                status=str(p["status"]),
-                start_date=date.fromisoformat(p["start_date"]),
-                e_protection=bool(p.get("e_protection", False)),
-            )
-            for p in response.json()["items"]
-        ]
-
-    async def letters(self, access_token: str, member_id: str, claim_id: str) -> list[Letter]:
-        url = f"{self._inbox}/v1/members/{member_id}/documents"
-        params = {"limit": "200"}
-        response = await send(self._client, "GET", url, params=params, headers=bearer(access_token))
-        return [
-            Letter(
-                document_id=str(d["document_id"]),
-                kind=str(d["kind"]),
-                title=str(d.get("title", "")),
-                created_at=datetime.fromisoformat(d["created_at"]),
-                read=bool(d.get("read", False)),
-            )
-            for d in response.json()["items"]
-            if d.get("source") == "claims" and str(d.get("source_id", "")).startswith(claim_id)
-        ]

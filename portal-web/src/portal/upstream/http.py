@@ -1,7 +1,7 @@
 """What every upstream adapter shares: the bearer header, a problem+json answer as a
 ``ServiceProblem``, a request that raises it, and a streamed download."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -27,13 +27,22 @@ def problem(response: httpx.Response) -> ServiceProblem:
     )
 
 
-async def send(client: httpx.AsyncClient, method: str, url: str, **kw: Any) -> httpx.Response:
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    refused: Callable[[httpx.Response], ServiceProblem] = problem,
+    **kw: Any,
+) -> httpx.Response:
+    """The request; a 4xx/5xx raised as ``refused(response)`` (a service's own richer
+    problem, e.g. claims-svc's fields), no answer as a 503."""
     try:
         response = await client.request(method, url, **kw)
     except httpx.HTTPError as error:
         raise ServiceProblem(503, f"not answering: {type(error).__name__}") from error
     if response.status_code >= 400:
-        raise problem(response)
+        raise refused(response)
     return response
 
 

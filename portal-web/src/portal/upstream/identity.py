@@ -251,15 +251,10 @@ class HttpIdentity:
         headers = {**kw.pop("headers", {})}
         if client_address:
             headers["X-Forwarded-For"] = client_address
-        try:
-            response = await self._client.request(
-                method, f"{self._base}{path}", headers=headers, **kw
-            )
-        except httpx.HTTPError as error:
-            raise ServiceProblem(503, f"not answering: {type(error).__name__}") from error
-        if response.status_code >= 400:
-            raise identity_problem(response)
-        return response
+        url = f"{self._base}{path}"
+        return await send(
+            self._client, method, url, headers=headers, refused=identity_problem, **kw
+        )
 
     async def terms(self) -> Terms:
         body = (await self._call("GET", "/v1/terms/current")).json()

@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol, get_args
 import httpx
 
 from portal.ports import ServiceProblem
-from portal.upstream.http import bearer, send
+from portal.upstream.http import bearer, problem, send
 
 Category = Literal["invoices", "documents", "policy", "claims"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
@@ -95,6 +95,26 @@ def _switches(body: dict[str, Any]) -> EmailSwitches:
     return EmailSwitches(**{c: bool(email.get(c, True)) for c in CATEGORIES})
 
 
+def address_refused(response: httpx.Response) -> ServiceProblem:
+    """notify's refusal of an address change or its code (409, 410, 422) with its
+    ``reason`` and ``attempts_left``; any other as the general problem."""
+    general = problem(response)
+    if response.status_code not in (409, 410, 422):
+        return general
+    try:
+        found = response.json()
+    except ValueError:
+        found = None
+    body: dict[str, Any] = found if isinstance(found, dict) else {}
+    left = body.get("attempts_left")
+    return AddressRefused(
+        response.status_code,
+        general.detail,
+        str(body["reason"]) if body.get("reason") else None,
+        int(left) if isinstance(left, int) else None,
+    )
+
+
 class HttpNotify:
     """notify-svc's member routes, called with the member's own access token."""
 
@@ -145,27 +165,7 @@ class HttpNotify:
 
     async def _call(self, method: str, url: str, body: dict[str, str], token: str) -> Any:
         """A call whose refusal keeps notify's ``reason`` and ``attempts_left``."""
-        try:
-            response = await self._client.request(method, url, json=body, headers=bearer(token))
-        except httpx.HTTPError as error:
-            raise ServiceProblem(503, f"not answering: {type(error).__name__}") from error
-        if response.status_code < 400:
-            return response.json()
-        try:
-            found = response.json()
-        except ValueError:
-            found = None
-        problem: dict[str, Any] = found if isinstance(found, dict) else {}
-        detail = str(problem.get("detail") or problem.get("title") or "")
-        if response.status_code in (409, 410, 422):
-            left = problem.get("attempts_left")
-            raise AddressRefused(
-                response.status_code,
-                detail,
-                str(problem["reason"]) if problem.get("reason") else None,
-                int(left) if isinstance(left, int) else None,
-            )
-        retry = response.headers.get("Retry-After")
-        raise ServiceProblem(
-            response.status_code, detail, int(retry) if retry and retry.isdigit() else None
+        response = await send(
+            self._client, method, url, json=body, headers=bearer(token), refused=address_refused
         )
+        return response.json()
